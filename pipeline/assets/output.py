@@ -1,0 +1,39 @@
+"""Materialization metadata every table asset reports: row count, column schema (from the
+pandera models) and a Markdown preview of the first rows."""
+
+import dagster as dg
+import pandas as pd
+
+from schemas.dictionary import columns
+from schemas.registry import table
+
+PREVIEW_ROWS = 5
+PREVIEW_CELL = 40
+
+
+def column_schema(name: str) -> dg.TableSchema:
+    return dg.TableSchema(columns=[
+        dg.TableColumn(name=c.name, type=c.dtype, description=c.description,
+                       constraints=dg.TableColumnConstraints(nullable=c.nullable, unique=c.unique))
+        for c in columns(table(name))])
+
+
+def preview(df: pd.DataFrame) -> str:
+    """The first rows as a Markdown table, long cells cut."""
+    def cell(v) -> str:
+        s = "" if v is None or (isinstance(v, float) and v != v) else str(v)
+        s = s.replace("\n", " ").replace("|", "\\|")
+        return s if len(s) <= PREVIEW_CELL else s[:PREVIEW_CELL - 1] + "…"
+    head = df.head(PREVIEW_ROWS)
+    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in head.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def table_output(df: pd.DataFrame, name: str | None = None, output_name: str = "result", **extra) -> dg.Output:
+    """An Output carrying the frame and its metadata; ``name`` is the published table it feeds,
+    ``output_name`` the output of a multi-asset."""
+    meta = {"dagster/row_count": len(df), "preview": dg.MetadataValue.md(preview(df)), **extra}
+    if name is not None:
+        meta["dagster/column_schema"] = column_schema(name)
+    return dg.Output(df, output_name=output_name, metadata=meta)

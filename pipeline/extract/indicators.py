@@ -1,0 +1,78 @@
+"""The indicator codebook (``vocab/indicators.toml``) and the rule that files a metric under a code.
+
+``load_codebook()`` gives the codebook rows; ``classify()`` maps an indicator phrase and its
+clause to a code by the longest matching phrasing. Metrics themselves are built in ``metrics.py``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.vocab import load
+
+_INDICATOR_BONUS = 2
+_GAP = "[^，。；：！？,;:!?\n]{0,15}?"   # what "…" stands for in a phrasing: part of the same clause
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One row of the codebook."""
+
+    code: str
+    label_en: str
+    label_zh: str
+    unit: str
+    category: str
+    phrasings: tuple[str, ...]
+
+
+@cache
+def load_codebook() -> list[Indicator]:
+    """Every indicator of ``pipeline/vocab/indicators.toml``, in file order."""
+    return [Indicator(code=r["code"], label_en=r["label_en"], label_zh=r["label_zh"], unit=r["unit"],
+                      category=r["category"], phrasings=tuple(r["phrasings"]))
+            for r in load("indicators")["indicator"]]
+
+
+@cache
+def accepted_units(code: str) -> frozenset[str]:
+    """Units a figure may be written in to be filed under ``code`` (empty: unknown code)."""
+    for r in load("indicators")["indicator"]:
+        if r["code"] == code:
+            return frozenset(r.get("units", [r["unit"]])) | {r["unit"]}
+    return frozenset()
+
+
+@cache
+def _pattern(phrasing: str) -> tuple[re.Pattern, int]:
+    parts = [p for p in phrasing.split("…")]
+    rx = _GAP.join(re.escape(p) for p in parts)
+    return re.compile(rx), sum(len(p) for p in parts)
+
+
+def classify(indicator: str, context: str, codebook: list[Indicator], unit: str | None = None) -> str:
+    """The code whose phrasing best matches ``indicator`` or ``context``; '' if none.
+
+    The longest match wins (a "…" phrasing counts the whole span it matched); a match inside the
+    indicator phrase counts ``_INDICATOR_BONUS`` characters more; ties go to the codebook's order. With ``unit`` given, codes whose
+    accepted units do not include it are skipped.
+    """
+    best, best_score = "", 0
+    for ind in codebook:
+        if unit is not None:
+            ok = accepted_units(ind.code) or frozenset({ind.unit})
+            if unit not in ok:
+                continue
+        for ph in ind.phrasings:
+            rx, _ = _pattern(ph)
+            m = rx.search(indicator) if indicator else None
+            if m:
+                score = m.end() - m.start() + _INDICATOR_BONUS
+            elif context and (m := rx.search(context)):
+                score = m.end() - m.start()
+            else:
+                continue
+            if score > best_score:
+                best, best_score = ind.code, score
+    return best

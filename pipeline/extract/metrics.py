@@ -1,0 +1,351 @@
+"""Metrics: the quantitative facts of a report, built from the numbers whose role is "metric".
+
+For each one: the quote (clause start → unit), indicator phrase, approx, period, category and
+codebook code. Vocabularies: ``metric_context`` (clause words, period cues), ``metric_categories``.
+Finding numbers is ``numbers.py``'s job; the codebook lives in ``indicators.py``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extract.indicators import Indicator, classify
+from pipeline.extract.model import Metric, NumberMention
+from pipeline.extract.numerals import find_numerals
+from pipeline.text.model import Sentence
+from pipeline.vocab import load
+
+_HEADING_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
+_MARKUP = re.compile(r"^[#*\s]+|[*\s]+$")
+_BOLD_LEAD = re.compile(r"^\s*\*\*(.+?)\*\*")
+_SENT_END = "。！？!?"
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    delims: frozenset[str]          # clause delimiters incl. 、
+    hard_delims: frozenset[str]     # clause delimiters without 、
+    lead: tuple[str, ...]
+    verbs: tuple[str, ...]
+    noun_stops: tuple[str, ...]
+    enum_end: str
+    streak_units: frozenset[str]
+    max_noun_after: int
+    max_object_before: int
+    term: tuple[str, ...]
+    past_year: tuple[str, ...]
+    term_review_heading: tuple[str, ...]
+    cat_order: tuple[str, ...]
+    cat_mask: re.Pattern | None
+    title_mask: re.Pattern | None
+    cat_cues: tuple[tuple[str, str], ...]   # (cue, category), longest cue first
+
+
+def _lf(words) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _vocab() -> _Vocab:
+    c, k = load("metric_context"), load("metric_categories")
+    cl, p = c["clause"], c["period"]
+    order = tuple(k["order"])
+    cues = [(w, cat) for cat in order for w in k["cues"].get(cat, [])]
+    cues.sort(key=lambda x: (-len(x[0]), order.index(x[1])))
+    mask = k.get("mask", [])
+    delims = frozenset(cl["delimiters"]) - frozenset("（）()")
+    return _Vocab(
+        delims=delims, hard_delims=delims - {"、"},
+        lead=_lf(cl["lead"]), verbs=_lf(cl["verbs"]), noun_stops=_lf(cl["noun_stops"]),
+        enum_end=cl["enum_end"], streak_units=frozenset(load("units")["streak"]["units"]),
+        max_noun_after=int(cl["max_noun_after"]), max_object_before=int(cl["max_object_before"]),
+        term=_lf(p["term"]), past_year=_lf(p["past_year"]), term_review_heading=_lf(p["term_review_heading"]),
+        cat_order=order, cat_mask=re.compile("|".join(map(re.escape, _lf(mask)))) if mask else None,
+        cat_cues=tuple(cues),
+        title_mask=(re.compile(re.escape(k["mask_titles"][0]) + "[^" + re.escape(k["mask_titles"][1]) + "\n]*"
+                               + re.escape(k["mask_titles"][1])) if k.get("mask_titles") else None),
+    )
+
+
+# ---------------------------------------------------------------- document layout: headings, lead-ins
+
+@dataclass(frozen=True)
+class _Layout:
+    heading_starts: list[int]        # line starts of heading lines, ascending
+    headings: list[str]
+    para_starts: list[int]           # paragraph (line) starts
+    para_leads: list[str]            # the paragraph's lead-in ('' when none)
+    review_is_term: bool
+
+
+def _heading_of_line(line: str) -> str:
+    """The heading text when ``line`` is a heading ('' otherwise)."""
+    st = line.strip()
+    if not st:
+        return ""
+    if st.startswith("#"):
+        return _MARKUP.sub("", st)
+    m = _BOLD_LEAD.match(st)
+    if m:
+        return m.group(1).strip()
+    if len(st) <= 40 and st[-1] not in _SENT_END + "，,；;：:" and (_HEADING_NUMBERING.match(st) or len(st) <= 30):
+        return st
+    if _HEADING_NUMBERING.match(st) and len(st) <= 40 and st[-1] in "。" and st.count("。") == 1 and "，" not in st:
+        return st
+    return ""
+
+
+def _layout(clean: str, sentences: list[Sentence], v: _Vocab) -> _Layout:
+    hs, hh, ps, pl = [], [], [], []
+    review_term = False
+    sent_starts = [s.char_start for s in sentences]
+    pos = 0
+    for line in clean.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        h = _heading_of_line(line)
+        if h:
+            hs.append(start)
+            hh.append(h)
+            i = bisect.bisect_right(sent_starts, start) - 1
+            part = sentences[i].part if 0 <= i < len(sentences) else "front"
+            if part in ("front", "review") and any(c in h for c in v.term_review_heading):
+                review_term = True
+        st = line.strip()
+        if st and not h:
+            body = _BOLD_LEAD.sub("", st)
+            first = re.split(r"(?<=[。！？])", body, maxsplit=1)[0]
+            lead = first if len(first) <= 24 and first[-1:] in "。！？" else ""
+            m = _BOLD_LEAD.match(st)
+            ps.append(start)
+            pl.append(m.group(1) if m else lead)
+    return _Layout(hs, hh, ps, pl, review_term)
+
+
+def _at(starts: list[int], values: list[str], pos: int) -> str:
+    i = bisect.bisect_right(starts, pos) - 1
+    return values[i] if i >= 0 else ""
+
+
+# ---------------------------------------------------------------- clause words
+
+_BLANK = " \t\u3000\u200b\u200c\u200d\ufeff\xa0"
+
+
+def _strip_lead(s: str, v: _Vocab) -> str:
+    s = s.strip(_BLANK)
+    changed = True
+    while changed and s:
+        changed = False
+        for w in v.lead:
+            if s.startswith(w):
+                s, changed = s[len(w):], True
+                break
+    return s
+
+
+def _split_verb(s: str, v: _Vocab) -> tuple[str, str]:
+    """(verbs, object): leading verbs peeled off a clause head (召开常委会会议 → 召开, 常委会会议)."""
+    verbs = ""
+    changed = True
+    while changed and s:
+        changed = False
+        for w in v.verbs:
+            if s.startswith(w):
+                verbs, s, changed = verbs + w, s[len(w):], True
+                s = _strip_lead(s, v) if s else s
+                break
+    return verbs, s
+
+
+def _noun_after(clean: str, pos: int, end: int, v: _Vocab) -> tuple[str, int]:
+    """(noun, end) of the counted noun right after the unit (545件建议均已办理完毕 → 建议).
+
+    An enumeration "、…等" after the first noun is skipped to the noun after 等
+    (35名经济、法律等领域专家学者 → 领域专家学者).
+    """
+    def scan(i: int) -> int:
+        n = 0
+        while i < end and n < v.max_noun_after:
+            ch = clean[i]
+            if ch in v.delims or ch.isdigit() or ch in "《》" or ch.isspace() or ch in _BLANK:
+                break
+            rest = clean[i:i + 4]
+            if any(rest.startswith(w) for w in v.noun_stops) or (n == 0 and find_numerals(ch)) or \
+                    (n >= 2 and any(rest.startswith(w) for w in v.verbs if len(w) >= 2)):
+                break
+            i, n = i + 1, n + 1
+        return i
+
+    j = scan(pos)
+    if j > pos and j < end and clean[j] == "、":
+        k = clean.find(v.enum_end, j, end)
+        if k > 0:
+            j2 = scan(k + len(v.enum_end))
+            if j2 > k + len(v.enum_end):
+                return clean[k + len(v.enum_end):j2], j2
+    return clean[pos:j], j
+
+
+# ---------------------------------------------------------------- attributes
+
+def _category(texts: list[str], code_cat: str, v: _Vocab) -> str:
+    """Category from cue words: the clause, then the code's category, then lead-in, heading, sentence."""
+    for level, t in enumerate(texts):
+        if level == 1 and code_cat:
+            return code_cat
+        if not t:
+            continue
+        if v.title_mask is not None:
+            t = v.title_mask.sub("\u3000", t)
+        if v.cat_mask is not None:
+            t = v.cat_mask.sub("\u3000", t)
+        for cue, cat in v.cat_cues:
+            if cue in t:
+                return cat
+    return code_cat or "other"
+
+
+def _period(part: str, before: str, paragraph_before: str, unit_is_streak: bool, layout: _Layout, v: _Vocab) -> str:
+    if part == "plan":
+        return "plan"
+    if part == "proposals":
+        return "other"
+    if unit_is_streak:
+        return "term"
+    best_pos, best = -1, ""
+    for words, label in ((v.term, "term"), (v.past_year, "past_year")):
+        for w in words:
+            p = before.rfind(w)
+            if p > best_pos:
+                best_pos, best = p, label
+    if best:
+        return best
+    if any(w in paragraph_before for w in v.term):
+        return "term"
+    if any(w in paragraph_before for w in v.past_year):
+        return "past_year"
+    return "term" if layout.review_is_term else "past_year"
+
+
+# ---------------------------------------------------------------- main
+
+def _number_span(n: NumberMention) -> tuple[int, int]:
+    toks = find_numerals(n.quote)
+    if not toks:
+        return n.char_start, n.char_end
+    t = toks[0]
+    return n.char_start + t.start, n.char_start + t.end
+
+
+def _inner_object(obj: str, v: _Vocab) -> tuple[str, str]:
+    """(verbs, object) when a clause head is subject + verb + object (常委会会议开展学习 → 开展, 学习)."""
+    for k in range(1, len(obj) - 1):
+        for w in v.verbs:
+            if len(w) >= 2 and obj.startswith(w, k) and len(obj) - k - len(w) >= 2:
+                verbs, rest = _split_verb(obj[k:], v)
+                if len(rest) >= 2:
+                    return verbs, rest
+    return "", obj
+
+
+def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberMention],
+                    codebook: list[Indicator]) -> list[Metric]:
+    """Quantitative facts built from the numbers with role "metric" (see module docstring)."""
+    v = _vocab()
+    mets = sorted((n for n in numbers if n.role == "metric"), key=lambda n: n.char_start)
+    if not mets:
+        return []
+    layout = _layout(clean, sentences, v)
+    sent_starts = [s.char_start for s in sentences]
+    categories = {c.code: c.category for c in codebook}
+    out: list[Metric] = []
+    prev_key, prev_end, prev_object, prev_verb = None, -1, "", ""
+    for idx, n in enumerate(mets):
+        ns, ne = _number_span(n)
+        i = bisect.bisect_right(sent_starts, ns) - 1
+        sent = sentences[i] if i >= 0 and sentences[i].char_end > ns else None
+        s_start = sent.char_start if sent else clean.rfind("\n", 0, ns) + 1
+        s_end = sent.char_end if sent else (clean.find("\n", ns) if "\n" in clean[ns:] else len(clean))
+        part = sent.part if sent else "review"
+        key = sent.index if sent else s_start
+        if prev_key != key:
+            prev_end, prev_object, prev_verb = -1, "", ""
+        prev_key = key
+        next_start = mets[idx + 1].char_start if idx + 1 < len(mets) else len(clean)
+
+        # clause: after the last delimiter (or the previous metric of the same clause)
+        cs = n.char_start
+        while cs > s_start and clean[cs - 1] not in v.delims:
+            cs -= 1
+        cs = max(cs, prev_end)
+        hard_cs = n.char_start
+        while hard_cs > s_start and clean[hard_cs - 1] not in v.hard_delims:
+            hard_cs -= 1
+        hard_cs = max(hard_cs, prev_end)
+        hard_ce = n.char_end
+        while hard_ce < s_end and clean[hard_ce] not in v.hard_delims:
+            hard_ce += 1
+        ctx_end = min(hard_ce, next_start) if next_start > n.char_end else hard_ce
+
+        head_raw = clean[cs:n.char_start]
+        head = _strip_lead(head_raw.strip(), v)
+        verb, obj = _split_verb(head, v)
+        obj = _strip_lead(obj, v).rstrip("的等之共计达")
+        if obj and not verb:
+            verb, obj = _inner_object(obj, v)
+        if len(obj) > v.max_object_before:
+            obj = obj[-v.max_object_before:]
+        streak = n.unit in v.streak_units
+        noun, noun_end = _noun_after(clean, n.char_end, ctx_end, v)
+        if not obj and noun:
+            nverb, nobj = _split_verb(noun, v)
+            if nverb and (len(nobj) >= 2 or streak):
+                verb, noun = nverb, nobj
+        rest = clean[n.char_end:ctx_end].strip(_BLANK)
+        if streak:
+            indicator = "连续" + (verb + noun if noun or verb else rest[:v.max_noun_after])
+            noun_end = n.char_end + len(verb) + len(noun) if clean.startswith(verb + noun, n.char_end) else noun_end
+        elif len(noun) >= 2 or (noun and not obj):
+            indicator = noun
+        elif obj:
+            indicator = obj
+            if len(obj) <= 2 and verb and not obj.startswith(verb[-2:]):
+                indicator = verb[-2:] + obj
+        elif prev_object:
+            indicator = prev_object
+        else:
+            rest = rest.strip(_BLANK).lstrip("的")
+            indicator = _split_verb(rest[:v.max_noun_after + 6], v)[1] or rest[:v.max_noun_after + 6]
+            noun_end = n.char_end + len(clean[n.char_end:ctx_end]) - len(clean[n.char_end:ctx_end].lstrip()) \
+                + len(rest[:v.max_noun_after + 6])
+        used_verb = verb or prev_verb
+
+        # quote: clause head (framing words off) → unit, plus the counted noun after it
+        stripped = head_raw.lstrip()
+        q_start = cs + (len(head_raw) - len(stripped)) + (len(stripped) - len(_strip_lead(stripped, v)))
+        q_start = min(q_start, n.char_start)
+        if n.char_start - q_start > v.max_object_before + 12:
+            q_start = n.char_start - v.max_object_before
+        q_end = max(n.char_end, noun_end) if (noun or not obj or streak) else n.char_end
+
+        ctx = clean[hard_cs:ctx_end]
+        inherited = "" if (obj or noun) else indicator
+        context = ("" if verb else used_verb) + ctx + inherited
+        code = classify(indicator, context, codebook, unit=n.unit)
+        lead = _at(layout.para_starts, layout.para_leads, ns)
+        heading = _at(layout.heading_starts, layout.headings, ns)
+        category = _category([ctx + inherited, "", lead, heading, clean[s_start:s_end]],
+                             categories.get(code, ""), v)
+        para_start = clean.rfind("\n", 0, s_start) + 1
+        period = _period(part, clean[s_start:ns], clean[para_start:s_start], streak, layout, v)
+
+        out.append(Metric(sentence=sent.index if sent else -1, char_start=q_start, char_end=q_end,
+                          quote=clean[q_start:q_end], value=n.value, unit=n.unit, indicator=indicator,
+                          indicator_code=code, approx=n.approx, period=period, category=category,
+                          number_start=ns, number_end=ne))
+        prev_end, prev_verb = n.char_end, used_verb
+        prev_object = (noun if len(noun) >= 2 else obj) or prev_object
+    return out

@@ -1,0 +1,187 @@
+"""Oversight activities in a clean text: reports heard and reviewed, law-enforcement inspections,
+special inquiries, research, inspection visits, evaluations and satisfaction votes, with their subject.
+
+Works clause by clause (，；。) on the sentences; vocabulary ``pipeline/vocab/oversight.toml``.
+Extraction stage; counts of activities ("执法检查22次") are metrics, not rows here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.extract.model import Oversight
+from pipeline.text.model import Sentence
+from pipeline.vocab import load
+
+_CLAUSE = re.compile(r"[^，。；！？,;!?\n]+")
+_DIGIT_AFTER = re.compile(r"^[\d一二三四五六七八九十两百千万余多]+(?:次|个|项|件|场|轮|批)")
+
+
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+def _alt(words) -> str:
+    return "|".join(map(re.escape, _longest_first(words)))
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    cue_re: re.Pattern
+    cues: dict[str, str]
+    bad_followers: tuple[str, ...]
+    bad_before: tuple[str, ...]
+    report_re: re.Pattern
+    report_tails: tuple[str, ...]
+    inspection_re: re.Pattern
+    prepositions: tuple[str, ...]
+    subject_verbs: tuple[str, ...]
+    subject_tails: tuple[str, ...]
+    actors: tuple[str, ...]
+    list_followers: tuple[str, ...]
+    exceptions: tuple[str, ...]
+
+
+@cache
+def vocab() -> _Vocab:
+    """The oversight vocabularies, loaded once."""
+    v = load("oversight")
+    r, s = v["report"], v["subject"]
+    return _Vocab(
+        cue_re=re.compile(_alt(v["cues"])),
+        cues=dict(v["cues"]),
+        bad_followers=_longest_first(v["cue_bad_followers"]["words"]),
+        bad_before=_longest_first(v["cue_bad_before"]["words"]),
+        report_re=re.compile(f"(?:{_alt(r['verbs'])})(.*?)(?:{_alt(r['nouns'])})"),
+        report_tails=_longest_first(r["tails"]),
+        inspection_re=re.compile(v["inspection"]["pattern"]),
+        prepositions=_longest_first(s["prepositions"]),
+        subject_verbs=_longest_first(s["verbs"]),
+        subject_tails=_longest_first(s["tails"]),
+        actors=_longest_first(s["actors"]),
+        list_followers=tuple(s["list_followers"]),
+        exceptions=tuple(s["exceptions"]),
+    )
+
+
+def _strip_tails(s: str, tails: tuple[str, ...]) -> str:
+    changed = True
+    while changed and s:
+        changed = False
+        for t in tails:
+            if s.endswith(t) and len(s) > len(t):
+                s, changed = s[: -len(t)], True
+                break
+    return s.strip()
+
+
+def _strip_verbs_end(s: str, verbs: tuple[str, ...]) -> str:
+    for verb in verbs:
+        if s.endswith(verb):
+            return s[: -len(verb)]
+    return s
+
+
+def _last_prep(before: str, v: _Vocab) -> int | None:
+    """End of the last preposition introducing a subject in ``before``."""
+    best = None
+    for p in v.prepositions:
+        j = before.rfind(p)
+        while j >= 0 and any(before.startswith(x, j) for x in v.exceptions):
+            j = before.rfind(p, 0, j)
+        if j >= 0 and (best is None or j + len(p) > best):
+            best = j + len(p)
+    return best
+
+
+def _reports(clause: str, v: _Vocab) -> list[tuple[int, int, str]]:
+    """(start, end, subject) of each report heard in a clause; one per item of a 、-list."""
+    out = []
+    for m in v.report_re.finditer(clause):
+        body = m.group(1)
+        if not body.strip() or len(body) > 120:
+            continue
+        items = body.split("、")
+        for n, item in enumerate(items):
+            subj = _strip_tails(item, v.report_tails) if n == len(items) - 1 else item.strip()
+            if subj:
+                out.append((m.start(), m.end(), subj))
+    return out
+
+
+def _cue_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]], lead: str,
+                 v: _Vocab) -> str | None:
+    """The subject of the activity cue at [a, b) of a clause; None when it is not an activity."""
+    before, after = clause[:a], clause[b:]
+    after = after.split("并", 1)[0]     # "组织专题询问并扩大应询主体": a second action
+    if any(before.endswith(w) for w in v.bad_before) or any(after.startswith(w) for w in v.bad_followers):
+        return None
+    if _DIGIT_AFTER.match(after):
+        return None
+    # "听取审议X的报告并开展专题询问": the report's subject
+    if re.search(r"报告并(?:开展|进行|组织)?$", before):
+        prior = [r for r in reports if r[1] <= a]
+        return prior[-1][2] if prior else ""
+    if before.endswith("、") or any(after.startswith(w) for w in v.list_followers):
+        return None     # a list of activity types ("立法调研、执法检查、视察等工作")
+    p = _last_prep(before, v)
+    if p is not None:
+        subj = _strip_verbs_end(before[p:], v.subject_verbs)
+        subj = _strip_tails(subj, v.subject_tails)
+        if subj:
+            return subj
+    actor_end = None
+    for w in v.actors:
+        j = before.rfind(w)
+        if j >= 0 and (actor_end is None or j + len(w) > actor_end):
+            actor_end = j + len(w)
+    if actor_end is not None and before[actor_end:].strip():
+        return _strip_tails(before[actor_end:], v.subject_tails)
+    if after.strip() and _strip_tails(after, v.subject_tails) not in v.subject_tails:
+        return _strip_tails(after, v.subject_tails)
+    if actor_end is not None and actor_end == len(before):
+        return lead
+    return before.strip() if 0 < len(before.strip()) <= 20 else None
+
+
+def extract_oversight(clean: str, sentences: list[Sentence]) -> list[Oversight]:
+    """Every oversight activity named in the sentences, one row per activity and subject."""
+    v = vocab()
+    out: list[Oversight] = []
+    for sent in sentences:
+        text = sent.text
+        status = "planned" if sent.part == "plan" else "done"
+        seen: set[tuple[str, str]] = set()
+        lead = ""
+
+        def add(a: int, b: int, kind: str, subject: str) -> None:
+            if (kind, subject) in seen:
+                return
+            seen.add((kind, subject))
+            s, e = sent.char_start + a, sent.char_start + b
+            out.append(Oversight(sentence=sent.index, char_start=s, char_end=e, quote=clean[s:e],
+                                 kind=kind, subject=subject, status=status))
+
+        for cm in _CLAUSE.finditer(text):
+            clause, off = cm.group(), cm.start()
+            reports = _reports(clause, v)
+            for a, b, subj in reports:
+                add(off + a, off + b, "report_review", subj)
+            taken: list[tuple[int, int]] = []
+            for m in v.inspection_re.finditer(clause):
+                add(off + m.start(), off + m.end(), "law_inspection", m.group(1))
+                taken.append((m.start(), m.end()))
+            for m in v.cue_re.finditer(clause):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                if any(s <= m.start() < e for s, e, _ in reports):
+                    continue
+                subj = _cue_subject(clause, m.start(), m.end(), reports, lead, v)
+                if subj is None:
+                    continue
+                add(off + m.start(), off + m.end(), v.cues[m.group()], subj)
+            # a lead-in clause "围绕X" / "聚焦X" names the subject of a bare activity after it
+            p = next((w for w in v.prepositions + ("聚焦",) if clause.startswith(w)), None)
+            lead = clause[len(p):].strip() if p else lead
+    return out

@@ -1,0 +1,274 @@
+"""CPPCC proposals (提案) in the proposals part of a clean text: title, proposer, recommendations.
+
+Works on the lines of that part: title lines (markdown, bold or short unpunctuated lines), paragraphs,
+bylines. Repairs two layout accidents: paragraphs split by a page break and a title misplaced into the
+previous proposal's body. Vocabulary: ``pipeline/vocab/proposals.toml``. Extraction stage.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.extract.model import Proposal, Recommendation
+from pipeline.text.model import Section, Sentence
+from pipeline.vocab import load
+
+_TERMINAL = "。！？!?；;…”’」）)"
+_CLAUSE_PUNCT = "，。；：！？,;:!?"
+_MD_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*#*$")
+_BOLD_HEADING = re.compile(r"^\*\*(.+?)\*\*$")
+
+
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    container: tuple[str, ...]
+    container_max: int
+    byline: tuple[str, ...]
+    member_re: re.Pattern
+    org_re: re.Pattern
+    parties: tuple[str, ...]
+    groups: tuple[str, ...]
+    summary: re.Pattern
+    background: tuple[str, ...]
+    lead_max: int
+    title_max: int
+
+
+@cache
+def vocab() -> _Vocab:
+    """The proposal layout vocabularies, loaded once."""
+    v = load("proposals")
+    m, o = v["member"], v["organisation"]
+    verbs = "|".join(map(re.escape, _longest_first(m["verbs"])))
+    return _Vocab(
+        container=_longest_first(v["container"]["words"]),
+        container_max=int(v["container"]["max_len"]),
+        byline=_longest_first(v["byline"]["starts"]),
+        member_re=re.compile(
+            "(?:" + "|".join(map(re.escape, _longest_first(m["titles"]))) + ")"
+            + f"({m['name_chars']}(?:[、和]{m['name_chars']})*?)等?(?:{verbs})"),
+        org_re=re.compile(
+            rf"([^{_CLAUSE_PUNCT}\s]{{2,{int(o['max_len'])}}}?"
+            + "(?:" + "|".join(map(re.escape, _longest_first(o["suffixes"]))) + "))"
+            + f"(?:{verbs})"),
+        parties=_longest_first(v["parties"]["names"]),
+        groups=_longest_first(v["groups"]["words"]),
+        summary=re.compile(v["summary"]["pattern"]),
+        background=tuple(v["background"]["cues"]),
+        lead_max=int(v["style"]["lead_max"]),
+        title_max=int(v["title"]["max_len"]),
+    )
+
+
+@dataclass
+class _Para:
+    start: int
+    end: int
+    interrupted: bool = False   # ended without terminal punctuation (page break, misplaced heading)
+
+
+@dataclass
+class _Item:
+    title: str
+    title_start: int
+    title_end: int
+    paras: list[_Para] = field(default_factory=list)
+
+
+def _lines(clean: str, start: int, end: int):
+    """(start, end, text) of every non-blank line in the span, stripped."""
+    pos = start
+    for raw in clean[start:end].split("\n"):
+        s, e = pos, pos + len(raw)
+        pos = e + 1
+        text = raw.strip()
+        if text:
+            lead = len(raw) - len(raw.lstrip())
+            yield s + lead, s + lead + len(text), text
+
+
+def _heading_text(line: str) -> tuple[str, int] | None:
+    """Heading text and its offset inside the line for markdown/bold headings."""
+    m = _MD_HEADING.match(line) or _BOLD_HEADING.match(line)
+    if not m:
+        return None
+    g = m.lastindex or 1
+    if not m.group(g).strip("#* "):
+        return None
+    return m.group(g), m.start(g)
+
+
+def _is_container(text: str, v: _Vocab) -> bool:
+    return len(text) <= v.container_max and not text.startswith("关于") and any(w in text for w in v.container)
+
+
+def _region(clean: str, sections: list[Section], v: _Vocab) -> tuple[int, int] | None:
+    parts = [s for s in sections if s.part == "proposals"]
+    if parts:
+        return min(s.char_start for s in parts), max(s.char_end for s in parts)
+    for s, e, text in _lines(clean, 0, len(clean)):
+        h = _heading_text(text)
+        if _is_container(h[0] if h else text, v) and (h or not any(c in text for c in _CLAUSE_PUNCT)):
+            return s, len(clean)
+    return None
+
+
+def _short_title(text: str, v: _Vocab) -> bool:
+    return len(text) <= v.title_max and not any(c in text for c in _CLAUSE_PUNCT) \
+        and text[-1] not in _TERMINAL[:-4] and not text.startswith(("#", "*")) \
+        and re.search(r"[\u4e00-\u9fff]{2}", text) is not None
+
+
+def _items(clean: str, start: int, end: int, v: _Vocab) -> list[_Item]:
+    lines = list(_lines(clean, start, end))
+    marked = any(_heading_text(t) and not _is_container(_heading_text(t)[0], v) for _, _, t in lines)
+    items: list[_Item] = []
+    closed = True
+    for i, (s, e, text) in enumerate(lines):
+        h = _heading_text(text)
+        if h is None and not marked and _short_title(text, v) and i + 1 < len(lines) \
+                and not any(text.startswith(b) for b in v.byline):
+            h = (text, 0)
+        if h is not None:
+            title, off = h
+            title = title.strip("*").strip()
+            if _is_container(title, v):
+                closed = True
+                continue
+            ts = s + off + max(h[0].find(title), 0)
+            items.append(_Item(title, ts, ts + len(title)))
+            closed = False
+            continue
+        if any(text.startswith(b) for b in v.byline):
+            closed = True
+            continue
+        if items and not closed:
+            items[-1].paras.append(_Para(s, e, text[-1] not in _TERMINAL))
+    return items
+
+
+def _join_breaks(items: list[_Item]) -> None:
+    """Join a paragraph cut by a page break or a misplaced title to its continuation."""
+    for k, it in enumerate(items):
+        if k + 1 < len(items) and it.paras and it.paras[-1].interrupted and items[k + 1].paras:
+            it.paras.append(items[k + 1].paras.pop(0))
+        merged: list[_Para] = []
+        for p in it.paras:
+            if merged and merged[-1].interrupted:
+                merged[-1] = _Para(merged[-1].start, p.end, p.interrupted)
+            else:
+                merged.append(_Para(p.start, p.end, p.interrupted))
+        it.paras = merged
+
+
+def _proposer(clean: str, p: _Para, v: _Vocab) -> tuple[str, str, int] | None:
+    """(proposer, kind, end of the proposer phrase) named at the head of a paragraph."""
+    head = clean[p.start:min(p.end, p.start + 60)]
+    m = v.member_re.search(head)
+    if m and not any(c in head[:m.start()] for c in "。；;"):
+        return m.group(1), "member", p.start + m.end()
+    m = v.org_re.search(head)
+    if m and not any(c in head[:m.start()] for c in _CLAUSE_PUNCT):
+        org = m.group(1)
+        if any(org.startswith(w) or w in org[:8] for w in v.parties):
+            kind = "party_committee"
+        else:
+            kind = "group"
+        return org, kind, p.start + m.end()
+    return None
+
+
+def _style(clean: str, p: _Para, v: _Vocab) -> str:
+    text = clean[p.start:p.end]
+    m = re.search("[。！？!?]", text)
+    return "lead" if m and m.end() <= v.lead_max else "clause"
+
+
+def _reassign_displaced(clean: str, items: list[_Item], named: list[bool], v: _Vocab) -> None:
+    """A title moved into the previous proposal: its leading paragraphs written in the previous
+    proposal's style (and before a style switch) belong to the previous proposal."""
+    for k in range(1, len(items)):
+        prev, cur = items[k - 1], items[k]
+        if named[k] or not named[k - 1] or len(cur.paras) < 2 or not prev.paras:
+            continue
+        prev_style = _style(clean, prev.paras[-1], v)
+        styles = [_style(clean, p, v) for p in cur.paras]
+        n = 0
+        while n < len(styles) and styles[n] == prev_style:
+            n += 1
+        if 0 < n < len(styles) and all(s != prev_style for s in styles[n:]):
+            prev.paras.extend(cur.paras[:n])
+            del cur.paras[:n]
+
+
+def _split_clauses(clean: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, s = [], start
+    for i in range(start, end):
+        if clean[i] in "；;":
+            out.append((s, i + 1))
+            s = i + 1
+    if clean[s:end].strip():
+        out.append((s, end))
+    return out
+
+
+def _trim(clean: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and clean[a] in " \t\n，,：:":
+        a += 1
+    while b > a and clean[b - 1] in " \t\n":
+        b -= 1
+    return a, b
+
+
+def _recommendations(clean: str, it: _Item, who: tuple[str, str, int] | None, v: _Vocab
+                     ) -> list[tuple[int, int]]:
+    paras = it.paras
+    if not paras:
+        return []
+    k = next((i for i, p in enumerate(paras) if who and p.start <= who[2] <= p.end), None)
+    if k is not None:
+        first = _Para(who[2], paras[k].end)
+        rest = paras[k + 1:]
+        body = clean[first.start:first.end]
+        if rest and (v.summary.search(body) or len(body.strip(" ，,：:。")) < 8):
+            recs = rest
+        else:
+            recs = [first] + rest
+    else:
+        recs = list(paras)
+        head = clean[recs[0].start:recs[0].end]
+        if len(recs) > 1 and _style(clean, recs[0], v) == "clause" and any(c in head for c in v.background):
+            recs = recs[1:]
+    if len(recs) == 1:
+        spans = _split_clauses(clean, recs[0].start, recs[0].end)
+    else:
+        spans = [(p.start, p.end) for p in recs]
+    return [_trim(clean, a, b) for a, b in spans if clean[a:b].strip(" ，,；;。")]
+
+
+def extract_proposals(clean: str, sections: list[Section], sentences: list[Sentence]) -> list[Proposal]:
+    """Every proposal of the proposals part, with its proposer and one row per recommendation."""
+    v = vocab()
+    region = _region(clean, sections, v)
+    if region is None:
+        return []
+    items = _items(clean, *region, v)
+    _join_breaks(items)
+    who = [next((w for p in it.paras if (w := _proposer(clean, p, v))), None) for it in items]
+    _reassign_displaced(clean, items, [w is not None for w in who], v)
+    out: list[Proposal] = []
+    for i, it in enumerate(items):
+        spans = _recommendations(clean, it, who[i], v)
+        recs = tuple(Recommendation(seq=j + 1, char_start=a, char_end=b, text=clean[a:b])
+                     for j, (a, b) in enumerate(spans))
+        name, kind = (who[i][0], who[i][1]) if who[i] else ("", "unknown")
+        end = max([it.title_end] + [p.end for p in it.paras])
+        out.append(Proposal(index=i, title=it.title, title_start=it.title_start, title_end=it.title_end,
+                            proposer=name, proposer_kind=kind, char_start=it.title_start, char_end=end,
+                            recommendations=recs))
+    return out

@@ -1,0 +1,31 @@
+"""The dataset card (README.md of a release), rendered from the schemas and the release's tables."""
+from __future__ import annotations
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from pipeline.release.about import about
+from schemas.dictionary import dictionary
+from schemas.registry import TABLES
+
+_ENV = Environment(loader=PackageLoader("pipeline.release", "templates"), undefined=StrictUndefined,
+                   keep_trailing_newline=True, trim_blocks=False, lstrip_blocks=False, autoescape=False)
+
+
+def _md(value) -> str:
+    """A cell made safe for a Markdown table."""
+    return str(value if value is not None and value == value else "").replace("|", "\\|").replace("\n", " ")
+
+
+def render_card(version: str, frames: dict[str, pd.DataFrame]) -> str:
+    docs = []
+    for d in frames["documents"].itertuples():
+        review = "" if pd.isna(d.review_start) else f"{d.review_start}–{d.review_end}"
+        docs.append({"doc_id": _md(d.doc_id), "source_file": _md(d.source_file), "genre": _md(d.genre),
+                     "issuer": _md(d.issuer), "review": review,
+                     "plan_year": "" if pd.isna(d.plan_year) else int(d.plan_year), "n_chars_clean": d.n_chars_clean})
+    problems = [{k: _md(getattr(p, k)) for k in ("source_file", "stage", "reason", "hint")}
+                for p in frames["problems"].itertuples()]
+    return _ENV.get_template("card.md.j2").render(
+        about=about(), version=version, tables=TABLES, rows={k: len(v) for k, v in frames.items()},
+        documents=docs, problems=problems, dictionary=dictionary())

@@ -1,0 +1,130 @@
+"""Atomic publishing of a release: write every file into a temporary folder inside dist/, validate
+that folder exactly as a user would (``schemas.validate.validate_release``), then rename it to
+dist/vX.Y.Z and swap the dist/latest link. A failure at any step leaves earlier releases untouched.
+"""
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.release.card import render_card
+from pipeline.release.changelog import render_changelog
+from pipeline.release.datapackage import write_datapackage
+from pipeline.release.files import write_checksums, write_csv, write_parquet, write_text
+from pipeline.release.page import write_index
+from pipeline.release.versioning import FIRST_VERSION, Shape, bump, latest, shape_of_release
+from schemas.crosscheck import Failure
+from schemas.dictionary import dictionary
+from schemas.registry import TABLES
+from schemas.validate import validate_release
+
+BUILD_PREFIX = ".building-"
+
+
+class PublishError(Exception):
+    """The release was not published; ``failures`` says why, table by table."""
+
+    def __init__(self, failures: list[Failure]):
+        self.failures = failures
+        shown = "\n".join(f"  - {f}" for f in failures[:30])
+        more = f"\n  ... and {len(failures) - 30} more" if len(failures) > 30 else ""
+        super().__init__(f"release not published: {len(failures)} validation failure(s); "
+                         f"the previous release is untouched\n{shown}{more}")
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    status: str                 # "published" | "unchanged"
+    version: str
+    folder: Path
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def _version_of(folder: Path) -> str:
+    return json.loads((folder / "datapackage.json").read_text("utf-8"))["version"]
+
+
+def _write_tables(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
+    for tb in TABLES:
+        write_parquet(frames[tb.name], folder / f"{tb.name}.parquet")
+        write_csv(frames[tb.name], folder / f"{tb.name}.csv")
+
+
+def _write_metadata(folder: Path, version: str, frames: dict[str, pd.DataFrame],
+                    previous: Path | None, previous_version: str | None) -> None:
+    rows = {k: len(v) for k, v in frames.items()}
+    write_datapackage(folder, version, rows)
+    write_text(render_card(version, frames), folder / "README.md")
+    write_text(render_changelog(version, frames, previous, previous_version), folder / "CHANGELOG.md")
+    write_checksums(folder)
+
+
+def _same_content(new: Path, old: Path) -> bool:
+    """Every file but the changelog and checksums byte-identical (the build changes nothing)."""
+    names = {p.name for p in new.iterdir()} - {"CHANGELOG.md", "SHA256SUMS"}
+    old_names = {p.name for p in old.iterdir()} - {"CHANGELOG.md", "SHA256SUMS"}
+    return names == old_names and all(filecmp.cmp(new / n, old / n, shallow=False) for n in names)
+
+
+def _swap_latest(dist: Path, target: str) -> None:
+    tmp = dist / ".latest.tmp"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(target, tmp)
+    os.replace(tmp, dist / "latest")
+
+
+def remove_stale_builds(dist: Path) -> None:
+    """Folders left by a build that was killed before it could rename or delete them."""
+    for p in dist.glob(BUILD_PREFIX + "*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def publish(frames: dict[str, pd.DataFrame], dist: Path) -> PublishResult:
+    """Publish the tables as the next release in ``dist`` (or report that nothing changed)."""
+    missing = [tb.name for tb in TABLES if tb.name not in frames]
+    if missing:
+        raise PublishError([Failure(name, "", None, "table missing from the build", "") for name in missing])
+    if frames["documents"].empty:
+        raise PublishError([Failure("documents", "", None, "no usable document: every input file has a problem "
+                                    "(see the problems listed above); nothing to publish", "")])
+    dist.mkdir(parents=True, exist_ok=True)
+    remove_stale_builds(dist)
+    previous = latest(dist)
+    previous_version = _version_of(previous) if previous else None
+    rows = {tb.name: len(frames[tb.name]) for tb in TABLES}
+    tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=dist))
+    try:
+        _write_tables(tmp, frames)
+        if previous is not None:
+            _write_metadata(tmp, previous_version, frames, None, None)
+            if _same_content(tmp, previous):
+                shutil.rmtree(tmp)
+                return PublishResult("unchanged", previous_version, previous, rows)
+            new_shape = Shape({n: tuple((c.name, c.type) for c in cols) for n, cols in dictionary().items()},
+                              frozenset(frames["documents"]["doc_id"]))
+            version = bump(previous_version, shape_of_release(previous), new_shape)
+        else:
+            version = FIRST_VERSION
+        _write_metadata(tmp, version, frames, previous, previous_version)
+        failures = validate_release(tmp)
+        if failures:
+            raise PublishError(failures)
+        final = dist / f"v{version}"
+        if final.exists():
+            raise PublishError([Failure(final.name, "", None, "a release with this version already exists", str(final))])
+        os.chmod(tmp, 0o755)  # mkdtemp makes it 0700
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_latest(dist, final.name)
+    write_index(dist)
+    return PublishResult("published", version, final, rows)

@@ -1,0 +1,150 @@
+"""Character-level cleaning rules: line endings, control characters, trailing and indentation spaces,
+traditional→simplified (OpenCC t2s), full-width digits/letters, stray spaces inside Chinese words and
+English words standing in for Chinese ones. Each function proposes edits on the current text.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from pipeline.text.clean_lex import CJK, is_chinese_context, word_freq
+from pipeline.text.clean_log import Proposal
+from pipeline.vocab import load
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+_TRAILING = re.compile(r"[ \t\u3000\xa0]+(?=\n)|[ \t\u3000\xa0]+\Z")
+_LEADING = re.compile(r"(?m)^[ \t\u3000\xa0]+(?=\S)")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def line_endings(text: str) -> list[Proposal]:
+    return [Proposal(m.start(), m.end(), "\n", "whitespace", "whitespace.line_endings")
+            for m in re.finditer(r"\r\n?", text)]
+
+
+def control_chars(text: str) -> list[Proposal]:
+    return [Proposal(m.start(), m.end(), "", "control_char", "control.remove") for m in _CONTROL.finditer(text)]
+
+
+def spaces(text: str) -> list[Proposal]:
+    """Trailing spaces, paragraph indentation (　　), runs of blank lines, leading/trailing blank lines."""
+    out = [Proposal(m.start(), m.end(), "", "whitespace", "whitespace.trailing") for m in _TRAILING.finditer(text)]
+    out += [Proposal(m.start(), m.end(), "", "whitespace", "whitespace.indent") for m in _LEADING.finditer(text)]
+    out += [Proposal(m.start(), m.end(), "\n\n", "whitespace", "whitespace.blank_lines") for m in _BLANKS.finditer(text)]
+    lead = re.match(r"\s+", text)
+    if lead:
+        out.append(Proposal(0, lead.end(), "", "whitespace", "whitespace.document_edges"))
+    tail = re.search(r"\s+\Z", text)
+    if tail and tail.start() > 0 and tail.group() != "\n":
+        out.append(Proposal(tail.start(), tail.end(), "\n", "whitespace", "whitespace.document_edges"))
+    return _disjoint(out)
+
+
+def _disjoint(props: list[Proposal]) -> list[Proposal]:
+    out, end = [], -1
+    for p in sorted(props, key=lambda p: (p.start, -p.end)):
+        if p.start >= end:
+            out.append(p)
+            end = p.end
+    return out
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def traditional(text: str) -> list[Proposal]:
+    """One edit per run of traditional characters (OpenCC t2s), on CJK text only."""
+    out = []
+    cc = _t2s()
+    for m in re.finditer(f"[{CJK}]+", text):
+        run = m.group()
+        conv = cc.convert(run)
+        if conv == run:
+            continue
+        if len(conv) != len(run):
+            out.append(Proposal(m.start(), m.end(), conv, "traditional_char", "t2s.opencc"))
+            continue
+        i = 0
+        while i < len(run):
+            if run[i] == conv[i]:
+                i += 1
+                continue
+            j = i
+            while j < len(run) and run[j] != conv[j]:
+                j += 1
+            out.append(Proposal(m.start() + i, m.start() + j, conv[i:j], "traditional_char", "t2s.opencc"))
+            i = j
+    return out
+
+
+_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0e\uff0b]+")
+
+
+def fullwidth_alnum(text: str) -> list[Proposal]:
+    """Full-width digits and Latin letters (and ％．＋ between them) become half-width (NFKC)."""
+    return [Proposal(m.start(), m.end(), unicodedata.normalize("NFKC", m.group()), "width_mix", "width.nfkc_alnum")
+            for m in _FULLWIDTH_ALNUM.finditer(text)]
+
+
+def _line_bounds(text: str, i: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, i) + 1
+    b = text.find("\n", i)
+    return a, (len(text) if b < 0 else b)
+
+
+def _is_prose_line(line: str) -> bool:
+    """A body paragraph: not a markdown heading, and written as sentences."""
+    s = line.lstrip()
+    return not s.startswith("#") and any(p in s for p in "，。；,;") and len(s) >= 20
+
+
+def _inside_title(text: str, a: int, i: int) -> bool:
+    """Inside 《…》 on the line (titles of works keep their spaces)."""
+    seg = text[a:i]
+    return seg.rfind("《") > seg.rfind("》")
+
+
+def space_inside_word(text: str) -> list[Proposal]:
+    """A single ASCII space between two CJK characters in prose, where the two sides form a dictionary word."""
+    out = []
+    for m in re.finditer(f"(?<=[{CJK}]) (?=[{CJK}])", text):
+        i = m.start()
+        a, b = _line_bounds(text, i)
+        if not _is_prose_line(text[a:b]) or _inside_title(text, a, i):
+            continue
+        left, right = text[max(a, i - 2):i], text[i + 1:i + 3]
+        joined = [left[-1] + right[0], left + right[:1], left[-1:] + right]
+        if any(word_freq(w) >= 50 for w in joined):
+            out.append(Proposal(i, i + 1, "", "typo", "space.inside_word"))
+    return out
+
+
+_ENGLISH = re.compile(r"(?<![A-Za-z0-9])( ?)([A-Za-z]+(?: [A-Za-z]+)*)( ?)(?![A-Za-z0-9])")
+
+
+def english_words(text: str) -> tuple[list[Proposal], list[tuple[int, int, str]]]:
+    """English words inside Chinese prose: known ones replaced (surrounding spaces removed), others flagged.
+
+    Acronyms (no lower-case letter: RCEP, IP, AI) are left alone. Returns (proposals, flags)."""
+    words = load("english")["words"]
+    out, flags = [], []
+    for m in _ENGLISH.finditer(text):
+        phrase = m.group(2)
+        s, e = m.start(), m.end()
+        before, after = text[s - 1:s] if s else "", text[e:e + 1]
+        if not (is_chinese_context(before) and is_chinese_context(after)):
+            continue
+        toks = phrase.split(" ")
+        if all(not any(c.islower() for c in t) for t in toks):
+            continue  # acronyms
+        if all(t.lower() in words for t in toks):
+            zh = "".join(words[t.lower()] for t in toks)
+            out.append(Proposal(s, e, zh, "english_intrusion", "english.dictionary"))
+        else:
+            flags.append((m.start(2), m.end(2), ""))
+    return out, flags

@@ -1,0 +1,57 @@
+"""Character classes and the word-frequency dictionary shared by the cleaning rules.
+
+jieba's dictionary (≈350k words with frequencies) is loaded lazily, once per process (≈1 s).
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
+# Chinese (full-width) punctuation and quotes that mark a neighbour as Chinese text.
+CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～"
+# Sentence-final marks: a paragraph ending in one of these is complete.
+TERMINAL = "。！？；：!?;:…"
+CLOSERS = "”’」』）)》】\"'*"
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff")
+
+
+def is_chinese_context(ch: str) -> bool:
+    """A CJK ideograph or Chinese punctuation."""
+    return is_cjk(ch) or (bool(ch) and ch in CJK_PUNCT)
+
+
+def cjk_count(text: str) -> int:
+    return len(CJK_RE.findall(text))
+
+
+@cache
+def _freq() -> dict[str, int]:
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba.dt.FREQ
+
+
+def word_freq(word: str) -> int:
+    """jieba dictionary frequency of ``word`` (0 when it is not a word)."""
+    return _freq().get(word) or 0
+
+
+def is_word(word: str, min_freq: int = 1) -> bool:
+    return word_freq(word) >= min_freq
+
+
+def segment(run: str) -> list[str]:
+    """jieba's dictionary segmentation of a run of text (no HMM guessing of unknown words)."""
+    import jieba
+
+    _freq()
+    return jieba.lcut(run, HMM=False)

@@ -1,0 +1,51 @@
+"""Finding the input files of a seeds folder and fingerprinting them by content (the sensor's
+cursor and the documents' sha256). Reads bytes only; decoding is ``pipeline.text.decode``.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+METADATA_FILE = "metadata.csv"  # optional overrides, not a document
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    doc_id: str
+    data: bytes
+    sha256: str
+
+
+def source_paths(folder: Path) -> list[Path]:
+    """Every regular, non-hidden file of the folder except the metadata overrides, sorted by name."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"seeds folder {folder} does not exist: pass --seeds DIR with your text files")
+    return sorted((p for p in folder.iterdir()
+                   if p.is_file() and not p.name.startswith(".") and p.name != METADATA_FILE),
+                  key=lambda p: p.name)
+
+
+def doc_id_for(path: Path) -> str:
+    """Stable id of a document: its file name without extension, NFC, whitespace as '_'."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    return "_".join(stem.split()) or "_"
+
+
+def read_sources(folder: Path) -> list[Source]:
+    out, seen = [], set()
+    for p in source_paths(folder):
+        data = p.read_bytes()
+        doc_id = doc_id_for(p)
+        if doc_id in seen:  # same stem, other extension: keep both, distinguish by extension
+            doc_id = f"{doc_id}{p.suffix.replace('.', '_')}"
+        seen.add(doc_id)
+        out.append(Source(p, doc_id, data, hashlib.sha256(data).hexdigest()))
+    return out
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """{file name: sha256 of its bytes} for every input file: changes exactly when content does."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in source_paths(folder)}

@@ -1,0 +1,71 @@
+"""Rules across tables that pandera's per-table models cannot express: every referenced id exists
+(from the registry's foreign keys) and every record's quote is exactly the clean-text span it
+claims (``quote == clean_text[char_start:char_end]``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from schemas.registry import Table
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One reason a table is not publishable, precise enough to act on."""
+
+    table: str
+    column: str
+    row: int | None      # 0-based row position in the table (None: the table as a whole)
+    check: str
+    value: str
+
+    def __str__(self) -> str:
+        where = f"{self.table}.{self.column}" if self.column else self.table
+        if self.row is not None:
+            where += f" row {self.row}"
+        return f"{where}: {self.check}" + (f" (value: {self.value[:80]!r})" if self.value else "")
+
+
+def foreign_key_failures(tb: Table, df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    out: list[Failure] = []
+    for fk in tb.foreign_keys:
+        ref = frames.get(fk.table)
+        if ref is None or any(c not in df.columns for c in fk.columns):
+            continue
+        known = set(map(tuple, ref[list(fk.ref_columns)].astype(str).itertuples(index=False, name=None)))
+        keys = df[list(fk.columns)].astype(str).itertuples(index=False, name=None)
+        for pos, key in enumerate(keys):
+            if fk.optional and all(k == "" for k in key):
+                continue
+            if key not in known:
+                out.append(Failure(tb.name, ",".join(fk.columns), pos,
+                                   f"references a missing {fk.table}.{','.join(fk.ref_columns)}", "|".join(key)))
+    return out
+
+
+def quote_failures(tb: Table, df: pd.DataFrame, texts: pd.DataFrame | None) -> list[Failure]:
+    """Rows whose quote differs from texts.clean_text[char_start:char_end] of their document."""
+    if texts is None or not tb.has_span or df.empty:
+        return []
+    clean = dict(zip(texts["doc_id"], texts["clean_text"]))
+    out: list[Failure] = []
+    for pos, (doc, quote, start, end) in enumerate(zip(df["doc_id"], df["quote"], df["char_start"], df["char_end"])):
+        text = clean.get(doc)
+        if text is None:
+            continue  # reported by the foreign-key rule
+        if not (0 <= int(start) < int(end) <= len(text)) or text[int(start):int(end)] != quote:
+            out.append(Failure(tb.name, "quote", pos,
+                               f"quote != texts.clean_text[{start}:{end}] of {doc}", str(quote)))
+    return out
+
+
+def key_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
+    """Duplicate primary keys (single-column keys are already unique=True in the model)."""
+    if len(tb.primary_key) < 2 or df.empty:
+        return []
+    dup = df.duplicated(list(tb.primary_key), keep="first")
+    return [Failure(tb.name, ",".join(tb.primary_key), int(pos), "duplicate primary key",
+                    "|".join(map(str, df.iloc[pos][list(tb.primary_key)])))
+            for pos in dup.to_numpy().nonzero()[0]]

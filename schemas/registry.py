@@ -1,0 +1,103 @@
+"""Which tables are published, their keys and relations, and a one-line description of each.
+
+The pandera models (``schemas.tables``) describe columns; this registry adds what pandera has no
+place for (primary and foreign keys, the title a user reads) so every generated document —
+data dictionary, datapackage.json, the card — comes from one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandera.pandas as pa
+
+from schemas import tables as t
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: tuple[str, ...]
+    table: str
+    ref_columns: tuple[str, ...]
+    optional: bool = False  # '' in the referencing column means "no reference"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    model: type[pa.DataFrameModel]
+    primary_key: tuple[str, ...]
+    description: str
+    foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
+
+    @property
+    def schema(self) -> pa.DataFrameSchema:
+        return self.model.to_schema()
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.schema.columns)
+
+    @property
+    def has_span(self) -> bool:
+        return {"quote", "char_start", "char_end"} <= set(self.columns)
+
+
+def _doc_fk() -> ForeignKey:
+    return ForeignKey(("doc_id",), "documents", ("doc_id",))
+
+
+def _sentence_fk() -> ForeignKey:
+    return ForeignKey(("sentence_id",), "sentences", ("sentence_id",))
+
+
+TABLES: tuple[Table, ...] = (
+    Table("documents", t.Documents, ("doc_id",),
+          "One row per input document: file, checksum, and what the text says about itself (issuer, city, dates, periods).",
+          (ForeignKey(("doc_id",), "texts", ("doc_id",)),)),
+    Table("texts", t.Texts, ("doc_id",),
+          "Raw and clean text of each document; every offset in the other tables points into clean_text.",
+          (_doc_fk(),)),
+    Table("edits", t.Edits, ("edit_id",),
+          "Every change made while cleaning a text, and every suspicion flagged without a change, with raw and clean offsets.",
+          (_doc_fk(),)),
+    Table("sections", t.Sections, ("section_id",),
+          "The heading tree of each document and the part (front, review, plan, proposals) each section belongs to.",
+          (_doc_fk(), ForeignKey(("parent_id",), "sections", ("section_id",), optional=True))),
+    Table("sentences", t.Sentences, ("sentence_id",),
+          "Sentence spans of the clean text.",
+          (_doc_fk(), ForeignKey(("section_id",), "sections", ("section_id",)))),
+    Table("numbers", t.Numbers, ("number_id",),
+          "Every number in the text with its value and role (metric, year, date, ordinal, name, duration, other).",
+          (_doc_fk(), _sentence_fk())),
+    Table("metrics", t.Metrics, ("metric_id",),
+          "Quantitative facts: what is counted, the value and unit, period, field of work and harmonised indicator code.",
+          (_doc_fk(), _sentence_fk(),
+           ForeignKey(("indicator_code",), "indicators", ("indicator_code",), optional=True))),
+    Table("laws", t.Laws, ("law_id",),
+          "Laws, regulations, rules and decisions named in the text, with what was done to them.",
+          (_doc_fk(), _sentence_fk())),
+    Table("oversight", t.Oversight, ("oversight_id",),
+          "Oversight activities: reports heard, law-enforcement inspections, inquiries, studies, evaluations, votes.",
+          (_doc_fk(), _sentence_fk())),
+    Table("proposals", t.Proposals, ("proposal_id",),
+          "CPPCC proposals (提案) in digests: title, proposer and number of recommendations.",
+          (_doc_fk(),)),
+    Table("recommendations", t.Recommendations, ("recommendation_id",),
+          "The recommendations of each proposal, one row each.",
+          (_doc_fk(), ForeignKey(("proposal_id",), "proposals", ("proposal_id",)))),
+    Table("indicators", t.Indicators, ("indicator_code",),
+          "The indicator codebook that makes reports of different bodies and years comparable."),
+    Table("panel", t.Panel, ("doc_id", "period", "indicator_code"),
+          "The harmonised panel: one figure per document, period and indicator (e.g. regulations enacted per city and year).",
+          (_doc_fk(), ForeignKey(("indicator_code",), "indicators", ("indicator_code",)),
+           ForeignKey(("metric_id",), "metrics", ("metric_id",)))),
+    Table("problems", t.Problems, ("source_file", "stage", "reason"),
+          "Input files that could not be used, or only partly, with the reason and what to do."),
+)
+
+_BY_NAME = {tb.name: tb for tb in TABLES}
+
+
+def table(name: str) -> Table:
+    """The registry entry of a published table."""
+    return _BY_NAME[name]

@@ -1,0 +1,117 @@
+"""Validation of tables (pandera models + cross-table rules) and of a published release folder
+(checksums, Parquet and CSV agree cell by cell, every table valid). Used by the Dagster asset
+checks, by the release step before it publishes, and by ``python -m pipeline validate DIR``.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas.crosscheck import Failure, foreign_key_failures, key_failures, quote_failures
+from schemas.registry import TABLES, Table, table
+
+
+def schema_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
+    """pandera's verdict on one table: one Failure per failing cell, or per row for row-wide checks."""
+    try:
+        tb.model.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        described = {c.name: c.description or c.name for c in tb.schema.checks}
+        out, seen = [], set()
+        for fc in err.failure_cases.itertuples(index=False):
+            idx = getattr(fc, "index", None)
+            row = None if idx is None or pd.isna(idx) else int(idx)
+            if fc.schema_context == "DataFrameSchema" and fc.column in df.columns:
+                # a row-wide check (e.g. char_start < char_end) fails once per row, not once per cell
+                if (fc.check, row) not in seen:
+                    seen.add((fc.check, row))
+                    out.append(Failure(tb.name, "", row, described.get(str(fc.check), str(fc.check)), ""))
+                continue
+            out.append(Failure(tb.name, str(fc.column if fc.column is not None else ""), row,
+                               str(fc.check), str(fc.failure_case)))
+        return out
+    return []
+
+
+def table_failures(name: str, df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """Everything wrong with one table, given the other tables it refers to."""
+    tb = table(name)
+    return (schema_failures(tb, df) + key_failures(tb, df)
+            + foreign_key_failures(tb, df, frames) + quote_failures(tb, df, frames.get("texts")))
+
+
+def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """Every failure across all published tables; missing tables are failures too."""
+    out: list[Failure] = []
+    for tb in TABLES:
+        if tb.name not in frames:
+            out.append(Failure(tb.name, "", None, "table missing", ""))
+            continue
+        out += table_failures(tb.name, frames[tb.name], frames)
+    return out
+
+
+def read_csv_text(path_or_buffer) -> pd.DataFrame:
+    """A CSV read back cell by cell as text, exactly as written ('' stays '')."""
+    return pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False)
+
+
+def to_csv_text(df: pd.DataFrame) -> str:
+    """The one way tables are written as CSV (release files and comparisons use the same call)."""
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+def checksum_failures(folder: Path) -> list[Failure]:
+    sums = folder / "SHA256SUMS"
+    if not sums.exists():
+        return [Failure("SHA256SUMS", "", None, "file missing", str(sums))]
+    out = []
+    for line in sums.read_text("utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        path = folder / name
+        if not path.exists():
+            out.append(Failure(name, "", None, "listed in SHA256SUMS but missing", name))
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            out.append(Failure(name, "", None, "SHA-256 differs from SHA256SUMS", digest))
+    return out
+
+
+def csv_vs_parquet(tb: Table, csv: pd.DataFrame, parquet: pd.DataFrame) -> list[Failure]:
+    """Cells where the CSV differs from what the Parquet file of the same table writes as CSV."""
+    expected = read_csv_text(io.StringIO(to_csv_text(parquet)))
+    if list(csv.columns) != list(expected.columns):
+        return [Failure(tb.name, "", None, "CSV columns differ from Parquet columns", ",".join(csv.columns))]
+    if len(csv) != len(expected):
+        return [Failure(tb.name, "", None, f"CSV has {len(csv)} rows, Parquet {len(expected)}", "")]
+    out = []
+    for col in csv.columns:
+        a, b = csv[col].to_numpy(), expected[col].to_numpy()
+        for pos in (a != b).nonzero()[0]:
+            out.append(Failure(tb.name, col, int(pos), "CSV value differs from the Parquet file",
+                               f"{a[pos]!r} (Parquet: {b[pos]!r})"))
+    return out
+
+
+def validate_release(folder: Path) -> list[Failure]:
+    """Everything wrong with a published release folder (empty list: valid)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return [Failure(str(folder), "", None, "not a folder", str(folder))]
+    out = checksum_failures(folder)
+    frames: dict[str, pd.DataFrame] = {}
+    for tb in TABLES:
+        pq_path, csv_path = folder / f"{tb.name}.parquet", folder / f"{tb.name}.csv"
+        if not pq_path.exists() or not csv_path.exists():
+            out.append(Failure(tb.name, "", None, "Parquet or CSV file missing", str(folder)))
+            continue
+        parquet = pd.read_parquet(pq_path)
+        frames[tb.name] = parquet
+        out += csv_vs_parquet(tb, read_csv_text(csv_path), parquet)
+    for tb in TABLES:
+        if tb.name in frames:
+            out += table_failures(tb.name, frames[tb.name], frames)
+    return out

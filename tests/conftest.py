@@ -1,0 +1,38 @@
+"""Shared fixtures: the seeds, and one real Dagster build of them into a temporary dist/ per session."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED_000 = SEEDS / "000_176ab9c851656b8e.txt"
+SEED_001 = SEEDS / "001_4a3b9fde25d10259.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    return {p.stem: p.read_text("utf-8") for p in (SEED_000, SEED_001)}
+
+
+def run_release(seeds: Path, dist: Path) -> int:
+    """The CLI's release command, in process (it runs the real Dagster job)."""
+    from pipeline.__main__ import main
+    return main(["release", "--seeds", str(seeds), "--dist", str(dist)])
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """dist/ folder holding one release built from the seeds by the real job."""
+    dist = tmp_path_factory.mktemp("dist")
+    assert run_release(SEEDS, dist) == 0
+    return dist
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    dst = tmp_path / "seeds"
+    shutil.copytree(SEEDS, dst)
+    return dst

@@ -1,0 +1,121 @@
+"""Law names, actions, status and jurisdiction from real report sentences and hostile strings."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.laws import extract_laws, jurisdiction
+from pipeline.text.model import Sentence
+
+
+def run(text: str, part: str = "review"):
+    sent = Sentence(index=0, section=0, part=part, char_start=0, char_end=len(text), text=text)
+    laws = extract_laws(text, [sent])
+    for law in laws:
+        assert law.quote == text[law.char_start:law.char_end]
+    return [(law.name, law.action) for law in laws]
+
+
+CASES = [
+    ("enact", "持续加大法规供给。制定商代都城遗址保护条例，彰显国家历史文化名城特色。",
+     [("商代都城遗址保护条例", "enact")]),
+    ("revise_full", "全面修订规范性文件备案审查办法，首次听取审议市“一府两院”备案审查工作情况报告。",
+     [("规范性文件备案审查办法", "revise")]),
+    ("first_reading", "完成高效能社会治理网格化服务管理条例一审，把实践中形成的“十个一”体系上升为法规条款。",
+     [("高效能社会治理网格化服务管理条例", "first_reading")]),
+    ("inspect_law", "围绕黄河国家战略推进，检查黄河保护法实施情况。", [("黄河保护法", "inspect")]),
+    ("law_and_local_measures", "开展家庭教育促进法及我市实施办法执法检查。",
+     [("家庭教育促进法", "inspect"), ("家庭教育促进法实施办法", "inspect")]),
+    ("decision_of", "围绕对外开放，作出郑州市与国外4个城市缔结友好关系的决定。",
+     [("郑州市与国外4个城市缔结友好关系的决定", "enact")]),
+    ("decision_on_subject", "围绕进一步优化营商环境作出决定，充分调动和激发市场活力。",
+     [("进一步优化营商环境的决定", "enact")]),
+    ("decision_guanyu", "作出全国城市中首个关于加强新时代高技能人才队伍建设的决定，将每年5月10日设立为“郑州工匠日”。",
+     [("关于加强新时代高技能人才队伍建设的决定", "enact")]),
+    ("rules_revise", "修订市人民代表大会议事规则，广泛征求意见后提请本次大会审议；",
+     [("市人民代表大会议事规则", "revise")]),
+    ("enact_list", "制定停车场建设管理条例、城市公共汽车客运站条例、房屋使用安全管理条例等，出台规范城市轨道交通行为若干规定，",
+     [("停车场建设管理条例", "enact"), ("城市公共汽车客运站条例", "enact"), ("房屋使用安全管理条例", "enact"),
+      ("规范城市轨道交通行为若干规定", "enact")]),
+    ("amend_package", "打包修改城市市容和环境卫生管理条例等8件地方性法规。", [("城市市容和环境卫生管理条例", "amend")]),
+    ("law_with_he", "对基本医疗卫生与健康促进法、市文明行为促进条例等法律法规实施情况进行执法检查，",
+     [("基本医疗卫生与健康促进法", "inspect"), ("市文明行为促进条例", "inspect")]),
+    ("fangzhi_laws", "先后对大气污染防治法、环境保护法实施情况开展执法检查，",
+     [("大气污染防治法", "inspect"), ("环境保护法", "inspect")]),
+    ("two_measures_he", "修订市人大常委会任免地方国家机关工作人员办法和郑州市国家机关工作人员宪法宣誓实施办法，",
+     [("市人大常委会任免地方国家机关工作人员办法", "revise"), ("郑州市国家机关工作人员宪法宣誓实施办法", "revise")]),
+    ("yingdui_inside_name", "对突发事件应对管理条例、学校安全管理条例等法规的制定、修订工作开展立法调研。",
+     [("突发事件应对管理条例", "research"), ("学校安全管理条例", "research")]),
+    ("repeal", "废止城市房屋拆迁管理条例。", [("城市房屋拆迁管理条例", "repeal")]),
+    ("quoted_draft", "审议通过《郑州市物业管理条例（修订草案）》。", [("郑州市物业管理条例", "enact")]),
+    ("book_title", "表决通过《郑州市物业管理条例》。", [("郑州市物业管理条例", "enact")]),
+    ("code", "围绕民法典实施开展法规清理。", [("民法典", "other")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_names_and_actions(text, expected):
+    assert run(text) == expected
+
+
+def test_plan_part_is_planned_and_readings_combine():
+    text = "完成高效能社会治理网络化服务管理条例二审及上报审批，制定极端天气应对条例，"
+    sent = Sentence(0, 0, "plan", 0, len(text), text)
+    laws = extract_laws(text, [sent])
+    assert [(x.name, x.action, x.status) for x in laws] == [
+        ("高效能社会治理网络化服务管理条例", "second_reading", "planned"),
+        ("高效能社会治理网络化服务管理条例", "other", "planned"),
+        ("极端天气应对条例", "enact", "planned"),
+    ]
+
+
+def test_provincial_list_inspection():
+    text = "检查省乡镇人民代表大会主席团工作条例、省街道人大工作条例等法规实施情况；"
+    laws = extract_laws(text, [Sentence(0, 0, "plan", 0, len(text), text)])
+    assert [(x.name, x.jurisdiction, x.action) for x in laws] == [
+        ("省乡镇人民代表大会主席团工作条例", "provincial", "inspect"),
+        ("省街道人大工作条例", "provincial", "inspect"),
+    ]
+
+
+NOT_LAWS = [
+    ("lifa_zhifa", "推进民主立法、开门立法，依法履职，加强执法监督，坚持法治思维。"),
+    ("fangfa", "完善方式方法，想办法解决问题。"),
+    ("generic_regs", "对现行有效地方性法规及规范性文件开展专项清理，维护法律法规权威。"),
+    ("xianfa_oath", "全面落实宪法宣誓制度，依法组织351名国家机关工作人员进行宪法宣誓。"),
+    ("decide_verb", "认真做好讨论决定重大事项和选举任免工作，保障决定权有效行使。"),
+    ("decisions_count", "本届以来，共依法作出决议决定53项。"),
+    ("guiding_rules", "深入贯彻中央八项规定精神，严格执行有关规定。"),
+    ("guiding_verb", "法律规定了代表的权利。"),
+    ("slogan", "对中小企业促进“一法一办法”实施情况开展专项监督。"),
+    ("empty", ""),
+    ("punct", "，。；、《》“”"),
+    ("mixed", "law 法 rule 条例 123法 ＡＢＣ条例"),
+]
+
+
+@pytest.mark.parametrize("text", [c[1] for c in NOT_LAWS], ids=[c[0] for c in NOT_LAWS])
+def test_not_laws(text):
+    assert run(text) == []
+
+
+def test_constitution_as_object():
+    assert run("推动全社会尊崇宪法、学习宪法、遵守宪法、维护宪法。") == [("宪法", "other"), ("宪法", "implement")]
+
+
+@pytest.mark.parametrize("name,instrument,expected", [
+    ("黄河保护法", "law", "national"), ("宪法", "constitution", "national"),
+    ("河南省见义勇为人员奖励和保障条例", "regulation", "provincial"), ("省街道人大工作条例", "regulation", "provincial"),
+    ("郑州市客运出租汽车管理条例", "regulation", "municipal"), ("物业管理条例", "regulation", "municipal"),
+    ("中华人民共和国民法典", "law", "national"),
+])
+def test_jurisdiction(name, instrument, expected):
+    assert jurisdiction(name, instrument) == expected
+
+
+def test_many_sentences_offsets_are_absolute():
+    clean = "制定商代都城遗址保护条例。废止城市房屋拆迁管理条例。"
+    s1 = Sentence(0, 0, "review", 0, 13, clean[:13])
+    s2 = Sentence(1, 0, "review", 13, len(clean), clean[13:])
+    laws = extract_laws(clean, [s1, s2])
+    assert [(x.sentence, x.char_start, x.quote) for x in laws] == [
+        (0, 2, "商代都城遗址保护条例"), (1, 15, "城市房屋拆迁管理条例")]

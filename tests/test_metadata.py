@@ -1,0 +1,108 @@
+"""Document metadata from front matter and part tags; overrides from seeds/metadata.csv."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.metadata import apply_overrides, infer_metadata, load_overrides
+from pipeline.extract.model import DocumentMeta
+from pipeline.text.model import Section
+
+REPORT = """# 郑州市人民代表大会常务委员会工作报告
+
+——2023年1月5日在郑州市第十六届人民代表大会第一次会议上
+
+郑州市人大常委会主任 周富强
+
+各位代表：
+
+受郑州市第十五届人大常委会的委托，我向大会报告工作，请予审议。
+
+### 五年工作的回顾
+
+过去五年，是郑州发展史上极不寻常的五年。
+
+### 今年工作的建议
+
+2023年是全面贯彻落实党的二十大精神开局之年。
+"""
+
+DIGEST = """# 依法履职 担当作为 为加快郑州国家中心城市建设贡献人大力量
+
+## ——郑州市人民代表大会常务委员会工作报告解读
+
+过去一年，市人大常委会积极践行全过程人民民主。
+
+### 2026 昂首阔步新征程，凝心聚力再出发
+
+2026年，市人大常委会将把握重大要求。
+
+本报记者 袁帅
+
+### 提案选编
+
+#### 提振消费 助力拉动经济增长主引擎
+
+提升重点群体就业创业能力。
+"""
+
+
+def sections_of(text: str, parts: list[tuple[str, str]]) -> list[Section]:
+    """Sections at the given headings (heading text, part), in order."""
+    out, pos = [Section(0, None, 1, "", "front", 0, 0, 0, 0)], []
+    for h, _ in parts:
+        pos.append(text.index(h))
+    for i, ((h, part), s) in enumerate(zip(parts, pos)):
+        end = pos[i + 1] if i + 1 < len(pos) else len(text)
+        out.append(Section(i + 1, None, 1, h, part, s, s + len(h), s, end))
+    return out
+
+
+def test_work_report():
+    secs = sections_of(REPORT, [("五年工作的回顾", "review"), ("今年工作的建议", "plan")])
+    m = infer_metadata(REPORT, secs, "001.txt")
+    assert m == DocumentMeta(
+        title="郑州市人民代表大会常务委员会工作报告", issuer="郑州市人大常委会", city="郑州市", province="河南省",
+        level="municipal", genre="work_report", date="2023-01-05", meeting="郑州市第十六届人民代表大会第一次会议",
+        speaker="周富强", review_start=2018, review_end=2022, plan_year=2023)
+
+
+def test_press_digest_with_proposals():
+    secs = sections_of(DIGEST, [("2026 昂首阔步", "plan"), ("提案选编", "proposals")])
+    m = infer_metadata(DIGEST, secs, "000.txt")
+    assert (m.genre, m.issuer, m.city, m.plan_year, m.review_start, m.review_end, m.date) == (
+        "press_digest", "郑州市人大常委会", "郑州市", 2026, 2025, 2025, "")
+
+
+@pytest.mark.parametrize("title,issuer,province,city,level", [
+    ("河南省人民代表大会常务委员会工作报告", "河南省人大常委会", "河南省", "", "provincial"),
+    ("北京市人民代表大会常务委员会工作报告", "北京市人大常委会", "北京市", "", "provincial"),
+    ("全国人民代表大会常务委员会工作报告", "全国人大常委会", "", "", "national"),
+    ("广州市天河区人民代表大会常务委员会工作报告", "广州市天河区人大常委会", "广东省", "广州市", "county"),
+    ("延边朝鲜族自治州人民代表大会常务委员会工作报告", "延边朝鲜族自治州人大常委会", "", "延边朝鲜族自治州", "municipal"),
+    ("广西壮族自治区人民代表大会常务委员会工作报告", "广西壮族自治区人大常委会", "广西壮族自治区", "", "provincial"),
+], ids=["province", "municipality", "national", "district", "prefecture", "autonomous_region"])
+def test_places(title, issuer, province, city, level):
+    m = infer_metadata(f"# {title}\n\n各位代表：\n", [], "x.txt")
+    assert (m.issuer, m.province, m.city, m.level, m.genre) == (issuer, province, city, level, "work_report")
+
+
+def test_chinese_numeral_date():
+    text = "# 某市人民代表大会常务委员会工作报告\n\n——二〇二四年一月十日在某市第十届人民代表大会第三次会议上\n"
+    m = infer_metadata(text, [], "x.txt")
+    assert (m.date, m.meeting, m.plan_year) == ("2024-01-10", "某市第十届人民代表大会第三次会议", 2024)
+
+
+@pytest.mark.parametrize("text", ["", "，。；", "😀\n\n\u3000", "x" * 5000], ids=["empty", "punct", "odd", "long"])
+def test_hostile(text):
+    m = infer_metadata(text, [], "x.txt")
+    assert m.issuer == "" and m.date == "" and m.plan_year is None
+
+
+def test_overrides(tmp_path):
+    p = tmp_path / "metadata.csv"
+    p.write_text("source_file,city,plan_year,speaker\n001_x.txt,开封市,2024,\n", encoding="utf-8")
+    rows = load_overrides(p)
+    assert rows["001_x.txt"] == rows["001_x"] == {"city": "开封市", "plan_year": "2024", "speaker": ""}
+    meta = apply_overrides(DocumentMeta(city="郑州市", speaker="周富强", plan_year=2023), rows["001_x.txt"])
+    assert (meta.city, meta.plan_year, meta.speaker) == ("开封市", 2024, "周富强")
+    assert load_overrides(tmp_path / "missing.csv") == {}

@@ -1,0 +1,146 @@
+"""Metric records (pipeline.extract.metrics): quote, indicator, value, unit, approx, period, category, code."""
+import pytest
+
+from pipeline.extract.indicators import load_codebook
+from pipeline.extract.metrics import extract_metrics
+from pipeline.extract.numbers import find_numbers
+from pipeline.text.model import Sentence
+
+
+def split(text, part="review"):
+    """A crude sentence splitter for tests: one Sentence per 。-terminated span, all in ``part``."""
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in "。！？\n" or i == len(text) - 1:
+            if text[start:i + 1].strip():
+                out.append(Sentence(len(out), 0, part, start, i + 1, text[start:i + 1]))
+            start = i + 1
+    return out
+
+
+def metrics(text, part="review"):
+    sents = split(text, part)
+    return extract_metrics(text, sents, find_numbers(text, sents), load_codebook())
+
+
+SUMMARY = ("过去一年，市人大常委会积极践行全过程人民民主。召开常委会会议10次，主任会议16次；制定修订、打包修改地方性法规8件；"
+           "听取审议“一府一委两院”专项工作报告47个，组织专题视察、专题调研43次；依法作出重大事项决议决定21项，"
+           "任免国家机关工作人员201人次，圆满完成市十六届人大三次会议以来的各项工作任务。")
+
+
+def test_summary_paragraph():
+    got = [(m.value, m.unit, m.indicator_code, m.category) for m in metrics(SUMMARY)]
+    assert got == [
+        (10, "次", "sessions", "other"),
+        (16, "次", "chair_meetings", "other"),
+        (8, "件", "regulations_enacted_revised", "legislation"),
+        (47, "个", "reports_reviewed", "oversight"),
+        (43, "次", "research_studies", "oversight"),
+        (21, "项", "decisions", "decisions"),
+        (201, "人次", "appointments", "appointments"),
+    ]
+
+
+def test_quotes_and_indicators():
+    ms = metrics(SUMMARY)
+    assert ms[0].quote == "召开常委会会议10次" and ms[0].indicator == "常委会会议"
+    assert ms[1].quote == "主任会议16次" and ms[1].indicator == "主任会议"
+    assert all(SUMMARY[m.char_start:m.char_end] == m.quote for m in ms)
+    assert all(m.char_start <= m.number_start < m.number_end <= m.char_end for m in ms)
+    assert all(m.period == "past_year" and m.approx == "exact" for m in ms)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("共制定和修订地方性法规10件，修改33件次，废止12件。",
+     [(10, "件", "regulations_enacted_revised"), (33, "件次", "regulations_amended"), (12, "件", "regulations_repealed")]),
+    ("开展涉及民营经济等地方性法规清理，打包修改4件法规，废止11件，切实维护法治统一。",
+     [(4, "件", "regulations_amended"), (11, "件", "regulations_repealed")]),
+    ("组织社会各界参观宪法与人民代表大会郑州宣传基地26批845人次。", [(26, "批", ""), (845, "人次", "")]),
+    ("领导干部代表带头密切联系群众，24名市级和58名开发区、区县(市)领导干部进站履职，听取意见建议。",
+     [(24, "名", ""), (58, "名", "")]),
+    ("市十六届人大三次会议代表提出的9件议案，545件建议均已办理完毕。",
+     [(9, "件", "deputy_bills"), (545, "件", "deputy_suggestions")]),
+    ("完善接待代表日制度，邀请108名代表列席常委会会议。", [(108, "名", "deputies_attending")]),
+    ("扎实做好人大信访工作，办理人民群众来信来访1016批次，促进社会和谐稳定。", [(1016, "批次", "petitions")]),
+    ("对报送备案的25件规范性文件进行主动审查，对公民提出的5件审查建议逐一研究并依法反馈，督促制定机关纠正处理规范性文件444件。",
+     [(25, "件", "normative_documents_reviewed"), (5, "件", "review_requests"), (444, "件", "normative_documents_corrected")]),
+    ("共听取审议工作报告96个，开展执法检查22次、专题询问4次、专项工作评议20次。",
+     [(96, "个", "reports_reviewed"), (22, "次", "law_inspections"), (4, "次", "special_inquiries"),
+      (20, "次", "work_evaluations")]),
+], ids=["enact-amend-repeal", "package-repeal", "batches-visits", "two-groups", "bills-suggestions",
+        "attending", "petitions", "filing-review", "oversight-summary"])
+def test_enumerations(text, expected):
+    assert [(m.value, m.unit, m.indicator_code) for m in metrics(text)] == expected
+
+
+def test_shared_object_indicator():
+    ms = metrics("召开常委会会议10次，主任会议16次。")
+    assert [m.indicator for m in ms] == ["常委会会议", "主任会议"]
+    ms = metrics("共制定和修订地方性法规10件，修改33件次，废止12件。")
+    assert [m.indicator for m in ms] == ["地方性法规"] * 3
+
+
+@pytest.mark.parametrize("text,value,unit,approx", [
+    ("全年多途径征集意见建议590余条、采纳140条。", 590, "条", "over"),
+    ("接待群众1.2万人次、收集意见建议3300余条、推动解决问题2100余件。", 12000, "人次", "exact"),
+    ("所提问题得到解决和基本解决的建议401件、占比73.6%，较上年提高1.2个百分点。", 73.6, "%", "exact"),
+    ("所提问题得到解决和基本解决的建议401件、占比73.6%，较上年提高1.2个百分点。", 1.2, "个百分点", "exact"),
+    ("举办读书班，两次召开警示教育会。", 2, "次", "exact"),
+    ("累计线上线下接待群众7万余人次，解决群众反映问题28579件。", 70000, "人次", "over"),
+    ("近3000名代表参加培训。", 3000, "名", "under"),
+], ids=["yu", "wan", "percent", "points", "liang", "wan-yu", "jin"])
+def test_values_units_approx(text, value, unit, approx):
+    m = next(m for m in metrics(text) if m.unit == unit)
+    assert m.value == pytest.approx(value) and m.approx == approx
+
+
+@pytest.mark.parametrize("text,part,period", [
+    ("召开常委会会议10次。", "review", "past_year"),
+    ("召开常委会会议10次。", "plan", "plan"),
+    ("召开常委会会议10次。", "proposals", "other"),
+    ("本届以来，共依法作出决议决定53项，依法任免地方国家机关工作人员767人次。", "review", "term"),
+    ("先后召开4场新闻发布会，对6部新颁布法规进行解读。", "review", "term"),
+    ("检查黄河保护法实施情况，连续4年听取审议核心示范区规划落实情况的报告。", "review", "term"),
+], ids=["review", "plan", "proposals", "benjie", "xianhou", "streak"])
+def test_period(text, part, period):
+    ms = metrics(text, part)
+    assert ms and all(m.period == period for m in ms)
+
+
+def test_multi_year_review_heading_makes_term():
+    text = "### 五年工作的回顾\n\n**三、持之以恒开展监督**\n\n常委会共听取审议工作报告96个，开展执法检查22次。\n"
+    ms = metrics(text)
+    assert [m.period for m in ms] == ["term", "term"]
+    assert [m.category for m in ms] == ["oversight", "oversight"]
+
+
+@pytest.mark.parametrize("text,category", [
+    ("### 强化政治引领，坚持党的全面领导\n\n学思践悟党的创新理论。理论学习中心组集体学习12次，举办专题宣讲14次。\n", "party"),
+    ("### 抓好自身建设\n\n驰而不息锤炼纪律作风。举办读书班，两次召开警示教育会。\n", "self"),
+    ("### 提升监督实效\n\n聚焦优质均衡发展加强监督。2025年票决确定的10件民生实事38个项目已全面完成，其中，28个项目超额完成。\n", "oversight"),
+    ("### 抓好自身建设\n\n中央和省、市媒体刊发市人大工作宣传稿件1100余篇。\n", "publicity"),
+], ids=["party-heading", "self-clause", "oversight-lead-in", "publicity-clause"])
+def test_category(text, category):
+    ms = metrics(text)
+    assert ms and all(m.category == category for m in ms)
+
+
+@pytest.mark.parametrize("text", [
+    "——2023年1月5日在郑州市第十六届人民代表大会第一次会议上",
+    "认真贯彻党的十九大、二十大精神，“7·20”特大暴雨灾害发生后，2020年9月，召开市委人大工作会议。",
+    "作出在全市开展第八个五年法治宣传教育的决议。",
+    "围绕市委十二届九次全会和市委经济工作会议部署，聚焦“1+7+7+7”工作部署，为确保郑州“十五五”良好开局贡献力量。",
+    "认真落实“第一议题”制度，紧紧围绕“四个机关”定位要求，聚焦“两高四着力”。",
+    "分获全国第32届人大新闻一、二等奖，该一等奖系全省唯一。",
+    "", "，。；", "\u200b\ufeff",
+], ids=["dateline", "congress-dates", "eighth-five-year", "plenum-slogans", "quoted-names", "prizes",
+        "empty", "punct", "zero-width"])
+def test_not_metrics(text):
+    assert metrics(text) == []
+
+
+def test_quotes_always_index_clean_text():
+    text = SUMMARY + "\n组织\n社会各界参观宣传基地26批845人次。累计线上线下接待群众7万余人次。"
+    for m in metrics(text):
+        assert text[m.char_start:m.char_end] == m.quote
+        assert m.quote

@@ -1,0 +1,170 @@
+"""Normalisation: edits in raw coordinates that replay to the clean text, and each cleaning rule on real
+sentences of the seeds plus hostile strings."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.text.normalise import clean_to_raw, normalise, raw_to_clean, replay
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEED_000 = SEEDS / "000_176ab9c851656b8e.txt"
+SEED_001 = SEEDS / "001_4a3b9fde25d10259.txt"
+HALF_BESIDE_CJK = re.compile(r"[\u4e00-\u9fff][,;:?!()]|[,;:?!()][\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module", params=[SEED_000, SEED_001], ids=["seed000", "seed001"])
+def seed(request):
+    raw = request.param.read_text("utf-8")
+    clean, edits = normalise(raw)
+    return raw, clean, edits
+
+
+def check_log(raw: str, clean: str, edits) -> None:
+    assert replay(raw, edits) == clean
+    applied = sorted((e for e in edits if e.action == "applied"), key=lambda e: (e.raw_start, e.raw_end))
+    for a, b in zip(applied, applied[1:]):
+        assert a.raw_end <= b.raw_start, (a, b)
+    for e in edits:
+        assert raw[e.raw_start:e.raw_end] == e.before
+        if e.action == "applied":
+            assert clean[e.clean_start:e.clean_end] == e.after
+            assert e.confidence == 1.0 or e.kind == "misplaced_heading"
+        else:
+            assert e.action == "flagged" and e.confidence < 1
+    # every clean character outside a replacement maps back to the same raw character
+    inside = set()
+    for e in applied:
+        inside.update(range(e.clean_start, e.clean_end))
+    for c in range(len(clean)):
+        if c not in inside:
+            r = clean_to_raw(edits, c)
+            assert raw[r] == clean[c], (c, r)
+            assert raw_to_clean(edits, r) == c
+
+
+def test_seed_edit_log_replays(seed):
+    check_log(*seed)
+
+
+def test_seed_no_half_width_beside_cjk(seed):
+    _, clean, _ = seed
+    assert not HALF_BESIDE_CJK.search(clean)
+
+
+@pytest.mark.parametrize("raw_piece, clean_piece", [
+    ("健全政府债务管理情况报告制\n\n度,督促政府依法举债", "健全政府债务管理情况报告制度，督促政府依法举债"),
+    ("旁听常委会会议,组织\n\n社会各界参观", "旁听常委会会议，组织社会各界参观"),
+    ("实行“版权\n\n收购+收益分红”机制", "实行“版权收购+收益分红”机制"),
+    ("提升设施利用率;实\n\n施算力底座", "提升设施利用率；实施算力底座"),
+    ("指导区县(市)健全", "指导区县（市）健全"),
+    ("《具身智能产业发展三年行动计划(2026—2028)》", "《具身智能产业发展三年行动计划（2026—2028）》"),
+    ("### 2026 昂首阔步新征程,凝心聚力再出发", "### 2026 昂首阔步新征程，凝心聚力再出发"),
+    ("严格管债。聚焦“一老一小”守护加强监督。", "严格管债。\n\n聚焦“一老一小”守护加强监督。"),
+    ("能力,建立场\n\n#### 提振消费", "能力，建立场景创新券制度"),
+    ("实现高质量发展。\n\n提升重点群体", "实现高质量发展。\n\n#### 提振消费 助力拉动经济增长主引擎\n\n提升重点群体"),
+], ids=["pagebreak_word", "pagebreak_sentence", "pagebreak_quote", "pagebreak_semicolon", "brackets_cjk",
+        "brackets_years", "heading_comma", "lead_in_split", "heading_intrusion_join", "heading_reinserted"])
+def test_seed000_repairs(raw_piece, clean_piece):
+    raw = SEED_000.read_text("utf-8")
+    clean, _ = normalise(raw)
+    assert raw_piece in raw
+    assert clean_piece in clean
+
+
+@pytest.mark.parametrize("raw_piece, clean_piece", [
+    ("转化爲依法履职", "转化为依法履职"),
+    ("业务专题講座28期", "业务专题讲座28期"),
+    ("示范 points 建设", "示范点建设"),
+    ("执法检查 and 视察调研", "执法检查和视察调研"),
+    ("法律监督和工 作监督", "法律监督和工作监督"),
+    ("脱贫攻坚巩固巩固提升", "脱贫攻坚巩固提升"),
+    ("嵩山历史建筑群群保护", "嵩山历史建筑群保护"),
+    ("税务局增增值税", "税务局增值税"),
+    ("全面推开民生实事项目\n\n人大代表票决制", "全面推开民生实事项目人大代表票决制"),
+    ("钉钉子精神", "钉钉子精神"),
+    ("一张张“民生清单”变为实实在在的", "一张张“民生清单”变为实实在在的"),
+    ("常委会会议", "常委会会议"),
+], ids=["t2s_wei", "t2s_jiang", "english_points", "english_and", "space_in_word", "doubled_word",
+        "doubled_char", "doubled_char_2", "pagebreak", "keep_idiom", "keep_reduplication", "keep_word_boundary"])
+def test_seed001_repairs(raw_piece, clean_piece):
+    raw = SEED_001.read_text("utf-8")
+    clean, _ = normalise(raw)
+    assert raw_piece in raw
+    assert clean_piece in clean
+
+
+def test_seed001_duplicated_passage_removed_once():
+    raw = SEED_001.read_text("utf-8")
+    clean, edits = normalise(raw)
+    assert clean.count("考核评价等方式，加强对议案建议办理工作的监督。") == 1
+    assert "加强对议案建议办理工作的监督。本届以来" in clean
+    assert "基本形成初任监督" not in clean
+    assert {e.kind for e in edits if e.rule == "dup.passage_repeated"} == {"duplicated_sentence"}
+
+
+def test_seed000_typos_flagged_not_applied():
+    raw = SEED_000.read_text("utf-8")
+    clean, edits = normalise(raw)
+    flagged = {e.before: e.after for e in edits if e.action == "flagged" and e.kind == "typo"}
+    assert flagged["题议"] == "议题"
+    assert flagged["研发一中试一制造一应用"] == "研发—中试—制造—应用"
+    assert flagged["从“民意直通车”到“幸福加油站”"] == "《从“民意直通车”到“幸福加油站”》"
+    assert any("网络" in b for b in flagged)
+    assert any("和情况" in b for b in flagged)
+    assert any("枢纽建设,供给" in b for b in flagged)
+    for piece in ("重点题议进站", "研发一中试一制造一应用", "网络化服务管理条例二审"):
+        assert piece in clean  # flags never change the text
+    assert not [e for e in edits if e.kind == "typo" and e.action == "applied"]
+
+
+def test_seed001_phrase_near_misses_flagged():
+    clean, edits = normalise(SEED_001.read_text("utf-8"))
+    flagged = {e.before: e.after for e in edits if e.action == "flagged"}
+    assert flagged["南北水调"] == "南水北调"
+    assert flagged["人民当家作新"] == "人民当家作主"
+    assert "风清气正" not in "".join(flagged)  # a fixed phrase is not a transposition
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("", ""),
+    ("。，、；", "。，、；"),
+    ("\r\n\r\n第一段。\r\n", "第一段。\n"),
+    ("工作\x07报告。", "工作报告。"),
+    ("合计１２３件，ＡＢＣ。", "合计123件，ABC。"),
+    ("数字1,000和10:30不变。", "数字1,000和10:30不变。"),
+    ("RCEP, IP and AI", "RCEP, IP and AI"),
+    ("加强合作,推动发展!", "加强合作，推动发展！"),
+    ("支持 RCEP 区域合作", "支持 RCEP 区域合作"),
+    ("出现 unknownword 的情况。", "出现 unknownword 的情况。"),
+    ("😀表情(附件)", "😀表情（附件）"),
+    ("　　过去一年，工作扎实。", "过去一年，工作扎实。"),
+    ("9" * 400, "9" * 400),
+], ids=["empty", "only_punct", "crlf", "control", "fullwidth_alnum", "digits_keep_half", "latin_only",
+        "exclaim", "acronym_spaces", "unknown_english", "emoji", "indent", "huge_number"])
+def test_hostile_and_small(raw, clean):
+    got, edits = normalise(raw)
+    assert got == clean
+    check_log(raw, got, edits)
+
+
+def test_unknown_english_is_flagged():
+    _, edits = normalise("出现 unknownword 的情况。")
+    assert [(e.kind, e.action, e.before) for e in edits] == [("english_intrusion", "flagged", "unknownword")]
+
+
+ALPHABET = list("工作报告人大代表常委会议监督。，、；：！？“”（）,;:?!()爲講創 \n\r\t　ａ１2") + \
+    ["\n\n", "points", " and ", "**一、", "**", "### ", "巩固巩固", "群群", "制\n\n度", "Ｘ", "\x07"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ALPHABET), max_size=60))
+def test_replay_property_generated(pieces):
+    raw = "".join(pieces)
+    clean, edits = normalise(raw)
+    check_log(raw, clean, edits)
+    assert not HALF_BESIDE_CJK.search(clean)

@@ -1,0 +1,139 @@
+"""CPPCC proposals: titles, proposers, recommendations, page breaks and a misplaced title."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.proposals import extract_proposals
+from pipeline.text.model import Section
+
+
+def section(clean: str) -> list[Section]:
+    return [Section(0, None, 1, "", "front", 0, 0, 0, 0),
+            Section(1, None, 1, "提案选编", "proposals", 0, 0, 0, len(clean))]
+
+
+def summary(clean: str, sections=None):
+    props = extract_proposals(clean, section(clean) if sections is None else sections, [])
+    for p in props:
+        assert clean[p.title_start:p.title_end] == p.title
+        for r in p.recommendations:
+            assert clean[r.char_start:r.char_end] == r.text
+    return [(p.title, p.proposer, p.proposer_kind, len(p.recommendations)) for p in props]
+
+
+MEMBER = """### 提案选编
+
+#### 以青年赛事为引擎 激活郑州文创发展动能
+
+将郑州文化底蕴与青年潮流赛事深度结合，是摆脱文创产业困境的关键路径。
+
+市政协委员张艳凤建议，实施“青春赛场”文化赋能计划，评估升级青年赛事；在赛事各环节融入本土文化元素。
+
+搭建“青年创客”全链条孵化平台，对优秀作品实行“版权
+
+收购+收益分红”机制并开设创意成果转化专区。
+
+拓展“数字+”与“场景+”新业态，鼓励利用新技术开发数字文创产品。
+"""
+
+SEMICOLONS = """### 提案选编
+
+#### 推动郑州纳入国家“具身智能+制造业”融合试点城市
+
+“具身智能”是国家“十五五”规划建议中未来产业的重点方向。
+
+市政协委员赵新珍建议，制定专项发展规划；实施“强基铸核”工程；打造“中原场景试验场”；构建产业链支撑体系；积极争取国家政策支持。
+"""
+
+PARTY = """### 提案选编
+
+#### 强化郑州算力枢纽功能 深度融入全国一体化算力体系
+
+如何强化郑州算力枢纽功能，是当前郑州发展面临的重要课题。
+
+九三学社郑州市委员会建议，聚焦算力枢纽建设，供给生态重塑、算力赋能深化、保障网络完善四大重点，多措并举推动发展。
+
+建强“中枢纽带”，打通全国对接通道。争取将郑州纳入试点城市。
+
+重塑“供给生态”，提升资源配置效能。加快算力项目建设。
+
+做深“算力赋能”，打造产业协同新格局。聚焦重点领域打造典型应用场景。
+
+织密“保障网络”，筑牢安全发展底线。制定算力体系建设支持政策。
+"""
+
+# the second title sits in the middle of the first proposal's paragraph (raw layout of seed 000)
+MISPLACED_RAW = """### 提案选编
+
+#### 加快场景培育与开放 推动新场景大规模应用
+
+场景是连接技术与产业的关键桥梁。
+
+市政协委员任瑜建议，构建场景培育开放机制，进一步开放场景资源，引导各类市场主体发掘需求、拓展新场景。
+
+增强中小企业场景参与能力，建立场
+
+#### 提振消费 助力拉动经济增长主引擎
+
+场景创新券制度，根据发展重点调整发放力度和范围，补贴中小企业购买相关场景资源。
+
+扩大场景应用体系建设，鼓励各类主体参与人工智能、低空经济等领域应用场景建设，推动场景应用规范化、规模化发展。
+
+提升重点群体就业创业能力。
+
+加快新型消费场景培育，完善配套设施建设。结合郑州文化特色改造特色商业街区。
+
+疏通以旧换新梗阻，释放消费需求。扩大补贴范围，增设首次购车补贴。
+
+本报记者 杨丽萍 张倩
+"""
+
+# the same after cleaning moved the title behind the interrupted paragraph
+MISPLACED_AT_PARA = MISPLACED_RAW.replace("建立场\n\n#### 提振消费 助力拉动经济增长主引擎\n\n场景创新券制度", "建立场景创新券制度").replace(
+    "相关场景资源。\n\n", "相关场景资源。\n\n#### 提振消费 助力拉动经济增长主引擎\n\n", 1)
+
+PLAIN = """提案选编
+关于加强社区养老服务的提案
+我市老龄化程度不断加深。
+民盟某某市委员会建议，完善社区养老服务网络；加大养老护理人员培训力度；推进医养结合。
+关于优化营商环境的提案
+市政协委员李明、王芳建议，深化“放管服”改革。
+推进政务服务一网通办。
+"""
+
+
+@pytest.mark.parametrize("text,expected", [
+    (MEMBER, [("以青年赛事为引擎 激活郑州文创发展动能", "张艳凤", "member", 3)]),
+    (SEMICOLONS, [("推动郑州纳入国家“具身智能+制造业”融合试点城市", "赵新珍", "member", 5)]),
+    (PARTY, [("强化郑州算力枢纽功能 深度融入全国一体化算力体系", "九三学社郑州市委员会", "party_committee", 4)]),
+    (MISPLACED_RAW, [("加快场景培育与开放 推动新场景大规模应用", "任瑜", "member", 3),
+                     ("提振消费 助力拉动经济增长主引擎", "", "unknown", 3)]),
+    (MISPLACED_AT_PARA, [("加快场景培育与开放 推动新场景大规模应用", "任瑜", "member", 3),
+                         ("提振消费 助力拉动经济增长主引擎", "", "unknown", 3)]),
+    (PLAIN, [("关于加强社区养老服务的提案", "民盟某某市委员会", "party_committee", 3),
+             ("关于优化营商环境的提案", "李明、王芳", "member", 2)]),
+], ids=["member_paragraphs", "semicolon_clauses", "party_committee_summary", "misplaced_title_raw",
+        "misplaced_title_moved", "plain_lines"])
+def test_proposals(text, expected):
+    assert summary(text) == expected
+
+
+def test_recommendation_text_of_page_break():
+    p = extract_proposals(MEMBER, section(MEMBER), [])[0]
+    assert p.recommendations[0].text.startswith("实施“青春赛场”文化赋能计划")
+    assert "收购+收益分红" in p.recommendations[1].text
+
+
+def test_group_proposer():
+    text = "### 提案选编\n\n#### 加快发展数字经济\n\n市政协经济界别建议，建设数据交易平台；培育数字企业。\n"
+    assert summary(text) == [("加快发展数字经济", "市政协经济界别", "group", 2)]
+
+
+@pytest.mark.parametrize("text", ["", "，。；", "提案选编\n", "#### \n\n😀"], ids=["empty", "punct", "container", "odd"])
+def test_hostile(text):
+    assert summary(text, section(text)) == []
+
+
+def test_no_proposals_part():
+    text = "# 工作报告\n\n过去一年，制定条例3件。\n"
+    assert extract_proposals(text, [Section(0, None, 1, "", "front", 0, 0, 0, len(text))], []) == []

@@ -1,0 +1,136 @@
+"""Sections: headings of every layout (markdown, bold, inline bold lead-ins, 一、/（一）/1./第X部分, title)
+and the part of each section; report recognition."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.text.normalise import normalise
+from pipeline.text.recognise import report_problem
+from pipeline.text.sections import split_sections
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seed000():
+    clean, _ = normalise((SEEDS / "000_176ab9c851656b8e.txt").read_text("utf-8"))
+    return clean, split_sections(clean)
+
+
+@pytest.fixture(scope="module")
+def seed001():
+    clean, _ = normalise((SEEDS / "001_4a3b9fde25d10259.txt").read_text("utf-8"))
+    return clean, split_sections(clean)
+
+
+def by_heading(sections, start):
+    return next(s for s in sections if s.heading.startswith(start))
+
+
+@pytest.mark.parametrize("heading, part", [
+    ("依法履职 担当作为", "front"),
+    ("强化政治引领", "review"),
+    ("抓好自身建设", "review"),
+    ("2026 昂首阔步新征程", "plan"),
+    ("以更高站位加强政治建设", "plan"),
+    ("以更严标准锻造人大队伍", "plan"),
+    ("提案选编", "proposals"),
+    ("以青年赛事为引擎", "proposals"),
+    ("提振消费 助力拉动经济增长主引擎", "proposals"),
+], ids=lambda v: v[:8])
+def test_seed000_parts(seed000, heading, part):
+    _, sections = seed000
+    assert by_heading(sections, heading).part == part
+
+
+def test_seed000_tree(seed000):
+    clean, sections = seed000
+    assert sections[0].index == 0 and sections[0].part == "front" and sections[0].heading == ""
+    proposals = by_heading(sections, "提案选编")
+    child = by_heading(sections, "以青年赛事为引擎")
+    assert child.parent == proposals.index and child.level == proposals.level + 1
+    assert clean[child.heading_start:child.heading_end] == "#### 以青年赛事为引擎 激活郑州文创发展动能"
+    # spans tile the text
+    assert sections[0].char_start == 0 and sections[-1].char_end == len(clean)
+    for a, b in zip(sections, sections[1:]):
+        assert a.char_end == b.char_start
+    byline = clean.index("本报记者 袁帅")
+    holder = [s for s in sections if s.char_start <= byline < s.char_end][0]
+    assert holder.heading == "以更严标准锻造人大队伍" and holder.part == "plan"
+
+
+def test_seed001_parts_and_children(seed001):
+    clean, sections = seed001
+    review = by_heading(sections, "五年工作的回顾")
+    plan = by_heading(sections, "今年工作的建议")
+    assert (review.part, plan.part) == ("review", "plan")
+    bold = [s for s in sections if s.heading.startswith(("一、", "六、"))]
+    assert [s.part for s in bold] == ["review", "review", "plan", "plan"]
+    assert [s.parent for s in bold] == [review.index, review.index, plan.index, plan.index]
+    inline = by_heading(sections, "一、着力强化党的全面领导。")
+    assert clean[inline.heading_start:inline.heading_end] == "**一、着力强化党的全面领导。**"
+    assert clean[inline.heading_end:].startswith("持续深入学习贯彻")
+    assert by_heading(sections, "郑州市人民代表大会常务委员会工作报告").part == "front"
+
+
+PLAIN = """关于某市人大常委会工作的报告
+
+各位代表：
+
+第一部分 过去一年的工作回顾
+
+一、坚持党的领导
+
+（一）加强理论学习。常委会组织学习12次。
+
+（二）严格请示报告。全年请示报告30次。
+
+二、依法履行立法职能
+
+1.制定条例。制定地方性法规3件，审议代表议案5件。
+
+第二部分 今年工作安排
+
+一、持续加强政治建设
+
+常委会将继续加强监督工作。
+"""
+
+
+def test_plain_numbered_layout():
+    sections = split_sections(PLAIN)
+    heads = [(s.heading, s.level, s.part) for s in sections[1:]]
+    assert heads[0] == ("关于某市人大常委会工作的报告", 1, "front")
+    # numbering styles rank by first appearance, below the title (level 1)
+    assert ("第一部分 过去一年的工作回顾", 2, "review") in heads
+    assert ("一、坚持党的领导", 3, "review") in heads
+    assert ("（一）加强理论学习。", 4, "review") in heads  # inline lead-in
+    assert ("1.制定条例。", 5, "review") in heads
+    assert ("第二部分 今年工作安排", 2, "plan") in heads
+    assert ("一、持续加强政治建设", 3, "plan") in heads
+    second = [s for s in sections if s.heading == "一、持续加强政治建设"][0]
+    assert sections[second.parent].heading == "第二部分 今年工作安排"
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "。。。", "**", "#", "一、", "1."], ids=repr)
+def test_hostile_sections(text):
+    sections = split_sections(text)
+    assert sections[0].index == 0 and sections[-1].char_end == len(text)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("", "no Chinese text"),
+    ("hello world " * 50, "no Chinese text"),
+    ("今天天气很好。", "only 6 Chinese characters"),
+    ("今天天气很好，我们去公园散步，看到很多花朵和树木。" * 20, "no report vocabulary"),
+], ids=["empty", "english", "short", "not_a_report"])
+def test_report_problem(text, problem):
+    got = report_problem(text, split_sections(text))
+    assert got is not None and got.startswith(problem)
+
+
+def test_seeds_are_reports(seed000, seed001):
+    for clean, sections in (seed000, seed001):
+        assert report_problem(clean, sections) is None
