@@ -69,3 +69,13 @@ def key_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
     return [Failure(tb.name, ",".join(tb.primary_key), int(pos), "duplicate primary key",
                     "|".join(map(str, df.iloc[pos][list(tb.primary_key)])))
             for pos in dup.to_numpy().nonzero()[0]]
+
+
+def count_failures(tb: Table, df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """proposals.n_recommendations equals its number of rows in recommendations."""
+    recs = frames.get("recommendations")
+    if tb.name != "proposals" or recs is None or df.empty:
+        return []
+    counts = recs.groupby("proposal_id").size()
+    return [Failure(tb.name, "n_recommendations", pos, f"differs from the {counts.get(pid, 0)} rows in recommendations", str(n))
+            for pos, (pid, n) in enumerate(zip(df["proposal_id"], df["n_recommendations"])) if counts.get(pid, 0) != n]

@@ -121,6 +121,11 @@ class Sections(_Model):
     char_start: Series[int] = _offset("Start of the section (heading and body) in texts.clean_text.")
     char_end: Series[int] = _offset("End of the section in texts.clean_text (exclusive).")
 
+    @pa.dataframe_check(description="char_start <= heading_start <= heading_end <= char_end")
+    def nested_spans(cls, df: pd.DataFrame) -> Series[bool]:
+        return ((df["char_start"] <= df["heading_start"]) & (df["heading_start"] <= df["heading_end"])
+                & (df["heading_end"] <= df["char_end"]))
+
 
 class Sentences(_Span):
     sentence_id: Series[str] = _id("Sentence id: <doc_id>:s<seq>.")
@@ -200,9 +205,14 @@ class Proposals(_Span):
     n_recommendations: Series[int] = pa.Field(ge=0, description="Number of recommendations (rows in recommendations).")
     body_start: Series[int] = _offset("Start of the whole proposal (title and body) in texts.clean_text.")
     body_end: Series[int] = _offset("End of the whole proposal in texts.clean_text (exclusive).")
+
     quote: Series[str] = _quote()
     char_start: Series[int] = _start()
     char_end: Series[int] = _end()
+
+    @pa.dataframe_check(description="body_start <= char_start < char_end <= body_end (the title lies in the body)")
+    def title_in_body(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["body_start"] <= df["char_start"]) & (df["char_end"] <= df["body_end"])
 
 
 class Recommendations(_Span):

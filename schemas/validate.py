@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.crosscheck import Failure, foreign_key_failures, key_failures, quote_failures
+from schemas.crosscheck import Failure, count_failures, foreign_key_failures, key_failures, quote_failures
 from schemas.registry import TABLES, Table, table
 
 
@@ -41,7 +41,8 @@ def table_failures(name: str, df: pd.DataFrame, frames: dict[str, pd.DataFrame])
     """Everything wrong with one table, given the other tables it refers to."""
     tb = table(name)
     return (schema_failures(tb, df) + key_failures(tb, df)
-            + foreign_key_failures(tb, df, frames) + quote_failures(tb, df, frames.get("texts")))
+            + foreign_key_failures(tb, df, frames) + quote_failures(tb, df, frames.get("texts"))
+            + count_failures(tb, df, frames))
 
 
 def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:

@@ -44,3 +44,15 @@ def test_touch_without_change_skips_but_edit_and_delete_request(tmp_path):
 def test_missing_folder_is_a_skip_not_a_crash(tmp_path):
     result = _tick(tmp_path / "nope")
     assert not result.run_requests and "does not exist" in result.skip_reason.skip_message
+
+
+def test_changing_a_file_back_runs_again(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("一", encoding="utf-8")
+    first = _tick(tmp_path)
+    f.write_text("二", encoding="utf-8")
+    second = _tick(tmp_path, first.cursor)
+    f.write_text("一", encoding="utf-8")
+    third = _tick(tmp_path, second.cursor)
+    assert len(third.run_requests) == 1 and third.cursor == first.cursor
+    assert third.run_requests[0].run_key is None  # a content-derived key would make Dagster drop this run
