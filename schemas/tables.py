@@ -241,7 +241,7 @@ class Panel(_Model):
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1949, le=2100, description="Last year the figure covers (null when the document does not say).")
     period: Series[str] = pa.Field(isin=xm.PERIODS, description="past_year, term or plan (as in metrics).")
     indicator_code: Series[str] = pa.Field(str_length={"min_value": 1}, description="Harmonised indicator (indicators.indicator_code).")
-    value: Series[float] = pa.Field(description="The figure (the first mention of the indicator in that document and period).")
+    value: Series[float] = pa.Field(description="The figure: of the document's mentions of the indicator in that period, the one in the indicator's own unit and, among those, the largest (the total rather than a part).")
     unit: Series[str] = pa.Field(description="Unit as written in the source.")
     metric_id: Series[str] = pa.Field(description="The metric the figure comes from (metrics.metric_id).")
 

@@ -69,3 +69,16 @@ def test_classify_without_unit_and_custom_codebook():
     cb = [Indicator("x", "X", "叉", "次", "other", ("测试…会议",))]
     assert classify("", "测试工作会议3次", cb) == "x"
     assert classify("", "测试3次", cb) == ""
+
+
+@pytest.mark.parametrize("indicator,context", [
+    ("人大代表联系点", "建成人大代表联系点12个"),
+    ("代表之家", "新建代表之家5个"),
+], ids=["contact-point", "home"])
+def test_liaison_station_forms(indicator, context):
+    assert classify(indicator, context, load_codebook(), unit="个") == "liaison_stations"
+
+
+def test_removed_seed_phrasings_absent():
+    phrasings = {p for ind in load_codebook() for p in ind.phrasings}
+    assert "家站点" not in phrasings and "联系点…代表" not in phrasings

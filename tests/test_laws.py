@@ -119,3 +119,65 @@ def test_many_sentences_offsets_are_absolute():
     laws = extract_laws(clean, [s1, s2])
     assert [(x.sentence, x.char_start, x.quote) for x in laws] == [
         (0, 2, "商代都城遗址保护条例"), (1, 15, "城市房屋拆迁管理条例")]
+
+
+# Sentences of the generalisation audit (/tmp/audit, written for this project: provincial and county
+# reports in other layouts).
+AUDIT = [
+    ("quoted_list_adjacent", "对《中华人民共和国水污染防治法》《江西省水资源条例》开展执法检查。",
+     [("中华人民共和国水污染防治法", "inspect"), ("江西省水资源条例", "inspect")]),
+    ("quoted_list_he", "对《中华人民共和国安全生产法》和《江西省安全生产条例》贯彻实施情况开展执法检查。",
+     [("中华人民共和国安全生产法", "inspect"), ("江西省安全生产条例", "inspect")]),
+    ("quoted_list_dun", "对《中华人民共和国食品安全法》、《江西省食品安全条例》及《江西省湿地保护条例》开展执法检查。",
+     [("中华人民共和国食品安全法", "inspect"), ("江西省食品安全条例", "inspect"), ("江西省湿地保护条例", "inspect")]),
+    ("decision_quotes_names", "审议通过关于修改《江西省物业管理条例》等五件地方性法规的决定。",
+     [("关于修改《江西省物业管理条例》等五件地方性法规的决定", "enact"), ("江西省物业管理条例", "amend")]),
+    ("guanyu_report_not_title", "听取审议关于检查大气污染防治法实施情况的报告。", [("大气污染防治法", "inspect")]),
+    ("wrapped_measure", "推动出台江西省实施《中华人民共和国反家庭暴力法》办法。",
+     [("江西省实施《中华人民共和国反家庭暴力法》办法", "enact")]),
+    ("aspect_le", "常委会审议了江西省中医药条例（草案）。", [("江西省中医药条例", "other")]),
+    ("post_adopted", "江西省文明行为促进条例经省人大常委会第九次会议审议通过，自2025年1月1日起施行。",
+     [("江西省文明行为促进条例", "enact")]),
+    ("post_keeps_revise", "修订江西省森林条例，自2025年1月1日起施行。", [("江西省森林条例", "revise")]),
+    ("kinds_not_names", "审查批准设区的市法规和自治条例单行条例41件。", []),
+    ("autonomous_county_code", "审议批准长阳土家族自治县自治条例。", [("长阳土家族自治县自治条例", "other")]),
+    ("guanyu_de_decision", "作出关于市政府机构改革涉及地方性法规规定的行政机关职责调整问题的决定。",
+     [("关于市政府机构改革涉及地方性法规规定的行政机关职责调整问题的决定", "enact")]),
+    ("xianfa_phrase", "建设宪法和人民代表大会制度理论研究基地，维护宪法和法律权威。", []),
+    ("xianfa_list", "检查宪法和监督法实施情况。", [("宪法", "inspect"), ("监督法", "inspect")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in AUDIT], ids=[c[0] for c in AUDIT])
+def test_audit_sentences(text, expected):
+    assert run(text) == expected
+
+
+@pytest.mark.parametrize("text,status", [
+    ("新的一年，常委会将制定江西省社会信用条例。", "planned"),
+    ("2025年，常委会将修订江西省社会信用条例。", "planned"),
+    ("拟制定江西省社会信用条例。", "planned"),
+    ("常委会计划制定江西省社会信用条例。", "planned"),
+    ("明年制定江西省社会信用条例。", "planned"),
+    ("将代表建议办理纳入督查，制定江西省社会信用条例。", "done"),
+    ("听取审议计划执行情况和计划安排的报告，制定江西省社会信用条例。", "done"),
+    ("制定江西省社会信用条例。", "done"),
+], ids=["new_year", "year_jiang", "ni", "jihua_subject", "mingnian", "jiang_as_ba", "jihua_noun", "plain"])
+def test_plan_cues_in_review(text, status):
+    laws = extract_laws(text, [Sentence(0, 0, "review", 0, len(text), text)])
+    assert [(x.name, x.status) for x in laws] == [("江西省社会信用条例", status)]
+
+
+@pytest.mark.parametrize("text", ["了", "审议了", "》《", "《》和《》", "关于《》的决定", "实施《》办法", "等决定",
+                                  "关于" * 40 + "的决定", "《" * 30 + "法" + "》" * 30, "经审议通过", "将" * 50])
+def test_hostile_grammar(text):
+    for law in extract_laws(text, [Sentence(0, 0, "review", 0, len(text), text)]):
+        assert law.quote == text[law.char_start:law.char_end] and law.name
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("江西省实施《中华人民共和国反家庭暴力法》办法", "provincial"), ("江西物业管理条例", "provincial"),
+    ("吉林市城市管理条例", "municipal"), ("海南藏族自治州草原管理条例", "municipal"), ("海南省椰子保护条例", "provincial"),
+])
+def test_jurisdiction_province_prefix(name, expected):
+    assert jurisdiction(name, "regulation") == expected

@@ -78,7 +78,8 @@ def test_press_digest_with_proposals():
     ("北京市人民代表大会常务委员会工作报告", "北京市人大常委会", "北京市", "", "provincial"),
     ("全国人民代表大会常务委员会工作报告", "全国人大常委会", "", "", "national"),
     ("广州市天河区人民代表大会常务委员会工作报告", "广州市天河区人大常委会", "广东省", "广州市", "county"),
-    ("延边朝鲜族自治州人民代表大会常务委员会工作报告", "延边朝鲜族自治州人大常委会", "", "延边朝鲜族自治州", "municipal"),
+    ("延边朝鲜族自治州人民代表大会常务委员会工作报告", "延边朝鲜族自治州人大常委会", "吉林省", "延边朝鲜族自治州",
+     "municipal"),
     ("广西壮族自治区人民代表大会常务委员会工作报告", "广西壮族自治区人大常委会", "广西壮族自治区", "", "provincial"),
 ], ids=["province", "municipality", "national", "district", "prefecture", "autonomous_region"])
 def test_places(title, issuer, province, city, level):
@@ -106,3 +107,36 @@ def test_overrides(tmp_path):
     meta = apply_overrides(DocumentMeta(city="郑州市", speaker="周富强", plan_year=2023), rows["001_x.txt"])
     assert (meta.city, meta.plan_year, meta.speaker) == ("开封市", 2024, "周富强")
     assert load_overrides(tmp_path / "missing.csv") == {}
+
+
+# Audit documents (/tmp/audit, written for this project): CPPCC issuer forms and city -> province.
+@pytest.mark.parametrize("title,issuer,city,province", [
+    ("政协宜宾市委员会2024年度重点提案选编", "宜宾市政协", "宜宾市", "四川省"),
+    ("中国人民政治协商会议赣州市委员会提案选编", "赣州市政协", "赣州市", "江西省"),
+    ("宜宾市人民代表大会常务委员会工作报告", "宜宾市人大常委会", "宜宾市", "四川省"),
+    ("赣州市人大常委会工作报告", "赣州市人大常委会", "赣州市", "江西省"),
+    ("锡林郭勒盟人民代表大会常务委员会工作报告", "锡林郭勒盟人大常委会", "锡林郭勒盟", "内蒙古自治区"),
+    ("海南藏族自治州人民代表大会常务委员会工作报告", "海南藏族自治州人大常委会", "海南藏族自治州", "青海省"),
+], ids=["cppcc_short", "cppcc_full", "npc_prefecture", "npc_short", "league", "hainan_prefecture"])
+def test_issuer_forms_and_city_province(title, issuer, city, province):
+    m = infer_metadata(f"{title}\n\n正文。\n", [], "x.txt")
+    assert (m.issuer, m.city, m.province) == (issuer, city, province)
+
+
+def test_cppcc_digest_genre():
+    text = "政协宜宾市委员会2024年度重点提案选编\n\n关于加快发展银发经济的建议\n民盟宜宾市委员会建议：一是完善养老服务。\n"
+    secs = [Section(0, None, 1, "", "front", 0, 0, 0, 0),
+            Section(1, None, 1, "政协宜宾市委员会2024年度重点提案选编", "proposals", 0, 21, 0, len(text))]
+    m = infer_metadata(text, secs, "x.txt")
+    assert (m.genre, m.level) == ("proposal_digest", "municipal")
+
+
+def test_cities_vocab_is_complete():
+    from pipeline.vocab import load
+    cities, provinces = load("cities"), load("metadata")["provinces"]
+    names = [n for group in cities["provinces"].values() for n in group]
+    assert len(names) == 333 == len(set(names))      # 293 cities, 7 地区, 30 自治州, 3 盟
+    assert set(cities["provinces"]) <= set(provinces)
+    assert len(cities["provinces"]) == 27             # every province and autonomous region
+    assert sum(n.endswith("自治州") for n in names) == len(cities["prefecture_short"]) == 30
+    assert sum(n.endswith("盟") for n in names) == 3 and sum(n.endswith("地区") for n in names) == 7

@@ -144,3 +144,73 @@ def test_quotes_always_index_clean_text():
     for m in metrics(text):
         assert text[m.char_start:m.char_end] == m.quote
         assert m.quote
+
+
+def one(text, value, part="review"):
+    return next(m for m in metrics(text, part) if m.value == value)
+
+
+# Sentences of the audit documents (/tmp/audit, written for this project to test other layouts).
+@pytest.mark.parametrize("text,value,unit,indicator", [
+    ("开展专题询问2次，12个部门负责人到会应询。", 12, "个", "部门负责人"),
+    ("对公民提出的5件审查建议逐一研究并依法反馈。", 5, "件", "审查建议"),
+    ("其中，28个项目超额完成。", 28, "个", "项目"),
+    ("两件新闻作品分获全国第32届人大新闻一、二等奖。", 2, "件", "新闻作品"),
+    ("推动全市744个代表联络站全覆盖。", 744, "个", "代表联络站"),
+    ("推动全市744个代表联络站标准化运行。", 744, "个", "代表联络站"),
+    ("在全市设立21个基层立法联系点。", 21, "个", "基层立法联系点"),
+    ("开展9轮专项清理。", 9, "轮", "专项清理"),
+    ("补选县人大代表3名。", 3, "名", "县人大代表"),
+], ids=["dept-heads", "adverb-zhuyi", "adverb-chao-e", "verb-before-ordinal", "adj-verb", "vn-verb",
+        "d-tagged-compound", "a-tagged-compound", "by-election"])
+def test_counted_noun(text, value, unit, indicator):
+    m = one(text, value)
+    assert (m.unit, m.indicator) == (unit, indicator)
+    assert text[m.char_start:m.char_end] == m.quote
+
+
+@pytest.mark.parametrize("text,value,category", [
+    ("补选县人大代表3名。", 3, "appointments"),
+    ("选举产生新一届市人大代表558名。", 558, "appointments"),
+    ("指导各选举单位组织432名市人大代表进行异地集中视察。", 432, "deputies"),
+    ("两件新闻作品分获全国第32届人大新闻一、二等奖。", 2, "publicity"),
+], ids=["by-election", "election", "election-unit-is-not-verb", "news-prize"])
+def test_category_governing_verb(text, value, category):
+    assert one(text, value).category == category
+
+
+# A plan sentence inside a review section is plan; a past decision holding 将 is not.
+@pytest.mark.parametrize("text,value,period", [
+    ("新的一年，常委会将召开常委会会议6次左右，审议法规案20件。", 6, "plan"),
+    ("新的一年，常委会将召开常委会会议6次左右，审议法规案20件。", 20, "plan"),
+    ("2025年，常委会将开展执法检查4次。", 4, "plan"),
+    ("县人大常委会计划听取审议专项工作报告12个。", 12, "plan"),
+    ("明年，继续开展执法检查3次。", 3, "plan"),
+    ("拟制定地方性法规5件。", 5, "plan"),
+    ("作出关于设立工匠日的决定，将每年5月10日设立为“郑州工匠日”，开展宣传活动12次。", 12, "past_year"),
+    ("所提问题得到解决或计划逐步解决的占76.3%。", 76.3, "past_year"),
+    ("听取审议省政府关于国民经济和社会发展计划执行情况等报告18个。", 18, "past_year"),
+    ("将代表建议纳入重点督办，办理8件。", 8, "past_year"),
+    ("全年召开常委会会议10次。", 10, "past_year"),
+], ids=["new-year", "new-year-later-clause", "year-will", "jihua-verb", "mingnian", "ni",
+        "past-decision-jiang", "jihua-in-relative", "jihua-noun", "disposal-jiang", "review"])
+def test_plan_cues(text, value, period):
+    assert one(text, value).period == period
+
+
+@pytest.mark.parametrize("text", [
+    "将将将将将", "计划计划100万", "新的一年，" * 20, "将\u3000\u200b召开会议𠀀3次", "明年" + "9" * 40 + "次",
+], ids=["only-jiang", "jihua-bare-wan", "repeated-cue", "odd-unicode", "huge-number"])
+def test_plan_cue_hostile(text):
+    for m in metrics(text):
+        assert text[m.char_start:m.char_end] == m.quote
+        assert m.period in ("plan", "past_year", "term", "other")
+
+
+@pytest.mark.parametrize("line,numbered", [
+    ("三、2025年工作", True), ("（一）奋进新征程", True), ("第二部分　2025年工作安排", True), ("12. 加强监督", True),
+    ("2025年主要任务", False), ("10.5%的增长", False), ("", False),
+], ids=["cn", "cn-paren", "part", "arabic", "year", "decimal", "empty"])
+def test_heading_numbering_from_vocab(line, numbered):
+    from pipeline.extract.metrics import _heading_numbering
+    assert bool(_heading_numbering().match(line)) is numbered

@@ -109,3 +109,29 @@ def test_hostile(text):
 def test_huge_number_is_a_metric():
     (m,) = mentions("99999999999999999999999亿件")
     assert m.role == "metric" and m.unit == "件" and m.value > 1e30
+
+
+# Audit documents (/tmp/audit, written for this project): classifier + noun is the classifier alone,
+# bare 万/亿 amounts, 达到 stays exact.
+@pytest.mark.parametrize("text,quote,unit,value,approx", [
+    ("12个部门负责人到会应询", "12个", "个", 12, "exact"),
+    ("实现与财政、审计、税务等12个部门的横向联通", "12个", "个", 12, "exact"),
+    ("全市60岁以上老年人口已超过100万，占总人口的22.5%", "超过100万", "", 1000000, "over"),
+    ("惠及群众100万人", "100万人", "人", 1000000, "exact"),
+    ("投入资金100万元", "100万元", "元", 1000000, "exact"),
+    ("累计投入3.5亿。", "3.5亿", "", 350000000, "exact"),
+    ("代表联络站总数达到2600个", "2600个", "个", 2600, "exact"),
+    ("代表联络站总数达到2600多个", "2600多个", "个", 2600, "over"),
+], ids=["classifier-noun", "classifier-de", "bare-wan", "wan-ren", "wan-yuan", "bare-yi", "reach-exact", "reach-over"])
+def test_audit_units(text, quote, unit, value, approx):
+    m = next(m for m in mentions(text) if m.quote == quote)
+    assert (m.role, m.unit, m.value, m.approx) == ("metric", unit, value, approx)
+
+
+@pytest.mark.parametrize("text", ["十万火急", "万众一心", "最近3名代表", "附近100万"],
+                         ids=["idiom", "wan-word", "zuijin", "fujin"])
+def test_bare_multiplier_and_near_words(text):
+    ms = mentions(text)
+    assert all(m.approx != "under" for m in ms)
+    assert all(not (m.role == "metric" and m.unit == "") or m.quote.endswith("万") for m in ms)
+    assert [m.quote for m in ms if m.role == "metric" and m.unit == ""] == (["100万"] if "100万" in text else [])

@@ -58,3 +58,29 @@ def test_plan_status():
     assert [(r.kind, r.subject, r.status) for r in rows] == [
         ("report_review", "食品安全", "planned"), ("special_inquiry", "食品安全", "planned"),
         ("research", "医养结合服务体系建设", "planned")]
+
+
+# Audit sentences (/tmp/audit, written for this project) and generalised cues.
+@pytest.mark.parametrize("text,expected", [
+    ("新的一年，常委会将开展执法检查，对优化营商环境开展专题询问。",
+     [("law_inspection", "", "planned"), ("special_inquiry", "优化营商环境", "planned")]),
+    ("2025年，常委会将对优化营商环境开展专题询问。", [("special_inquiry", "优化营商环境", "planned")]),
+    ("计划执行情况报告中，对优化营商环境开展专题询问。", [("special_inquiry", "优化营商环境", "done")]),
+    ("对优化营商环境开展专题询问。", [("special_inquiry", "优化营商环境", "done")]),
+], ids=["new_year", "year_jiang", "jihua_noun", "plain"])
+def test_plan_cue_status_in_review(text, expected):
+    rows = extract_oversight(text, [Sentence(0, 0, "review", 0, len(text), text)])
+    assert [(r.kind, r.subject, r.status) for r in rows] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("对气象防灾减灾、黄河防汛等工作进行视察询问，",
+     [("inspection_visit", "气象防灾减灾、黄河防汛"), ("special_inquiry", "气象防灾减灾、黄河防汛")]),
+    ("综合运用听取审议报告、问卷调查等方式开展联动专题调研，", [("research", "")]),
+    ("围绕养老服务，综合运用听取审议报告、问卷调查等方式开展联动专题调研，", [("research", "养老服务")]),
+    ("听取审议食品安全工作情况的报告并组织专题询问。", [("report_review", "食品安全"), ("special_inquiry", "食品安全")]),
+    ("视察询问调研评议", []),
+    ("联动", []),
+], ids=["visit_then_inquiry", "manner_word", "manner_word_lead", "report_then", "cues_only", "manner_only"])
+def test_chained_cues_and_manner(text, expected):
+    assert run(text) == expected

@@ -137,3 +137,60 @@ def test_hostile(text):
 def test_no_proposals_part():
     text = "# 工作报告\n\n过去一年，制定条例3件。\n"
     assert extract_proposals(text, [Section(0, None, 1, "", "front", 0, 0, 0, len(text))], []) == []
+
+
+# A CPPCC digest in plain title lines (audit document /tmp/audit/audit_proposals.txt, written for this
+# project): a long digest title, a proposer after a background sentence, proposer lines, 工商联.
+AUDIT = """政协宜宾市委员会2024年度重点提案选编
+
+关于加快发展银发经济的建议
+当前，我市60岁以上老年人口已超过100万，占总人口的22.5%。民盟宜宾市委员会建议：一是完善养老服务设施布局，推进社区嵌入式养老服务；二是培育银发经济市场主体；三是加强老年用品研发和推广。
+
+优化营商环境 助力民营经济发展
+市工商联建议：进一步清理涉企收费；建立政企常态化沟通机制；加大对中小微企业的金融支持力度。
+
+推进无废城市建设
+近年来，我市固体废物产生量逐年增加。建议：完善生活垃圾分类收运体系；推动建筑垃圾资源化利用。
+
+关于提升中小学课后服务质量的建议
+提案人：民进宜宾市委员会
+目前我市课后服务内容较为单一。建议：一是丰富课后服务课程供给；二是引入优质社会资源参与课后服务。
+
+关于完善基层医疗卫生服务体系的建议
+提案人：市政协委员　陈刚
+建议：加强乡镇卫生院能力建设；推进县域医共体建设；提高乡村医生待遇。
+"""
+
+
+def test_audit_digest():
+    secs = [Section(0, None, 1, "", "front", 0, 0, 0, 0),
+            Section(1, None, 1, "政协宜宾市委员会2024年度重点提案选编", "proposals", 0, 21, 0, len(AUDIT))]
+    assert summary(AUDIT, secs) == [
+        ("关于加快发展银发经济的建议", "民盟宜宾市委员会", "party_committee", 3),
+        ("优化营商环境 助力民营经济发展", "市工商联", "group", 3),
+        ("推进无废城市建设", "", "unknown", 2),
+        ("关于提升中小学课后服务质量的建议", "民进宜宾市委员会", "party_committee", 2),
+        ("关于完善基层医疗卫生服务体系的建议", "陈刚", "member", 3),
+    ]
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("提案人：致公党宜宾市委员会", ("致公党宜宾市委员会", "party_committee")),
+    ("提出单位：台盟某某市支部", ("台盟某某市支部", "party_committee")),
+    ("提案单位：市政协农业和农村界别", ("市政协农业和农村界别", "group")),
+    ("提案者: 张三", ("张三", "member")),
+    ("提案人：市政协委员 李四", ("李四", "member")),
+    ("提案人：", ("", "unknown")),
+    ("提案人：😀😀", ("", "unknown")),
+], ids=["party", "branch", "sector", "halfwidth_colon", "member_title", "empty", "odd"])
+def test_proposer_lines(line, expected):
+    text = f"提案选编\n关于加强某项工作的建议\n{line}\n建议：一是加强统筹；二是加大投入。\n"
+    got = summary(text)
+    assert [(g[1], g[2]) for g in got] == [expected]
+
+
+@pytest.mark.parametrize("title", ["政协宜宾市委员会2024年度重点提案选编", "中国人民政治协商会议某某市委员会十四届三次会议优秀提案",
+                                   "重点提案"], ids=["long_digest", "very_long", "short"])
+def test_digest_title_is_never_a_proposal(title):
+    text = f"{title}\n关于加强某项工作的建议\n市工商联建议：加强统筹；加大投入。\n"
+    assert summary(text) == [("关于加强某项工作的建议", "市工商联", "group", 2)]

@@ -127,10 +127,54 @@ def test_hostile_sections(text):
     ("今天天气很好，我们去公园散步，看到很多花朵和树木。" * 20, "no report vocabulary"),
 ], ids=["empty", "english", "short", "not_a_report"])
 def test_report_problem(text, problem):
-    got = report_problem(text, split_sections(text))
+    got = report_problem(text)
     assert got is not None and got.startswith(problem)
 
 
 def test_seeds_are_reports(seed000, seed001):
     for clean, sections in (seed000, seed001):
-        assert report_problem(clean, sections) is None
+        assert report_problem(clean) is None
+
+
+def parts_of(text):
+    return [(s.heading, s.part) for s in split_sections(text) if s.heading]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a top-level heading with a year later than the review years (numbering stripped) opens the plan part
+    ("某市人大常委会工作报告\n一、坚持党的全面领导\n2024年，党组召开会议12次。\n二、2025年工作\n将召开会议8次。\n",
+     [("某市人大常委会工作报告", "front"), ("一、坚持党的全面领导", "review"), ("二、2025年工作", "plan")]),
+    # no review years: the year of the front matter (meeting date) is the reference
+    ("某市人大常委会工作报告\n——2025年1月8日在某市人民代表大会上\n一、加强立法\n制定法规5件。\n二、2025年工作\n将制定法规。\n",
+     [("某市人大常委会工作报告", "front"), ("一、加强立法", "review"), ("二、2025年工作", "plan")]),
+    # keywords of deeper headings do not switch the part; bare 提案 is no proposals part
+    ("某市人大常委会工作报告\n一、过去一年的主要工作\n（一）奋进新征程，坚持党的全面领导\n召开会议12次。\n"
+     "（二）认真听取审议专项工作报告\n听取报告20个。\n（三）关于代表提案和建议办理\n办理建议300件。\n二、今年的主要任务\n"
+     "制定条例3件。\n（一）回顾与展望\n做好工作。\n",
+     [("某市人大常委会工作报告", "front"), ("一、过去一年的主要工作", "review"),
+      ("（一）奋进新征程，坚持党的全面领导", "review"), ("（二）认真听取审议专项工作报告", "review"),
+      ("（三）关于代表提案和建议办理", "review"), ("二、今年的主要任务", "plan"), ("（一）回顾与展望", "plan")]),
+    ("某市人大常委会工作报告\n——2026年1月8日在某市人民代表大会上\n一、加强立法\n制定法规5件。\n二、2025年工作\n开展检查。\n",
+     [("某市人大常委会工作报告", "front"), ("一、加强立法", "review"), ("二、2025年工作", "review")]),
+    # a front keyword after the first numbered heading is no front part
+    ("某市人大常委会工作报告\n一、主要工作\n召开会议。\n二、听取审议专项工作报告\n听取报告20个。\n",
+     [("某市人大常委会工作报告", "front"), ("一、主要工作", "review"), ("二、听取审议专项工作报告", "review")]),
+    # short unnumbered lines with a year + 工作/任务 are headings
+    ("某市人大常委会工作报告\n2024年主要工作\n召开常委会会议8次。\n2025年主要任务\n召开常委会会议6次。\n",
+     [("某市人大常委会工作报告", "front"), ("2024年主要工作", "review"), ("2025年主要任务", "plan")]),
+    # … but not a long line, a punctuated line, or one without year/keyword
+    ("某市人大常委会工作报告\n一、主要工作\n推动职业教育产教融合\n2024年全市完成工作任务的情况总体良好并且稳中有进\n",
+     [("某市人大常委会工作报告", "front"), ("一、主要工作", "review")]),
+    # a salutation ending in ： does not turn the next numbered line into a list item
+    ("某市人大常委会工作报告\n各位代表：\n一、过去一年的工作\n召开会议。\n二、今年工作安排\n将开展检查。\n",
+     [("某市人大常委会工作报告", "front"), ("一、过去一年的工作", "review"), ("二、今年工作安排", "plan")]),
+    # a future goal year in the review text does not hide the plan year
+    ("某市人大常委会工作报告\n一、主要工作\n2024年召开会议。2024年审议报告。到2035年基本实现目标。\n二、2025年奋力开创新局面\n将开展检查。\n",
+     [("某市人大常委会工作报告", "front"), ("一、主要工作", "review"), ("二、2025年奋力开创新局面", "plan")]),
+    # a digest title with a container word makes a proposals part; a numbered list after ： is not a heading
+    ("某市政协2024年度重点提案选编\n关于发展银发经济的建议\n某委员会建议：\n（一）完善设施；\n（二）培育主体；\n（三）加强研发。\n",
+     [("某市政协2024年度重点提案选编", "proposals")]),
+], ids=["plan_year", "plan_year_from_date", "review_year_from_date", "deep_keywords_inherit", "front_only_before_numbering",
+        "plain_year_lines", "plain_not_heading", "salutation", "future_goal_year", "digest_list_items"])
+def test_layout_parts(text, expected):
+    assert parts_of(text) == expected

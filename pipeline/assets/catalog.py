@@ -53,15 +53,27 @@ def problems(context: dg.AssetExecutionContext, raw_documents: pd.DataFrame,
 
 
 @dg.asset(group_name="catalog", compute_kind="python")
-def panel(context: dg.AssetExecutionContext, metrics: pd.DataFrame, documents: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """The harmonised panel: for each document, period and standard indicator, one figure (its first mention),
-    with the city, level and year — e.g. regulations enacted per city and year."""
+def panel(context: dg.AssetExecutionContext, metrics: pd.DataFrame, documents: pd.DataFrame,
+          indicators: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """The harmonised panel: for each document, period and standard indicator, one figure with the city, level
+    and year — e.g. regulations enacted per city and year."""
     meta = documents.set_index("doc_id")
-    coded = metrics[(metrics["indicator_code"] != "") & (metrics["period"] != "other")]
-    first = coded.sort_values(["doc_id", "char_start"]).drop_duplicates(["doc_id", "period", "indicator_code"])
+    chosen = panel_figures(metrics, indicators)
     rows = [{"doc_id": m.doc_id, "city": meta.at[m.doc_id, "city"], "level": meta.at[m.doc_id, "level"],
              "year": m.year_end, "period": m.period, "indicator_code": m.indicator_code, "value": m.value,
-             "unit": m.unit, "metric_id": m.metric_id} for m in first.itertuples()]
+             "unit": m.unit, "metric_id": m.metric_id} for m in chosen.itertuples()]
     df = frames.build("panel", rows)
     context.log.info(f"panel: {len(df)} row(s)")
     return table_output(df, "panel")
+
+
+def panel_figures(metrics: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """One metric per (document, period, indicator): the one in the indicator's own unit, and among those the
+    largest — a report states the total once and its parts (one district's, one month's) elsewhere — then the
+    first mentioned."""
+    unit_of = dict(zip(indicators["indicator_code"], indicators["unit"]))
+    coded = metrics[(metrics["indicator_code"] != "") & (metrics["period"] != "other")].copy()
+    coded["own_unit"] = [unit_of.get(c) == u for c, u in zip(coded["indicator_code"], coded["unit"])]
+    ranked = coded.sort_values(["doc_id", "period", "indicator_code", "own_unit", "value", "char_start"],
+                               ascending=[True, True, True, False, False, True], kind="stable")
+    return ranked.drop_duplicates(["doc_id", "period", "indicator_code"]).sort_values(["doc_id", "char_start"])

@@ -7,7 +7,6 @@ from pipeline.assets.ingest import usable
 from pipeline.assets.output import table_output
 from pipeline.text.normalise import normalise
 from pipeline.text.recognise import report_problem
-from pipeline.text.sections import split_sections
 from schemas import frames
 
 CLEAN_COLUMNS = ["doc_id", "source_file", "raw_text", "clean_text", "problem", "hint"]
@@ -26,7 +25,7 @@ def clean_documents_and_edits(context: dg.AssetExecutionContext, raw_documents: 
     docs, edit_rows = [], []
     for doc in usable(raw_documents).itertuples():
         clean, edits = normalise(doc.raw_text)
-        problem = report_problem(clean, split_sections(clean))
+        problem = report_problem(clean)
         docs.append({"doc_id": doc.doc_id, "source_file": doc.source_file, "raw_text": doc.raw_text,
                      "clean_text": clean, "problem": problem or "",
                      "hint": "check that the file is a congress work report, digest or proposal digest" if problem else ""})

@@ -12,7 +12,7 @@ from functools import cache
 
 from pipeline.extract.model import Law
 from pipeline.text.model import Sentence
-from pipeline.vocab import load
+from pipeline.vocab import load, longest_first
 
 _CLAUSE_END = "，。；：！？,;:!?\n"
 _CLOSERS = {"）": "（", ")": "(", "”": "“", "」": "「", "’": "‘"}
@@ -20,10 +20,6 @@ _OPENERS = set(_CLOSERS.values())
 _MAX_NAME = 48          # characters walked back from a suffix
 _MAX_BRACKET = 24       # a bracket inside a name holds at most this many characters
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _longest_first(words) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -35,6 +31,8 @@ class _Vocab:
     min_stem: int
     not_law_words: frozenset[str]
     generic: frozenset[str]
+    generic_endings: tuple[str, ...]
+    generic_place_before: tuple[str, ...]
     follow_ok: tuple[str, ...]
     follow_bad: tuple[str, ...]
     verbs: dict[str, str]
@@ -45,14 +43,23 @@ class _Vocab:
     post_re: re.Pattern
     post: dict[str, str]
     post_exclusive: frozenset[str]
+    post_fallback_re: re.Pattern
+    post_fallback: dict[str, str]
+    particles: tuple[str, ...]
     delimiters: frozenset[str]
     connectors: tuple[str, ...]
+    quote_marks: str
     title_start: tuple[str, ...]
+    title_before_suffix: tuple[str, ...]
     decision_on: re.Pattern
     implementing: frozenset[str]
     impl_prefixes: tuple[str, ...]
+    wrap_verbs: tuple[str, ...]
+    wrap_kinds: frozenset[str]
     national: tuple[str, ...]
     provincial: tuple[str, ...]
+    province_short: tuple[str, ...]
+    not_province_after: tuple[str, ...]
     municipal: tuple[str, ...]
     national_instruments: frozenset[str]
 
@@ -63,41 +70,53 @@ def vocab() -> _Vocab:
     v, meta = load("laws"), load("metadata")
     inst = dict(v["instruments"])
     post = dict(v["post_cues"])
+    fallback = dict(v["post_fallback"])
     d = v["decision_on"]
-    provinces = list(meta["provinces"]) + list(meta["provinces"].values())
+    j = v["jurisdiction"]
     return _Vocab(
-        suffix_re=re.compile("|".join(map(re.escape, _longest_first(inst)))),
+        suffix_re=re.compile("|".join(map(re.escape, longest_first(inst)))),
         instruments=inst,
         decision_like=frozenset(v["decision_like"]["suffixes"]),
         weak=frozenset(v["weak"]["suffixes"]),
         min_stem=int(v["weak"]["min_stem"]),
         not_law_words=frozenset(v["not_law_words"]["words"]),
         generic=frozenset(v["generic_stems"]["stems"]),
-        follow_ok=_longest_first(v["follow"]["ok"]),
-        follow_bad=_longest_first(v["follow"]["bad"]),
+        generic_endings=tuple(v["generic_stem_endings"]["words"]),
+        generic_place_before=tuple(v["generic_stem_endings"]["place_before"]),
+        follow_ok=longest_first(v["follow"]["ok"]),
+        follow_bad=longest_first(v["follow"]["bad"]),
         verbs=dict(v["verbs"]),
-        verb_list=_longest_first(v["verbs"]),
+        verb_list=longest_first(v["verbs"]),
         verb_exceptions=frozenset(v["verb_exceptions"]["words"]),
         weak_verbs=frozenset(v["weak_verbs"]["words"]),
-        adverbs=_longest_first(v["weak_verbs"]["adverbs"]),
-        post_re=re.compile("|".join(map(re.escape, _longest_first(post)))),
+        adverbs=longest_first(v["weak_verbs"]["adverbs"]),
+        post_re=re.compile("|".join(map(re.escape, longest_first(post)))),
         post=post,
         post_exclusive=frozenset(v["post_exclusive"]["actions"]),
+        post_fallback_re=re.compile("|".join(map(re.escape, longest_first(fallback)))),
+        post_fallback=fallback,
+        particles=tuple(v["aspect"]["particles"]),
         delimiters=frozenset(v["delimiters"]["chars"]),
-        connectors=_longest_first(v["connectors"]["words"]),
-        title_start=_longest_first(v["title_start"]["words"]),
+        connectors=longest_first(v["connectors"]["words"]),
+        quote_marks="".join(v["connectors"]["quote_marks"]),
+        title_start=longest_first(v["title_start"]["words"]),
+        title_before_suffix=tuple(v["title_start"]["before_suffix"]),
         decision_on=re.compile(
-            "(?:" + "|".join(map(re.escape, _longest_first(d["prepositions"]))) + ")"
+            "(?:" + "|".join(map(re.escape, longest_first(d["prepositions"]))) + ")"
             + r"([^，。；：、！？,;:!?\n]{2,30}?)"
-            + "(?:" + "|".join(map(re.escape, _longest_first(d["verbs"]))) + ")"
-            + "(" + "|".join(map(re.escape, _longest_first(d["nouns"]))) + ")"
+            + "(?:" + "|".join(map(re.escape, longest_first(d["verbs"]))) + ")"
+            + "(" + "|".join(map(re.escape, longest_first(d["nouns"]))) + ")"
             + r"(?=$|[，。；：、！？,;:!?\n])"),
         implementing=frozenset(v["implementing"]["kinds"]),
-        impl_prefixes=_longest_first(v["implementing"]["prefixes"]),
-        national=_longest_first(v["jurisdiction"]["national"]),
-        provincial=_longest_first(v["jurisdiction"]["provincial"] + provinces),
-        municipal=_longest_first(v["jurisdiction"]["municipal"]),
-        national_instruments=frozenset(v["jurisdiction"]["national_instruments"]),
+        impl_prefixes=longest_first(v["implementing"]["prefixes"]),
+        wrap_verbs=longest_first(v["implementing"]["wrap_verbs"]),
+        wrap_kinds=frozenset(v["implementing"]["wrap_kinds"]),
+        national=longest_first(j["national"]),
+        provincial=longest_first(j["provincial"] + list(meta["provinces"])),
+        province_short=longest_first(meta["provinces"].values()),
+        not_province_after=longest_first(j["not_province_after"]),
+        municipal=longest_first(j["municipal"]),
+        national_instruments=frozenset(j["national_instruments"]),
     )
 
 
@@ -111,6 +130,17 @@ class _Cand:
     action: str = ""      # fixed action ("围绕X作出决定" is enacted), else from the context
 
 
+def _name_ends_in(segment: str, v: _Vocab) -> bool:
+    """Whether a name (a suffix with a stem, then a boundary or an ok follower) lies in ``segment``."""
+    for m in v.suffix_re.finditer(segment):
+        if m.start() == 0 or (m.group() == "法" and segment[m.start() - 1:m.end()] in v.not_law_words):
+            continue
+        nxt = segment[m.end():]
+        if not nxt or nxt[0] in v.delimiters or nxt[0] in _CLAUSE_END or any(nxt.startswith(f) for f in v.follow_ok):
+            return True
+    return False
+
+
 def _follower_ok(rest: str, suffix: str, v: _Vocab) -> bool:
     if any(rest.startswith(b) for b in v.follow_bad):
         return False
@@ -118,11 +148,20 @@ def _follower_ok(rest: str, suffix: str, v: _Vocab) -> bool:
         return True
     if suffix not in v.weak and suffix not in v.decision_like and suffix != "宪法":
         return True
+    # "宪法和法律", "宪法与人民代表大会制度": a word connector must lead to another name
+    conn = next((c for c in v.connectors if c not in v.delimiters and rest.startswith(c)), None)
+    if conn is not None:
+        seg = rest[len(conn):]
+        cut = min([k for k in (seg.find(ch) for ch in _CLAUSE_END + "、") if k >= 0], default=len(seg))
+        return _name_ends_in(seg[:cut], v)
     return any(rest.startswith(f) for f in v.follow_ok)
 
 
 def _verb_ending_at(text: str, i: int, lo: int, v: _Vocab) -> str | None:
-    """The introducing verb/preposition that ends exactly at ``i`` (the name would start at ``i``)."""
+    """The introducing verb/preposition that ends exactly at ``i`` (the name would start at ``i``),
+    or before an aspect particle there ("审议了")."""
+    if i - 1 > lo and text[i - 1] in v.particles and not any(text.endswith(w, lo, i) for w in v.verb_list):
+        return _verb_ending_at(text, i - 1, lo, v)
     for verb in v.verb_list:
         j = i - len(verb)
         if j < lo or text[j:i] != verb:
@@ -161,8 +200,11 @@ def _walk_back(text: str, s: int, lo: int, ends: dict[int, _Cand], v: _Vocab) ->
     return i, False
 
 
-def _title_start(text: str, s: int, lo: int, v: _Vocab) -> int | None:
-    """Start of a formal title ``关于…`` before ``s`` in the same clause, if any."""
+def _title_start(text: str, s: int, lo: int, suffix: str, v: _Vocab) -> int | None:
+    """Start of a formal title ``关于…`` before ``s`` in the same clause, if any: for decisions and
+    resolutions, or for a suffix right after 的 (关于…的规定)."""
+    if suffix not in v.decision_like and not any(text.endswith(w, lo, s) for w in v.title_before_suffix):
+        return None
     best = None
     for w in v.title_start:
         j = text.rfind(w, lo, s)
@@ -193,18 +235,23 @@ def _candidates(text: str, v: _Vocab) -> list[_Cand]:
         if not quoted and not _follower_ok(text[e:], suffix, v):
             continue
         lo = _clause_start(text, s)
-        verb_stop = False
+        verb_stop = nested = False
         if quoted:
             start = text.rfind("《", 0, s) + 1
             if start == 0:
                 continue
         else:
-            # a formal title 关于… wins unless another name lies between
-            t = _title_start(text, s, lo, v)
-            if t is not None and not any(t < c.end <= s for c in out):
-                start = t
+            # a formal title 关于… wins unless another name lies between (a decision's title may
+            # quote the names it is about: 关于修改《X条例》等五件地方性法规的决定)
+            t = _title_start(text, s, lo, suffix, v)
+            between = [c for c in out if t is not None and t < c.end <= s]
+            if t is not None and (not between or suffix in v.decision_like):
+                start, nested = t, bool(between)
             else:
                 start, verb_stop = _walk_back(text, s, lo, ends, v)
+                wrapped = _wrapped_start(text, start, suffix, out, lo, ends, v)
+                if wrapped is not None:
+                    start, verb_stop = wrapped
         name = text[start:e]
         stem = name[: -len(suffix)]
         cand = _Cand(start, e, name, suffix, verb_stop)
@@ -226,14 +273,36 @@ def _candidates(text: str, v: _Vocab) -> list[_Cand]:
             continue
         if start > 0 and text[start - 1] == "“" and text.startswith("”", e):
             continue    # a slogan or nickname in quotes ("一法一办法"), not a title
-        # a name that contains an earlier one (家庭教育促进法实施办法) replaces it
-        out = [c for c in out if not (start <= c.start and c.end <= e)]
+        # a name that contains an earlier one (家庭教育促进法实施办法) replaces it; names quoted inside a
+        # decision's title stay (the decision amends them)
+        out = [c for c in out if not (start <= c.start and c.end <= e) or (nested and _quoted(text, c))]
         out.append(cand)
         ends[e] = cand
     return out
 
 
+def _quoted(text: str, c: _Cand) -> bool:
+    return c.start > 0 and text[c.start - 1] == "《" and text.startswith("》", c.end)
+
+
+def _wrapped_start(text: str, start: int, suffix: str, out: list[_Cand], lo: int,
+                   ends: dict[int, _Cand], v: _Vocab) -> tuple[int, bool] | None:
+    """"江西省实施《中华人民共和国反家庭暴力法》办法": a measure wrapped around a quoted law is one
+    name; (its start, whether a verb stopped the walk) when the suffix follows such a quote."""
+    if suffix not in v.wrap_kinds or not out or not _quoted(text, out[-1]) or out[-1].end + 1 != start:
+        return None
+    q = out[-1].start - 1
+    verb = next((w for w in v.wrap_verbs if text.endswith(w, lo, q)), None)
+    if verb is None:
+        return None
+    head, stop = _walk_back(text, q - len(verb), lo, ends, v)
+    out.pop()
+    return head, stop
+
+
 def _stem_ok(stem: str, suffix: str, quoted: bool, v: _Vocab) -> bool:
+    if stem.startswith("等"):
+        return False    # "…》等五件地方性法规的决定": the tail of a list, not a name
     if suffix == "宪法":
         return stem in ("", "中华人民共和国") or quoted
     if not _CJK.search(stem):
@@ -241,6 +310,9 @@ def _stem_ok(stem: str, suffix: str, quoted: bool, v: _Vocab) -> bool:
     core = stem.rstrip("的")
     if core in v.generic or stem in v.generic:
         return False
+    ending = next((w for w in v.generic_endings if core.endswith(w)), None)
+    if ending and not core[:-len(ending)].endswith(v.generic_place_before):
+        return False    # a kind of regulation (自治条例单行条例), not one
     if suffix in v.weak and len(stem) < v.min_stem:
         return False
     if suffix in v.decision_like and not quoted and not stem.endswith("的") \
@@ -270,15 +342,20 @@ def _actions(text: str, group: list[_Cand], next_start: int, v: _Vocab) -> list[
         k = text.rfind(verb, lo, group[0].start)
         if k >= 0 and k + len(verb) > best_end:
             best, best_end = act, k + len(verb)
+    if best == "other":
+        # "X条例经…审议通过，自…起施行": adoption cues after the name, up to the next name
+        m = v.post_fallback_re.search(text, group[-1].end, next_start)
+        if m:
+            return [v.post_fallback[m.group()]]
     return [best]
 
 
 def _groups(text: str, cands: list[_Cand], v: _Vocab) -> list[list[_Cand]]:
     groups: list[list[_Cand]] = []
     for c in cands:
-        if groups:
+        if groups and c.end > groups[-1][-1].end:     # a name quoted inside a title is its own group
             between = text[groups[-1][-1].end:c.start]
-            for w in v.connectors + ("等",):
+            for w in v.connectors + ("等",) + tuple(v.quote_marks):
                 between = between.replace(w, "")
             if not between.strip() and not c.verb_stop:
                 groups[-1].append(c)
@@ -305,12 +382,40 @@ def jurisdiction(name: str, instrument: str) -> str:
         return "national"
     if any(name.startswith(p) for p in v.provincial):
         return "provincial"
+    short = next((p for p in v.province_short if name.startswith(p)), None)
+    if short and not name.startswith(v.not_province_after, len(short)):
+        return "provincial"
     if any(name.startswith(p) for p in v.municipal) or re.match(r"^[\u4e00-\u9fff]{1,6}?[市州盟]", name) \
             and not name.startswith(("城市", "都市")):
         return "municipal"
     if instrument in v.national_instruments:
         return "national"
     return "municipal"
+
+
+@cache
+def _plan_cues() -> tuple[tuple[str, ...], ...]:
+    p = load("laws")["plan_cues"]
+    return (longest_first(p["phrases"]), longest_first(p["modals"]), longest_first(p["nominal_modals"]),
+            longest_first(p["modal_followers"]), longest_first(p["modal_subjects"]))
+
+
+def plan_status(text: str, part: str) -> str:
+    """"planned" in a plan section or when the sentence carries a plan cue (新的一年, 常委会将…,
+    拟制定); else "done"."""
+    if part == "plan":
+        return "planned"
+    phrases, modals, nominal, followers, subjects = _plan_cues()
+    if any(w in text for w in phrases):
+        return "planned"
+    for m in modals + nominal:
+        k = text.find(m)
+        while k >= 0:
+            after, before = k + len(m), text[:k]
+            if before.endswith(subjects) or (m in modals and text.startswith(followers, after)):
+                return "planned"
+            k = text.find(m, k + 1)
+    return "done"
 
 
 def extract_laws(clean: str, sentences: list[Sentence]) -> list[Law]:
@@ -324,7 +429,7 @@ def extract_laws(clean: str, sentences: list[Sentence]) -> list[Law]:
         cands = _candidates(text, v)
         cands += _decisions_on(text, cands, v)
         cands.sort(key=lambda c: c.start)
-        status = "planned" if sent.part == "plan" else "done"
+        status = plan_status(text, sent.part)
         groups = _groups(text, cands, v)
         seen: set[tuple[str, str]] = set()
         for gi, group in enumerate(groups):

@@ -15,30 +15,25 @@ from pathlib import Path
 
 from pipeline.extract.model import DocumentMeta
 from pipeline.text.model import Section
-from pipeline.vocab import load
+from pipeline.vocab import alternation, load, longest_first
 
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _FRONT = 1500           # characters of front matter searched for title, issuer, date, speaker
 _INT_FIELDS = {f.name for f in dataclasses.fields(DocumentMeta) if f.type in ("int | None", int)}
 
 
-def _longest_first(words) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
-
-
-def _alt(words) -> str:
-    return "|".join(map(re.escape, _longest_first(words)))
-
-
 @dataclass(frozen=True)
 class _Vocab:
     issuer_re: re.Pattern
+    wrapped_re: re.Pattern
+    wrapped_short: str
     issuers: dict[str, str]
     divisions: dict[str, str]
     national: tuple[str, ...]
     provinces: dict[str, str]
     municipalities: frozenset[str]
     city_province: dict[str, str]
+    cppcc_issuers: tuple[str, ...]
     report_frame: tuple[str, ...]
     date_frame: re.Pattern
     press: tuple[str, ...]
@@ -55,27 +50,48 @@ class _Vocab:
 def vocab() -> _Vocab:
     """The front-matter vocabularies, loaded once."""
     v = load("metadata")
-    g, r = v["genre"], v["review"]
-    place = r"[\u4e00-\u9fff]{0,12}?(?:" + _alt(v["division_suffixes"]) + ")"
+    g, r, w = v["genre"], v["review"], v["issuer_wrapped"]
+    place = r"[\u4e00-\u9fff]{0,12}?(?:" + alternation(v["division_suffixes"]) + ")"
     return _Vocab(
-        issuer_re=re.compile(rf"(全国|{place})?(?:第[一二三四五六七八九十]+届)?({_alt(v['issuers'])})"),
+        issuer_re=re.compile(rf"(全国|{place})?(?:第[一二三四五六七八九十]+届)?({alternation(v['issuers'])})"),
+        wrapped_re=re.compile(rf"(?:{alternation(w['prefixes'])})(全国|{place}){re.escape(w['suffix'])}"),
+        wrapped_short=w["short"],
         issuers=dict(v["issuers"]),
         divisions=dict(v["division_suffixes"]),
         national=tuple(v["national"]["words"]),
         provinces=dict(v["provinces"]),
         municipalities=frozenset(v["municipalities"]["names"]),
-        city_province=dict(v["city_province"]),
+        city_province=_city_province(),
+        cppcc_issuers=tuple(g["cppcc_issuers"]),
         report_frame=tuple(g["report_frame"]),
         date_frame=re.compile(g["report_date_frame"]),
         press=tuple(g["press"]),
         proposal_title=tuple(g["proposal_title"]),
         proposal_share=float(g["proposal_share"]),
-        speaker_re=re.compile(rf"^(.{{2,30}}?(?:{_alt(v['speaker']['posts'])}))[ \t\u3000]+([\u4e00-\u9fff·]{{2,10}})$"),
+        speaker_re=re.compile(rf"^(.{{2,30}}?(?:{alternation(v['speaker']['posts'])}))[ \t\u3000]+([\u4e00-\u9fff·]{{2,10}})$"),
         span_re=re.compile(r["span_pattern"]),
         term_words=tuple(r["term_words"]),
         term_years=int(r["term_years"]),
         year_words=tuple(r["year_words"]),
     )
+
+
+def _city_province() -> dict[str, str]:
+    """City or prefecture (full name and short stem: 宜宾市 / 宜宾, 延边朝鲜族自治州 / 延边) -> province,
+    from ``pipeline/vocab/cities.toml``. A stem equal to a province's short name (海南藏族自治州 / 海南)
+    is kept only as a full name."""
+    c = load("cities")
+    provinces = load("metadata")["provinces"]
+    short_provinces = set(provinces.values())
+    out: dict[str, str] = {}
+    for table in ("provinces", "provincial_county_cities"):
+        for prov, names in c[table].items():
+            for full in names:
+                out[full] = prov
+                stem = c["prefecture_short"].get(full) or re.sub(r"(?:市|地区|盟|林区|县)$", "", full)
+                if len(stem) >= 2 and stem not in short_provinces:
+                    out.setdefault(stem, prov)
+    return out
 
 
 def _lines(text: str) -> list[str]:
@@ -99,7 +115,7 @@ def _place(prefix: str, v: _Vocab) -> tuple[str, str, str]:
         return "", "", ""
     if prefix == "全国":
         return "", "", "national"
-    province = next((p for p in _longest_first(v.provinces) if prefix.startswith(p)), "")
+    province = next((p for p in longest_first(v.provinces) if prefix.startswith(p)), "")
     if not province:
         province = next((p for p, short in v.provinces.items() if prefix.startswith(short)
                          and prefix[len(short):] in ("", "省")), "")
@@ -123,6 +139,9 @@ def _place(prefix: str, v: _Vocab) -> tuple[str, str, str]:
 def _issuer(front: str, v: _Vocab) -> tuple[str, str]:
     """(issuer as written in short form, its place prefix)."""
     for ln in _lines(front)[:6]:
+        m = v.wrapped_re.search(ln)     # 政协宜宾市委员会
+        if m:
+            return m.group(1) + v.wrapped_short, m.group(1)
         for m in v.issuer_re.finditer(ln):
             prefix = m.group(1) or ""
             if prefix.startswith(("受", "在", "向")):
@@ -154,9 +173,11 @@ def _speaker(front: str, v: _Vocab) -> str:
     return ""
 
 
-def _genre(clean: str, sections: list[Section], title: str, front: str, v: _Vocab) -> str:
+def _genre(clean: str, sections: list[Section], title: str, front: str, issuer: str, v: _Vocab) -> str:
     prop = sum(s.char_end - s.char_start for s in sections if s.part == "proposals")
     if any(w in title for w in v.proposal_title) or (clean and prop / len(clean) > v.proposal_share):
+        return "proposal_digest"
+    if prop and issuer.endswith(v.cppcc_issuers):
         return "proposal_digest"
     if any(w in front[:300] for w in v.press) or any(w in clean for w in v.press[1:3]):
         return "press_digest"
@@ -199,9 +220,9 @@ def _review(clean: str, sections: list[Section], plan_year: int | None, v: _Voca
 
 
 def _province_from_text(clean: str, city: str, v: _Vocab) -> str:
-    stem = city[:-1] if city else ""
-    if stem in v.city_province:
-        return v.city_province[stem]
+    for key in (city, re.sub(r"(?:市|地区|盟|州)$", "", city)):
+        if key and key in v.city_province:
+            return v.city_province[key]
     counts = {full: clean.count(full) + clean.count(short) for full, short in v.provinces.items()}
     best = max(counts, key=counts.get) if counts else ""
     return best if best and counts[best] else ""
@@ -223,7 +244,7 @@ def infer_metadata(clean: str, sections: list[Section], source_name: str) -> Doc
     plan_year = _plan_year(clean, sections, date)
     review_start, review_end = _review(clean, sections, plan_year, v)
     return DocumentMeta(title=title, issuer=issuer, city=city, province=province, level=level,
-                        genre=_genre(clean, sections, title, front, v), date=date, meeting=meeting,
+                        genre=_genre(clean, sections, title, front, issuer, v), date=date, meeting=meeting,
                         speaker=_speaker(front, v), review_start=review_start, review_end=review_end,
                         plan_year=plan_year)
 

@@ -7,6 +7,7 @@ Finding numbers is ``numbers.py``'s job; the codebook lives in ``indicators.py``
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -17,10 +18,16 @@ from pipeline.extract.numerals import find_numerals
 from pipeline.text.model import Sentence
 from pipeline.vocab import load
 
-_HEADING_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
 _MARKUP = re.compile(r"^[#*\s]+|[*\s]+$")
 _BOLD_LEAD = re.compile(r"^\s*\*\*(.+?)\*\*")
 _SENT_END = "。！？!?"
+
+
+@cache
+def _heading_numbering() -> re.Pattern:
+    """Heading numbers (第一部分, 一、, （一）, 1.) over the numerals of ``vocab/headings.toml``."""
+    n = load("headings")["numbering"]["numerals"]
+    return re.compile(rf"^(?:第[{n}\d]+(?:部分|章|篇)|[{n}]+、|[（(][{n}\d]+[）)]|\d{{1,2}}(?:[.．](?!\d)|、))")
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,10 @@ class _Vocab:
     lead: tuple[str, ...]
     verbs: tuple[str, ...]
     noun_stops: tuple[str, ...]
+    predicate_adverbs: tuple[str, ...]
+    noun_stop_pos: tuple[str, ...]
+    serial_pos: frozenset[str]
+    serial_next_pos: frozenset[str]
     enum_end: str
     streak_units: frozenset[str]
     max_noun_after: int
@@ -37,6 +48,9 @@ class _Vocab:
     term: tuple[str, ...]
     past_year: tuple[str, ...]
     term_review_heading: tuple[str, ...]
+    plan_modals: frozenset[str]
+    plan_times: tuple[str, ...]
+    plan_skip_pos: tuple[str, ...]
     cat_order: tuple[str, ...]
     cat_mask: re.Pattern | None
     title_mask: re.Pattern | None
@@ -59,9 +73,13 @@ def _vocab() -> _Vocab:
     return _Vocab(
         delims=delims, hard_delims=delims - {"、"},
         lead=_lf(cl["lead"]), verbs=_lf(cl["verbs"]), noun_stops=_lf(cl["noun_stops"]),
+        predicate_adverbs=_lf(cl["predicate_adverbs"]), noun_stop_pos=tuple(cl["noun_stop_pos"]),
+        serial_pos=frozenset(cl["serial_pos"]), serial_next_pos=frozenset(cl["serial_next_pos"]),
         enum_end=cl["enum_end"], streak_units=frozenset(load("units")["streak"]["units"]),
         max_noun_after=int(cl["max_noun_after"]), max_object_before=int(cl["max_object_before"]),
         term=_lf(p["term"]), past_year=_lf(p["past_year"]), term_review_heading=_lf(p["term_review_heading"]),
+        plan_modals=frozenset(p["plan_modals"]), plan_times=_lf(p["plan_times"]),
+        plan_skip_pos=tuple(p["plan_skip_pos"]),
         cat_order=order, cat_mask=re.compile("|".join(map(re.escape, _lf(mask)))) if mask else None,
         cat_cues=tuple(cues),
         title_mask=(re.compile(re.escape(k["mask_titles"][0]) + "[^" + re.escape(k["mask_titles"][1]) + "\n]*"
@@ -90,9 +108,9 @@ def _heading_of_line(line: str) -> str:
     m = _BOLD_LEAD.match(st)
     if m:
         return m.group(1).strip()
-    if len(st) <= 40 and st[-1] not in _SENT_END + "，,；;：:" and (_HEADING_NUMBERING.match(st) or len(st) <= 30):
+    if len(st) <= 40 and st[-1] not in _SENT_END + "，,；;：:" and (_heading_numbering().match(st) or len(st) <= 30):
         return st
-    if _HEADING_NUMBERING.match(st) and len(st) <= 40 and st[-1] in "。" and st.count("。") == 1 and "，" not in st:
+    if _heading_numbering().match(st) and len(st) <= 40 and st[-1] in "。" and st.count("。") == 1 and "，" not in st:
         return st
     return ""
 
@@ -160,6 +178,39 @@ def _split_verb(s: str, v: _Vocab) -> tuple[str, str]:
     return verbs, s
 
 
+@cache
+def _posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+@cache
+def _words(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba.posseg's (word, flag) pairs of ``text``."""
+    return tuple((p.word, p.flag) for p in _posseg().cut(text))
+
+
+def _predicate_starts(text: str, v: _Vocab) -> tuple[frozenset[int], frozenset[int]]:
+    """(predicate starts, word starts) of ``text`` from jieba's tags; the first word never starts a predicate.
+
+    A predicate starts at a closed-class word (conjunction, preposition, auxiliary) or at a
+    verb/adjective/adverb directly followed by a verb (到/v 会/v 应询, 全/a 覆盖/v).
+    """
+    words = _words(text)
+    pred, starts, i = set(), set(), 0
+    for k, (w, flag) in enumerate(words):
+        starts.add(i)
+        if k:
+            nxt = words[k + 1][1] if k + 1 < len(words) else ""
+            if flag.startswith(v.noun_stop_pos) or (flag in v.serial_pos and nxt in v.serial_next_pos):
+                pred.add(i)
+        i += len(w)
+    return frozenset(pred), frozenset(starts)
+
+
 def _noun_after(clean: str, pos: int, end: int, v: _Vocab) -> tuple[str, int]:
     """(noun, end) of the counted noun right after the unit (545件建议均已办理完毕 → 建议).
 
@@ -167,19 +218,33 @@ def _noun_after(clean: str, pos: int, end: int, v: _Vocab) -> tuple[str, int]:
     (35名经济、法律等领域专家学者 → 领域专家学者).
     """
     def scan(i: int) -> int:
-        n = 0
+        n, base = 0, i
+        window = clean[i:min(end, i + v.max_noun_after + 4)]
+        pred, starts = _predicate_starts(window, v) if window else (frozenset(), frozenset())
         while i < end and n < v.max_noun_after:
+            if i - base in pred:
+                break
             ch = clean[i]
             if ch in v.delims or ch.isdigit() or ch in "《》" or ch.isspace() or ch in _BLANK:
                 break
             rest = clean[i:i + 4]
-            if any(rest.startswith(w) for w in v.noun_stops) or (n == 0 and find_numerals(ch)) or \
-                    (n >= 2 and any(rest.startswith(w) for w in v.verbs if len(w) >= 2)):
+            at_word = n == 0 or i - base in starts
+            if (at_word and any(rest.startswith(w) for w in v.noun_stops)) or (n == 0 and find_numerals(ch)) or \
+                    (n >= 2 and any(rest.startswith(w) for w in v.verbs if len(w) >= 2)) or \
+                    (n >= 1 and at_word and any(rest.startswith(w) for w in v.predicate_adverbs)):
                 break
             i, n = i + 1, n + 1
         return i
 
     j = scan(pos)
+    if pos < j < end and find_numerals(clean[j]):
+        # ran into the next number: a predicate lies between (作品分获全国第32届 → 作品); cut at its last verb
+        i, cut = 0, 0
+        for k, (w, flag) in enumerate(_words(clean[pos:j])):
+            if k and flag == "v" and len(w) >= 2:
+                cut = i
+            i += len(w)
+        j = pos + cut if cut else j
     if j > pos and j < end and clean[j] == "、":
         k = clean.find(v.enum_end, j, end)
         if k > 0:
@@ -191,8 +256,15 @@ def _noun_after(clean: str, pos: int, end: int, v: _Vocab) -> tuple[str, int]:
 
 # ---------------------------------------------------------------- attributes
 
-def _category(texts: list[str], code_cat: str, v: _Vocab) -> str:
-    """Category from cue words: the clause, then the code's category, then lead-in, heading, sentence."""
+def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str:
+    """Category from cue words: the clause's verb, the clause, then the code's category, lead-in, heading, sentence.
+
+    The governing verb decides first: 补选县人大代表3名 is an election (appointments), whatever
+    the object names.
+    """
+    for cue, cat in v.cat_cues:
+        if verb and cue in verb:
+            return cat
     for level, t in enumerate(texts):
         if level == 1 and code_cat:
             return code_cat
@@ -208,11 +280,48 @@ def _category(texts: list[str], code_cat: str, v: _Vocab) -> str:
     return code_cat or "other"
 
 
+def _is_verb(word: str, flag: str, v: _Vocab) -> bool:
+    return flag.startswith("v") or any(word.startswith(w) for w in v.verbs)
+
+
+def _plan_cue(before: str, v: _Vocab) -> bool:
+    """Whether the sentence up to the number announces future work.
+
+    A time cue opening a clause (新的一年，…; 明年…), or a modal (将, 拟, 计划) that governs its
+    clause's verb: the modal is a word of its own, nothing before it in the clause is a verb (so
+    it is not inside an object or a relative clause: 得到解决或计划逐步解决的占…), and a verb follows
+    it, adverbs skipped (常委会将召开…, 将进一步开展… — but not 将每年5月10日设立为…).
+    """
+    clause_start = 0
+    words = _words(before)
+    seen_verb = False
+    i = 0
+    for k, (w, flag) in enumerate(words):
+        if w in v.delims or (len(w) == 1 and w in v.hard_delims):
+            clause_start, seen_verb = i + len(w), False
+        elif i == clause_start and any(before.startswith(t, i) for t in v.plan_times):
+            return True
+        elif w in v.plan_modals and not seen_verb:
+            for w2, f2 in words[k + 1:]:
+                if f2.startswith(v.plan_skip_pos) and not _is_verb(w2, "", v):
+                    continue
+                if _is_verb(w2, f2, v):
+                    return True
+                break
+            seen_verb = True
+        elif _is_verb(w, flag, v):
+            seen_verb = True
+        i += len(w)
+    return False
+
+
 def _period(part: str, before: str, paragraph_before: str, unit_is_streak: bool, layout: _Layout, v: _Vocab) -> str:
     if part == "plan":
         return "plan"
     if part == "proposals":
         return "other"
+    if _plan_cue(before, v):
+        return "plan"
     if unit_is_streak:
         return "term"
     best_pos, best = -1, ""
@@ -293,6 +402,7 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
         head_raw = clean[cs:n.char_start]
         head = _strip_lead(head_raw.strip(), v)
         verb, obj = _split_verb(head, v)
+        head_verb = verb   # the verb opening the clause (not one found inside it)
         obj = _strip_lead(obj, v).rstrip("的等之共计达")
         if obj and not verb:
             verb, obj = _inner_object(obj, v)
@@ -338,7 +448,7 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
         lead = _at(layout.para_starts, layout.para_leads, ns)
         heading = _at(layout.heading_starts, layout.headings, ns)
         category = _category([ctx + inherited, "", lead, heading, clean[s_start:s_end]],
-                             categories.get(code, ""), v)
+                             categories.get(code, ""), v, head_verb)
         para_start = clean.rfind("\n", 0, s_start) + 1
         period = _period(part, clean[s_start:ns], clean[para_start:s_start], streak, layout, v)
 

@@ -14,7 +14,7 @@ from functools import cache
 from pipeline.extract.model import NumberMention
 from pipeline.extract.numerals import Numeral, find_numerals
 from pipeline.text.model import Sentence
-from pipeline.vocab import load
+from pipeline.vocab import load, longest_first
 
 _CN_SINGLE = set("零〇一二三四五六七八九两十")
 _NOT_WORD_LEFT = set("第零〇一二三四五六七八九两十百千万亿")
@@ -35,6 +35,8 @@ class _Vocab:
     about_after: tuple[str, ...]
     under_before: tuple[str, ...]
     under_after: tuple[str, ...]
+    under_not_after: frozenset[str]
+    bare_multipliers: tuple[str, ...]
     ord_prefix: tuple[str, ...]
     ord_suffix: tuple[str, ...]
     ord_after_term: tuple[str, ...]
@@ -59,10 +61,6 @@ class _Vocab:
     dot_seps: tuple[str, ...]
 
 
-def _longest_first(words) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
-
-
 @cache
 def vocab() -> _Vocab:
     """The number grammar's vocabularies, loaded once."""
@@ -70,27 +68,28 @@ def vocab() -> _Vocab:
     a, o, n = c["approx"], c["ordinal"], c["name"]
     fixed = n.get("fixed", [])
     return _Vocab(
-        count=_longest_first(u["count"]["units"] + u["share"]["units"] + u["measure"]["units"]),
+        count=longest_first(u["count"]["units"] + u["share"]["units"] + u["measure"]["units"]),
         share=frozenset(u["share"]["units"]),
-        duration=_longest_first(u["duration"]["units"]),
-        streak_prefixes=_longest_first(u["streak"]["prefixes"]),
-        streak_units=_longest_first(u["streak"]["units"]),
-        over_infix=_longest_first(a["over_infix"]), over_after=_longest_first(a["over_after"]),
-        over_before=_longest_first(a["over_before"]), about_before=_longest_first(a["about_before"]),
-        about_after=_longest_first(a["about_after"]), under_before=_longest_first(a["under_before"]),
-        under_after=_longest_first(a["under_after"]),
-        ord_prefix=tuple(o["prefixes"]), ord_suffix=_longest_first(o["suffixes"]),
-        ord_after_term=_longest_first(o["after_term"]), term_marker=o["term_marker"],
+        duration=longest_first(u["duration"]["units"]),
+        streak_prefixes=longest_first(u["streak"]["prefixes"]),
+        streak_units=longest_first(u["streak"]["units"]),
+        over_infix=longest_first(a["over_infix"]), over_after=longest_first(a["over_after"]),
+        over_before=longest_first(a["over_before"]), about_before=longest_first(a["about_before"]),
+        about_after=longest_first(a["about_after"]), under_before=longest_first(a["under_before"]),
+        under_after=longest_first(a["under_after"]), under_not_after=frozenset(a.get("under_not_after", [])),
+        bare_multipliers=tuple(u.get("bare", {}).get("multipliers", [])),
+        ord_prefix=tuple(o["prefixes"]), ord_suffix=longest_first(o["suffixes"]),
+        ord_after_term=longest_first(o["after_term"]), term_marker=o["term_marker"],
         term_window=int(o["term_window"]),
         congress_suffix=o["congress_suffix"], congress_min=float(o["congress_min"]),
         enumerators=tuple(o["enumerators"]),
         quotes=tuple((p[0], p[1]) for p in n["quotes"]), max_quote_len=int(n["max_quote_len"]),
         operators=tuple(n["operators"]),
-        fixed=re.compile("|".join(map(re.escape, _longest_first(fixed)))) if fixed else None,
+        fixed=re.compile("|".join(map(re.escape, longest_first(fixed)))) if fixed else None,
         slogan_min=int(n["slogan_min_numerals"]), slogan_window=int(n["slogan_window"]),
         article=frozenset(c["article"]["indefinite"]),
         year_min=int(c["year"]["min"]), year_max=int(c["year"]["max"]),
-        year_suffixes=_longest_first(c["year"]["suffixes"]),
+        year_suffixes=longest_first(c["year"]["suffixes"]),
         month=c["date"]["month"], day=tuple(c["date"]["day"]),
         lunar_day_prefix=c["date"]["lunar_day_prefix"], dot_seps=tuple(c["date"]["dot_separators"]),
     )
@@ -204,9 +203,7 @@ def _approx_before(text: str, pos: int, v: _Vocab) -> tuple[str, int]:
     for kind, words in (("over", v.over_before), ("about", v.about_before), ("under", v.under_before)):
         w = _endswith_any(before, words)
         if w:
-            if w == "近" and pos - 2 >= 0 and text[pos - 2] in "最附邻亲":
-                continue
-            if w in ("达到",):  # "reached": exact
+            if w == "近" and pos - 2 >= 0 and text[pos - 2] in v.under_not_after:
                 continue
             return kind, pos - len(w)
     return "", pos
@@ -308,6 +305,8 @@ def _role(text: str, nums: list[Numeral], k: int, v: _Vocab, quoted, fixed, slog
     b_approx, qs = _approx_before(text, s, v)
     approx = approx or b_approx
     if not unit:
+        if n.script == "arabic" and n.text.endswith(v.bare_multipliers) and not _CJK.match(text[e:e + 1]):
+            return "metric", "", approx or "exact", qs, e   # 老年人口超过100万。
         return "other", "", approx or "exact", qs, e
     if unit in v.duration:
         return "duration", unit, approx or "exact", qs, end

@@ -10,20 +10,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.extract.laws import plan_status
 from pipeline.extract.model import Oversight
 from pipeline.text.model import Sentence
-from pipeline.vocab import load
+from pipeline.vocab import alternation, load, longest_first
 
 _CLAUSE = re.compile(r"[^，。；！？,;!?\n]+")
 _DIGIT_AFTER = re.compile(r"^[\d一二三四五六七八九十两百千万余多]+(?:次|个|项|件|场|轮|批)")
-
-
-def _longest_first(words) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
-
-
-def _alt(words) -> str:
-    return "|".join(map(re.escape, _longest_first(words)))
 
 
 @dataclass(frozen=True)
@@ -34,6 +27,8 @@ class _Vocab:
     bad_before: tuple[str, ...]
     report_re: re.Pattern
     report_tails: tuple[str, ...]
+    report_then_re: re.Pattern
+    joiners: tuple[str, ...]
     inspection_re: re.Pattern
     prepositions: tuple[str, ...]
     subject_verbs: tuple[str, ...]
@@ -41,6 +36,7 @@ class _Vocab:
     actors: tuple[str, ...]
     list_followers: tuple[str, ...]
     exceptions: tuple[str, ...]
+    manner: tuple[str, ...]
 
 
 @cache
@@ -49,19 +45,22 @@ def vocab() -> _Vocab:
     v = load("oversight")
     r, s = v["report"], v["subject"]
     return _Vocab(
-        cue_re=re.compile(_alt(v["cues"])),
+        cue_re=re.compile(alternation(v["cues"])),
         cues=dict(v["cues"]),
-        bad_followers=_longest_first(v["cue_bad_followers"]["words"]),
-        bad_before=_longest_first(v["cue_bad_before"]["words"]),
-        report_re=re.compile(f"(?:{_alt(r['verbs'])})(.*?)(?:{_alt(r['nouns'])})"),
-        report_tails=_longest_first(r["tails"]),
+        bad_followers=longest_first(v["cue_bad_followers"]["words"]),
+        bad_before=longest_first(v["cue_bad_before"]["words"]),
+        report_re=re.compile(f"(?:{alternation(r['verbs'])})(.*?)(?:{alternation(r['nouns'])})"),
+        report_tails=longest_first(r["tails"]),
+        report_then_re=re.compile(f"(?:{alternation(r['nouns'])})(?:{alternation(r['joiners'])})(?:{alternation(s['actors'])})?$"),
+        joiners=longest_first(r["joiners"]),
         inspection_re=re.compile(v["inspection"]["pattern"]),
-        prepositions=_longest_first(s["prepositions"]),
-        subject_verbs=_longest_first(s["verbs"]),
-        subject_tails=_longest_first(s["tails"]),
-        actors=_longest_first(s["actors"]),
+        prepositions=longest_first(s["prepositions"]),
+        subject_verbs=longest_first(s["verbs"]),
+        subject_tails=longest_first(s["tails"]),
+        actors=longest_first(s["actors"]),
         list_followers=tuple(s["list_followers"]),
         exceptions=tuple(s["exceptions"]),
+        manner=longest_first(s["manner"]),
     )
 
 
@@ -112,15 +111,39 @@ def _reports(clause: str, v: _Vocab) -> list[tuple[int, int, str]]:
 
 def _cue_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]], lead: str,
                  v: _Vocab) -> str | None:
-    """The subject of the activity cue at [a, b) of a clause; None when it is not an activity."""
+    """The subject of the activity cue at [a, b) of a clause; None when it is not an activity or the
+    only candidate subject is made of other cue or manner words ("视察询问调研")."""
+    subj = _raw_subject(clause, a, b, reports, lead, v)
+    if subj and not v.cue_re.sub("", subj).strip(" 、和及与" + "".join(v.manner)):
+        return None
+    return subj
+
+
+def _raw_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]], lead: str,
+                 v: _Vocab) -> str | None:
     before, after = clause[:a], clause[b:]
-    after = after.split("并", 1)[0]     # "组织专题询问并扩大应询主体": a second action
+    # "进行视察询问": a cue right after another cue shares its subject; a manner word ("开展联动专题调研")
+    # is not a subject
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for w in v.manner + tuple(v.cues):
+            if before.endswith(w) and before[:-len(w)].strip():
+                before, trimmed = before[:-len(w)], True
+                break
+        else:
+            for w in v.manner:
+                if before.endswith(w):
+                    before, trimmed = before[:-len(w)], True
+                    break
+    for j in v.joiners:     # "组织专题询问并扩大应询主体": a second action
+        after = after.split(j, 1)[0]
     if any(before.endswith(w) for w in v.bad_before) or any(after.startswith(w) for w in v.bad_followers):
         return None
     if _DIGIT_AFTER.match(after):
         return None
     # "听取审议X的报告并开展专题询问": the report's subject
-    if re.search(r"报告并(?:开展|进行|组织)?$", before):
+    if v.report_then_re.search(before):
         prior = [r for r in reports if r[1] <= a]
         return prior[-1][2] if prior else ""
     if before.endswith("、") or any(after.startswith(w) for w in v.list_followers):
@@ -151,7 +174,7 @@ def extract_oversight(clean: str, sentences: list[Sentence]) -> list[Oversight]:
     out: list[Oversight] = []
     for sent in sentences:
         text = sent.text
-        status = "planned" if sent.part == "plan" else "done"
+        status = plan_status(text, sent.part)
         seen: set[tuple[str, str]] = set()
         lead = ""
 

@@ -12,7 +12,7 @@ from functools import cache
 
 from pipeline.extract.model import Proposal, Recommendation
 from pipeline.text.model import Section, Sentence
-from pipeline.vocab import load
+from pipeline.vocab import alternation, load, longest_first
 
 _TERMINAL = "。！？!?；;…”’」）)"
 _CLAUSE_PUNCT = "，。；：！？,;:!?"
@@ -20,17 +20,19 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*#*$")
 _BOLD_HEADING = re.compile(r"^\*\*(.+?)\*\*$")
 
 
-def _longest_first(words) -> tuple[str, ...]:
-    return tuple(sorted(set(words), key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class _Vocab:
     container: tuple[str, ...]
+    container_short: tuple[str, ...]
     container_max: int
+    title_starts: tuple[str, ...]
     byline: tuple[str, ...]
+    prefix_re: re.Pattern
+    member_titles: tuple[str, ...]
+    name_re: re.Pattern
     member_re: re.Pattern
     org_re: re.Pattern
+    org_end_re: re.Pattern
     parties: tuple[str, ...]
     groups: tuple[str, ...]
     summary: re.Pattern
@@ -43,21 +45,26 @@ class _Vocab:
 def vocab() -> _Vocab:
     """The proposal layout vocabularies, loaded once."""
     v = load("proposals")
-    m, o = v["member"], v["organisation"]
-    verbs = "|".join(map(re.escape, _longest_first(m["verbs"])))
+    m, o, c, px = v["member"], v["organisation"], v["container"], v["prefix"]
+    verbs = alternation(m["verbs"])
+    org = (rf"(?:[^{_CLAUSE_PUNCT}\s]{{2,{int(o['max_len'])}}}?(?:{alternation(o['suffixes'])})"
+           rf"|[^{_CLAUSE_PUNCT}\s]{{0,{int(o['max_len'])}}}?(?:{alternation(o['standalone'])}))")
     return _Vocab(
-        container=_longest_first(v["container"]["words"]),
-        container_max=int(v["container"]["max_len"]),
-        byline=_longest_first(v["byline"]["starts"]),
+        container=longest_first(c["words"]),
+        container_short=longest_first(c["short_words"]),
+        container_max=int(c["max_len"]),
+        title_starts=tuple(c["title_starts"]),
+        byline=longest_first(v["byline"]["starts"]),
+        prefix_re=re.compile(rf"(?:{alternation(px['words'])})[\s]*[{re.escape(px['separators'])}][\s]*"),
+        member_titles=longest_first(m["titles"]),
+        name_re=re.compile(rf"^{m['name_chars']}$"),
         member_re=re.compile(
-            "(?:" + "|".join(map(re.escape, _longest_first(m["titles"]))) + ")"
+            f"(?:{alternation(m['titles'])})"
             + f"({m['name_chars']}(?:[、和]{m['name_chars']})*?)等?(?:{verbs})"),
-        org_re=re.compile(
-            rf"([^{_CLAUSE_PUNCT}\s]{{2,{int(o['max_len'])}}}?"
-            + "(?:" + "|".join(map(re.escape, _longest_first(o["suffixes"]))) + "))"
-            + f"(?:{verbs})"),
-        parties=_longest_first(v["parties"]["names"]),
-        groups=_longest_first(v["groups"]["words"]),
+        org_re=re.compile(f"({org})(?:{verbs})"),
+        org_end_re=re.compile(f"^({org})$"),
+        parties=longest_first(v["parties"]["names"]),
+        groups=longest_first(v["groups"]["words"]),
         summary=re.compile(v["summary"]["pattern"]),
         background=tuple(v["background"]["cues"]),
         lead_max=int(v["style"]["lead_max"]),
@@ -104,7 +111,12 @@ def _heading_text(line: str) -> tuple[str, int] | None:
 
 
 def _is_container(text: str, v: _Vocab) -> bool:
-    return len(text) <= v.container_max and not text.startswith("关于") and any(w in text for w in v.container)
+    """A heading of the part holding proposals ("…年度重点提案选编"), not a proposal's own title."""
+    text = text.strip().rstrip("。：:")
+    if any(text.endswith(w) for w in v.container):
+        return True
+    return len(text) <= v.container_max and not text.startswith(v.title_starts) \
+        and any(w in text for w in v.container + v.container_short)
 
 
 def _region(clean: str, sections: list[Section], v: _Vocab) -> tuple[int, int] | None:
@@ -144,7 +156,7 @@ def _items(clean: str, start: int, end: int, v: _Vocab) -> list[_Item]:
             items.append(_Item(title, ts, ts + len(title)))
             closed = False
             continue
-        if any(text.startswith(b) for b in v.byline):
+        if any(text.startswith(b) for b in v.byline) and not v.prefix_re.match(text):
             closed = True
             continue
         if items and not closed:
@@ -166,20 +178,56 @@ def _join_breaks(items: list[_Item]) -> None:
         it.paras = merged
 
 
-def _proposer(clean: str, p: _Para, v: _Vocab) -> tuple[str, str, int] | None:
-    """(proposer, kind, end of the proposer phrase) named at the head of a paragraph."""
-    head = clean[p.start:min(p.end, p.start + 60)]
+def _org_kind(org: str, v: _Vocab) -> str:
+    return "party_committee" if any(org.startswith(w) or w in org[:8] for w in v.parties) else "group"
+
+
+def _prefixed(clean: str, start: int, end: int, v: _Vocab) -> tuple[str, str, int] | None:
+    """"提案人：民进宜宾市委员会" / "提案人：市政协委员　陈刚": the rest of the line names the proposer."""
+    m = v.prefix_re.match(clean, start, end)
+    if not m:
+        return None
+    stop = next((k for k in range(m.end(), end) if clean[k] in "\n。；;，,"), end)
+    who = clean[m.end():stop].strip()
+    for t in v.member_titles:
+        if who.startswith(t):
+            name = who[len(t):].strip(" \t\u3000")
+            return (name, "member", stop) if v.name_re.match(name) else None
+    if v.org_end_re.match(who):
+        return who, _org_kind(who, v), stop
+    if v.name_re.match(who):
+        return who, "member", stop
+    return None
+
+
+def _head_proposer(clean: str, start: int, end: int, v: _Vocab) -> tuple[str, str, int] | None:
+    """(proposer, kind, end of the proposer phrase) named at the head of a sentence at ``start``."""
+    hit = _prefixed(clean, start, end, v)
+    if hit:
+        return hit
+    head = clean[start:min(end, start + 60)]
     m = v.member_re.search(head)
     if m and not any(c in head[:m.start()] for c in "。；;"):
-        return m.group(1), "member", p.start + m.end()
+        return m.group(1), "member", start + m.end()
     m = v.org_re.search(head)
     if m and not any(c in head[:m.start()] for c in _CLAUSE_PUNCT):
-        org = m.group(1)
-        if any(org.startswith(w) or w in org[:8] for w in v.parties):
-            kind = "party_committee"
-        else:
-            kind = "group"
-        return org, kind, p.start + m.end()
+        return m.group(1), _org_kind(m.group(1), v), start + m.end()
+    return None
+
+
+def _proposer(clean: str, p: _Para, v: _Vocab, first: bool = False) -> tuple[str, str, int] | None:
+    """(proposer, kind, end of the proposer phrase) named at the head of a paragraph or, in a
+    proposal's first paragraph, at the head of any of its sentences ("当前…。民盟X委员会建议：")."""
+    starts = [p.start]
+    if first:
+        starts += [m.end() for m in re.finditer("[。！？!?]", clean[p.start:p.end]) if p.start + m.end() < p.end]
+        starts = [p.start] + [p.start + k for k in starts[1:]]
+    for s in starts:
+        while s < p.end and clean[s] in " \t\u3000":
+            s += 1
+        hit = _head_proposer(clean, s, p.end, v)
+        if hit:
+            return hit
     return None
 
 
@@ -259,7 +307,8 @@ def extract_proposals(clean: str, sections: list[Section], sentences: list[Sente
         return []
     items = _items(clean, *region, v)
     _join_breaks(items)
-    who = [next((w for p in it.paras if (w := _proposer(clean, p, v))), None) for it in items]
+    who = [next((w for k, p in enumerate(it.paras) if (w := _proposer(clean, p, v, first=k == 0))), None)
+           for it in items]
     _reassign_displaced(clean, items, [w is not None for w in who], v)
     out: list[Proposal] = []
     for i, it in enumerate(items):

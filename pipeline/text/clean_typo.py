@@ -1,12 +1,12 @@
 """Suspected typos, FLAGGED only (text unchanged, suggestion in ``after``): near-misses of fixed phrases
-(pipeline/vocab/text_phrases.toml), transposed characters (题议 for 议题), a long name spelled two ways,
-the numeral 一 used as a dash inside a quoted chain, and enumerations whose count disagrees with the number
-that sums them up (四大重点 after three 、-items; 两件作品 after one 《》 title).
+(pipeline/vocab/text_phrases.toml), transposed characters (题议 for 议题), a long name spelled two ways, and
+the numeral 一 standing for a dash in a quoted chain of words (“研发一中试一制造一应用”).
 
-Measured on the two seeds (2026-11): seed 000 gives 6 flags, all 6 on gold typos (题议, 网络化, 和情况,
-研发一中试, the 、 of 四大重点, the missing 《》 of 两件作品); the 7th gold typo (stray 调 in 调度量) is missed.
-Seed 001 gives 3 flags (南北水调, 南北调水, 人民当家作新), all real typos, 0 false flags; before the
-function-character and fixed-phrase guards the transposition check also flagged 上走 and 风清气正.
+Measured on the two seeds and the audit documents (tests/fixtures/audit_*): seed 000 gives 3 flags, all on gold
+typos (题议, 网络化, 研发一中试); the gold typos 和情况, the ，of 四大重点, the missing 《》 of 两件作品 and the
+stray 调 of 调度量 are not flagged (the rules that caught them were fitted to those sentences and were removed).
+Seed 001 gives 3 flags (南北水调, 南北调水, 人民当家作新), all real; the audit documents give none (科学立法民主立法
+依法立法 is three correct phrases, not a permuted 依法立法).
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ SWAP_MIN_FREQ = 300
 NUMERAL_CHARS = "零一二三四五六七八九十百千万两第"
 # characters this frequent alone are function/common words that legitimately stand next to anything (上 走 在)
 FUNCTION_CHAR_FREQ = 20000
-NUMERAL_VALUE = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 @cache
@@ -31,8 +30,21 @@ def _phrases() -> tuple[str, ...]:
     return tuple(sorted(set(load("text_phrases")["phrases"]["set"]), key=len, reverse=True))
 
 
+def _phrase_cover(text: str) -> list[bool]:
+    """For each character: whether it lies inside a correctly written fixed phrase of the text."""
+    cover = [False] * len(text)
+    for p in _phrases():
+        for m in re.finditer(re.escape(p), text):
+            cover[m.start():m.end()] = [True] * len(p)
+    return cover
+
+
 def phrase_near_miss(text: str) -> list[Flag]:
+    """A window that permutes the characters of a fixed phrase (南北水调) or differs from it in one non-initial
+    character (人民当家作新). Not a near-miss: a window that is itself a dictionary word, or that is wholly made
+    of correctly written fixed phrases standing side by side (民主立法|依法立法 holds 立法依法)."""
     out = []
+    cover = _phrase_cover(text)
     for p in _phrases():
         n = len(p)
         if n < 4:
@@ -45,7 +57,7 @@ def phrase_near_miss(text: str) -> list[Flag]:
                     starts.add(s)
         for s in starts:
             w = text[s:s + n]
-            if w == p or not all(is_cjk(c) for c in w):
+            if w == p or not all(is_cjk(c) for c in w) or all(cover[s:s + n]) or word_freq(w):
                 continue
             diff = [k for k in range(n) if w[k] != p[k]]
             if sorted(w) == sorted(p) and len(diff) <= 3:
@@ -121,62 +133,19 @@ def two_spellings(text: str) -> list[Flag]:
 
 
 def numeral_as_dash(text: str) -> list[Flag]:
-    """“研发一中试一制造一应用”: 一 between words of a quoted chain, where a dash — is meant."""
+    """A quotation that is wholly a chain of three or more dictionary words (2–4 characters each) joined by 一
+    (“研发一中试一制造一应用”): the 一 stands for a dash —, a common input/OCR confusion. The whole chain must not
+    itself be a dictionary word."""
     out = []
     for m in re.finditer(f"“([{CJK}]{{2,4}}(?:一[{CJK}]{{2,4}}){{2,}})”", text):
         parts = m.group(1).split("一")
-        if len(parts) >= 3 and all(word_freq(p) >= 10 for p in parts):
+        if len(parts) >= 3 and all(word_freq(p) >= 10 for p in parts) and not word_freq(m.group(1)):
             out.append((m.start(1), m.end(1), "—".join(parts), "typo.numeral_as_dash", 0.6))
     return out
 
 
-def enumeration_count(text: str) -> list[Flag]:
-    """An enumeration summed up by a number (四大重点, 两件作品) that lists one item fewer than the number."""
-    out = []
-    nums = "".join(NUMERAL_VALUE)
-    for m in re.finditer(f"([{nums}])(?:大|项|个|件|篇|部|方面)", text):
-        value = NUMERAL_VALUE[m.group(1)]
-        head = text[max(0, m.start() - 200):m.start()]
-        # 《…》 titles right before the number
-        titles = re.search(r"((?:《[^《》]+》)+)([^《》，。；、]*)$", head)
-        if titles and titles.group(2):
-            count = titles.group(1).count("《")
-            tail = titles.group(2)
-            if count + 1 == value and len(tail) >= 4 and not re.search("[的了等]", tail[-1:]):
-                s = m.start() - len(tail)
-                out.append((s, m.start(), f"《{tail}》", "typo.enumeration_title", 0.4))
-            continue
-        items = re.search(f"([^，。；：]*?)((?:[{CJK}“”]+、)+[{CJK}“”]+)$", head)
-        if not items:
-            continue
-        count = items.group(2).count("、") + 1
-        before = head[:items.start(2)]
-        if count + 1 == value and before.endswith("，"):
-            prev = re.search(f"([{CJK}“”]+)，$", before)
-            if prev and 2 <= len(prev.group(1)) <= 12:
-                s = m.start() - len(items.group(2)) - 1 - len(prev.group(1))
-                seg = text[s:m.start()]
-                k = len(prev.group(1))
-                out.append((s, m.start(), seg[:k] + "、" + seg[k + 1:], "typo.enumeration_comma", 0.4))
-    return out
-
-
-_DANGLING = re.compile(f"(?<=[{CJK}])([和与及])(情况)")
-
-
-def dangling_conjunction(text: str) -> list[Flag]:
-    """A conjunction directly before a head noun (管理和情况报告): one conjunct is missing, or 和 is stray."""
-    out = []
-    for m in _DANGLING.finditer(text):
-        s = m.start(1)
-        left = text[max(0, s - 2):s]
-        out.append((s - len(left), m.end(2), left + m.group(2), "typo.dangling_conjunction", 0.3))
-    return out
-
-
 def typo_flags(text: str) -> list[Flag]:
-    flags = (phrase_near_miss(text) + transposed_pairs(text) + two_spellings(text) + numeral_as_dash(text)
-             + enumeration_count(text) + dangling_conjunction(text))
+    flags = phrase_near_miss(text) + transposed_pairs(text) + two_spellings(text) + numeral_as_dash(text)
     flags.sort()
     out, end = [], -1
     for f in flags:

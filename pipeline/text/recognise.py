@@ -4,11 +4,10 @@ human reason (no Chinese, too short, no report vocabulary). Vocabulary: pipeline
 from __future__ import annotations
 
 from pipeline.text.clean_lex import cjk_count
-from pipeline.text.model import Section
 from pipeline.vocab import load
 
 
-def report_problem(clean: str, sections: list[Section]) -> str | None:
+def report_problem(clean: str) -> str | None:
     cfg = load("text_report_terms")["terms"]
     n = cjk_count(clean)
     if n == 0:

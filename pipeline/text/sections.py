@@ -1,6 +1,7 @@
 """The heading tree of a clean text: markdown '#' headings, bold **…** heading lines and bold lead-ins,
-numbered headings (一、 （一） 1. 第X部分) and a title line; each section with its part (front / review /
-plan / proposals) from the part keywords of pipeline/vocab/parts.toml.
+numbered headings (一、 （一） 1. 第X部分), short plain heading lines and a title line; each section with its
+part (front / review / plan / proposals). Only top-level headings (the first level below the title block)
+switch the part, by the keywords of pipeline/vocab/parts.toml or a plan year; deeper headings inherit it.
 """
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.text.clean_lex import is_cjk
 from pipeline.text.model import Section
 from pipeline.vocab import load
 
@@ -81,34 +83,70 @@ def heading_in_line(line: str, offset: int = 0) -> HeadingLine | None:
 
 
 def heading_lines(clean: str) -> list[HeadingLine]:
-    """Every heading of the text, in order (the first line counts as a title when it looks like one)."""
-    out, pos, first = [], 0, True
+    """Every heading of the text, in order (the first line counts as a title when it looks like one).
+
+    Besides :func:`heading_in_line`, a short unpunctuated stand-alone line with a part keyword or a year plus
+    工作/任务 ("2025年主要任务") is a heading ("plain"), and a numbered line right after a line that opens an
+    enumeration (ending in ： or ；) is a list item, not a heading."""
+    cfg = load("headings")["list_items"]
+    out, pos, first, prev = [], 0, True, ""
     for line in clean.split("\n"):
         h = heading_in_line(line, pos)
-        if h is None and first and line.strip():
-            s = line.strip()
+        s = line.strip()
+        if h is None and first and s:
             if len(s) <= 60 and not re.search("[，。；,;]", s):
                 lead = len(line) - len(line.lstrip())
                 h = HeadingLine(pos + lead, pos + lead + len(s), s, "title")
-        if line.strip():
+        elif h is None and s and _is_plain_heading(s):
+            lead = len(line) - len(line.lstrip())
+            h = HeadingLine(pos + lead, pos + lead + len(s), s, "plain")
+        elif (h is not None and h.style in _patterns() and prev.endswith(tuple(cfg["openers"]))
+              and not any(w in prev for w in cfg["salutations"])):
+            h = None
+        if s:
             first = False
+            prev = s
         if h:
             out.append(h)
         pos += len(line) + 1
     return out
 
 
-def _part_keyword(heading: str) -> str | None:
+def _is_plain_heading(s: str) -> bool:
+    cfg = load("parts")["plain_heading"]
+    if len(s) > cfg["max_chars"] or s.startswith(("—", "-", "－")) or is_byline(s) or _numbering(s):
+        return False
+    if not is_cjk(s[-1]) and not s[-1].isdigit():
+        return False
+    if re.search("[，。；！？,;!?：:]", s):
+        return False
+    if _part_keyword(s, front=False):
+        return True
+    return bool(re.search(r"(?<!\d)20\d\d年", s)) and any(w in s for w in cfg["year_words"])
+
+
+def strip_numbering(heading: str) -> str:
+    """The heading's words without its numbering (三、 （二） 1. 第二部分) and the spaces after it."""
+    for pat in _patterns().values():
+        m = pat.match(heading)
+        if m:
+            return heading[m.end():].lstrip(" \t\u3000、：:.．")
+    return heading
+
+
+def _part_keyword(heading: str, front: bool = True) -> str | None:
     parts = load("parts")["parts"]
     for part in ("proposals", "plan", "review", "front"):
+        if part == "front" and not front:
+            continue
         if any(k in heading for k in parts[part]):
             return part
     return None
 
 
-def split_sections(clean: str) -> list[Section]:
-    heads = heading_lines(clean)
-    # levels: markdown '#' count; numbered styles ranked by first appearance, below the enclosing markdown level
+def _levels(heads: list[HeadingLine]) -> list[int]:
+    """Markdown '#' count; numbered (and plain) styles ranked by first appearance, below the enclosing
+    markdown level; a title is level 1."""
     ranks: dict[str, int] = {}
     levels, md_level = [], 0
     for h in heads:
@@ -121,12 +159,50 @@ def split_sections(clean: str) -> list[Section]:
         else:
             ranks.setdefault(h.style, len(ranks) + 1)
             levels.append(md_level + ranks[h.style])
+    return levels
+
+
+def _title_block(heads: list[HeadingLine], levels: list[int]) -> set[int]:
+    """Indices of the title block: the first heading when it is a title line or a '#' heading no other heading
+    shares the level of (and names no review/plan part), and the subtitle lines (——…) right after it."""
+    if not heads:
+        return set()
+    h0 = heads[0]
+    lone_md = h0.style == "md1" and all(lv > levels[0] for lv in levels[1:])
+    if h0.style != "title" and not lone_md or _part_keyword(h0.text) in ("review", "plan"):
+        return set()
+    block = {0}
+    for k in range(1, len(heads)):
+        if not heads[k].text.startswith(("—", "－－", "--")):
+            break
+        block.add(k)
+    return block
+
+
+def _review_year(years: list[int]) -> int | None:
+    """The year the review part mostly talks about (ties: the later one)."""
+    if not years:
+        return None
+    counts: dict[int, int] = {}
+    for y in years:
+        counts[y] = counts.get(y, 0) + 1
+    return max(counts, key=lambda y: (counts[y], y))
+
+
+def split_sections(clean: str) -> list[Section]:
+    heads = heading_lines(clean)
+    levels = _levels(heads)
+    block = _title_block(heads, levels)
+    body_levels = [lv for k, lv in enumerate(levels) if k not in block]
+    top = min(body_levels) if body_levels else 0
     bounds = [h.start for h in heads] + [len(clean)]
     first_start = heads[0].start if heads else len(clean)
     sections = [Section(0, None, 0, "", "front", 0, 0, 0, first_start)]
-    review_years: list[int] = []
     parts_cfg = load("parts")
     year_re = re.compile(parts_cfg["plan_year"]["pattern"])
+    date_years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", clean[:first_start])]
+    review_years: list[int] = []
+    seen_body = False     # a numbered / markdown / bold heading of the body has been seen
     stack: list[tuple[int, int]] = []  # (level, index)
     for k, h in enumerate(heads):
         idx = k + 1
@@ -135,28 +211,55 @@ def split_sections(clean: str) -> list[Section]:
             stack.pop()
         parent = stack[-1][1] if stack else None
         body = clean[h.end:bounds[k + 1]]
-        part = _part_keyword(h.text)
-        ym = year_re.match(h.text)
-        if ym and review_years and int(ym.group(1)) >= max(review_years):
-            part = "plan"
-        previous = [s for s in sections[1:] if s.level <= level]
-        all_front = all(s.part == "front" for s in sections)
-        if part is None:
-            if all_front and (h.style == "title" or k == 0 or h.text.startswith("—")):
-                part = "front"
-            elif previous:
-                part = previous[-1].part
-                if part == "front":
-                    part = "review"
-            else:
-                part = "front" if all_front and k == 0 else "review"
+        ancestor = next((i for lv, i in reversed(stack) if lv >= top and i - 1 not in block), None)
+        if k in block:
+            part = "proposals" if _part_keyword(h.text) == "proposals" else "front"
+        elif ancestor is not None and level > top:
+            part = sections[ancestor].part   # deeper headings inherit; only the top level switches parts
+        else:
+            part = _top_part(h, k, sections, level, seen_body, review_years, date_years, year_re)
         if part == "front" and re.match(r"\s*(" + "|".join(map(re.escape, _review_openers())) + ")", body):
             part = "review"
+        if k in block and part == "front":
+            date_years += [int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", body)]
         if part == "review":
-            review_years += [int(y) for y in re.findall(r"(20\d\d)年", body)]
+            review_years += [int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", body)]
+        if k not in block and h.style not in ("title", "plain"):
+            seen_body = True
         sections.append(Section(idx, parent, level, h.text, part, h.start, h.end, h.start, bounds[k + 1]))
         stack.append((level, idx))
     return sections
+
+
+def _top_part(h: HeadingLine, k: int, sections: list[Section], level: int, seen_body: bool,
+              review_years: list[int], date_years: list[int], year_re: re.Pattern) -> str:
+    """The part a top-level heading opens: its keyword, else plan when it names a year later than the year the
+    review text mostly talks about (or not earlier than the front matter's date), else the previous top-level
+    section's part."""
+    text = strip_numbering(h.text)
+    # front keywords only before the body's first heading, and never on a numbered heading
+    numbered = h.style in _patterns()
+    part = _part_keyword(text, front=not seen_body and not numbered)
+    if part in (None, "front"):
+        ym = year_re.search(text)
+        if ym:
+            year = int(ym.group(1))
+            ref = _review_year(review_years)
+            if ref is not None or date_years:
+                is_plan = (ref is not None and year > ref) or (bool(date_years) and year >= date_years[0])
+            else:
+                is_plan = any(s.part == "review" for s in sections[1:])
+            if is_plan:
+                return "plan"
+    if part is not None:
+        return part
+    previous = [s for s in sections[1:] if s.level <= level]
+    all_front = all(s.part == "front" for s in sections)
+    if all_front and (h.style == "title" or k == 0 or h.text.startswith("—")):
+        return "front"
+    if previous:
+        return "review" if previous[-1].part == "front" else previous[-1].part
+    return "front" if all_front and k == 0 else "review"
 
 
 @cache

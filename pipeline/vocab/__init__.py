@@ -13,3 +13,15 @@ from importlib import resources
 def load(name: str) -> dict:
     """The parsed TOML vocabulary ``pipeline/vocab/<name>.toml``."""
     return tomllib.loads(resources.files(__package__).joinpath(f"{name}.toml").read_text("utf-8"))
+
+
+def longest_first(words) -> tuple[str, ...]:
+    """Distinct words, longest first (ties in a fixed order), so alternations prefer the longest match."""
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def alternation(words) -> str:
+    """A regex alternation matching any of the words, longest first."""
+    import re
+
+    return "|".join(map(re.escape, longest_first(words)))
