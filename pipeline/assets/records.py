@@ -16,8 +16,9 @@ from schemas import frames
 PHRASING_SEP = " | "
 
 
-def _span(doc_id: str, sentence_letter_seq: int, rec) -> dict:
-    return {"doc_id": doc_id, "sentence_id": rid(doc_id, "s", sentence_letter_seq),
+def _span(doc_id: str, sentence_seq: int, rec) -> dict:
+    """The columns every record shares: its document, sentence and the span it quotes."""
+    return {"doc_id": doc_id, "sentence_id": rid(doc_id, "s", sentence_seq),
             "quote": rec.quote, "char_start": rec.char_start, "char_end": rec.char_end}
 
 
