@@ -34,6 +34,10 @@ def render_index(dist: Path) -> str:
 
 
 def write_index(dist: Path) -> None:
+    """(Re)write dist/index.html atomically when its content changes."""
+    page, target = render_index(dist), dist / "index.html"
+    if target.exists() and target.read_text("utf-8") == page:
+        return
     tmp = dist / ".index.html.tmp"
-    tmp.write_text(render_index(dist), encoding="utf-8", newline="")
-    os.replace(tmp, dist / "index.html")
+    tmp.write_text(page, encoding="utf-8", newline="")
+    os.replace(tmp, target)

@@ -73,12 +73,17 @@ def _same_content(new: Path, old: Path) -> bool:
     return names == old_names and all(filecmp.cmp(new / n, old / n, shallow=False) for n in names)
 
 
-def _swap_latest(dist: Path, target: str) -> None:
-    tmp = dist / ".latest.tmp"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    os.symlink(target, tmp)
-    os.replace(tmp, dist / "latest")
+def point_latest(dist: Path, folder: Path) -> None:
+    """Make dist/latest a link to ``folder`` and dist/index.html list every release; atomic, and a no-op
+    when both are already right (so a run killed after the rename is completed by the next one)."""
+    link = dist / "latest"
+    if not (link.is_symlink() and os.readlink(link) == folder.name):
+        tmp = dist / ".latest.tmp"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(folder.name, tmp)
+        os.replace(tmp, link)
+    write_index(dist)
 
 
 def remove_stale_builds(dist: Path) -> None:
@@ -107,6 +112,7 @@ def publish(frames: dict[str, pd.DataFrame], dist: Path) -> PublishResult:
             _write_metadata(tmp, previous_version, frames, None, None)
             if _same_content(tmp, previous):
                 shutil.rmtree(tmp)
+                point_latest(dist, previous)
                 return PublishResult("unchanged", previous_version, previous, rows)
             new_shape = Shape({n: tuple((c.name, c.type) for c in cols) for n, cols in dictionary().items()},
                               frozenset(frames["documents"]["doc_id"]))
@@ -125,6 +131,5 @@ def publish(frames: dict[str, pd.DataFrame], dist: Path) -> PublishResult:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _swap_latest(dist, final.name)
-    write_index(dist)
+    point_latest(dist, final)
     return PublishResult("published", version, final, rows)

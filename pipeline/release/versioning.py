@@ -52,9 +52,8 @@ def releases(dist: Path) -> list[tuple[tuple[int, int, int], Path]]:
 
 
 def latest(dist: Path) -> Path | None:
-    """The release dist/latest points at (or the newest folder when the link is missing)."""
-    link = dist / "latest"
-    if link.is_symlink() and link.resolve().is_dir():
-        return link.resolve()
+    """The newest published release folder. A folder only gets its vX.Y.Z name after it was fully
+    written and validated, so the newest one is complete even when a run was killed before it could
+    move dist/latest to it (``publish`` repairs the link)."""
     rel = releases(dist)
     return rel[-1][1] if rel else None

@@ -1,0 +1,80 @@
+"""Publishing without Dagster: versions by rule, atomic swaps, and recovery from a run killed mid-publish."""
+import shutil
+
+import pandas as pd
+import pytest
+
+from pipeline.release.publish import PublishError, publish
+from pipeline.release.versioning import Shape, bump
+from schemas.registry import TABLES
+from test_release_job import snapshot
+
+
+def _frames(folder):
+    return {tb.name: pd.read_parquet(folder / f"{tb.name}.parquet") for tb in TABLES}
+
+
+@pytest.fixture
+def dist(built, tmp_path):
+    d = tmp_path / "dist"
+    shutil.copytree(built, d, symlinks=True)
+    return d
+
+
+def test_same_frames_publish_nothing(dist):
+    before = snapshot(dist)
+    result = publish(_frames(dist / "latest"), dist)
+    assert result.status == "unchanged" and snapshot(dist) == before
+
+
+def test_corrected_value_is_a_patch_release_and_old_release_stays(dist):
+    old = snapshot(dist / "v0.1.0")
+    frames = _frames(dist / "latest")
+    frames["metrics"].loc[0, "value"] += 1
+    result = publish(frames, dist)
+    assert (result.status, result.version) == ("published", "0.1.1")
+    assert (dist / "latest").readlink().name == "v0.1.1"
+    assert snapshot(dist / "v0.1.0") == old
+    page = (dist / "index.html").read_text("utf-8")
+    assert "v0.1.1" in page and "v0.1.0" in page
+    assert "0.1.0" in (dist / "v0.1.1" / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_a_run_killed_after_the_rename_is_completed_by_the_next(dist):
+    frames = _frames(dist / "latest")
+    frames["metrics"].loc[0, "value"] += 1
+    stale_index = (dist / "index.html").read_bytes()
+    publish(frames, dist)
+    done = snapshot(dist)
+    (dist / "latest").unlink()                      # as if killed between the rename and the link swap
+    (dist / "latest").symlink_to("v0.1.0")
+    (dist / "index.html").write_bytes(stale_index)
+    (dist / ".building-leftover").mkdir()           # and a folder of an earlier killed build
+    result = publish(frames, dist)
+    assert (result.status, result.version) == ("unchanged", "0.1.1")
+    assert snapshot(dist) == done
+    assert not (dist / ".building-leftover").exists()
+
+
+def test_invalid_table_is_not_published(dist):
+    before = snapshot(dist)
+    frames = _frames(dist / "latest")
+    frames["laws"].loc[0, "quote"] = "这不是原文"
+    with pytest.raises(PublishError, match=r"laws\.quote row 0"):
+        publish(frames, dist)
+    assert snapshot(dist) == before
+
+
+def _shape(cols, docs=("a",)):
+    return Shape({"t": tuple(cols)}, frozenset(docs))
+
+
+@pytest.mark.parametrize("old, new, version", [
+    (_shape([("x", "string")]), _shape([("x", "string")]), "1.4.3"),
+    (_shape([("x", "string")]), _shape([("x", "string")], docs=("a", "b")), "1.5.0"),
+    (_shape([("x", "string")]), _shape([("x", "string"), ("y", "integer")]), "1.5.0"),
+    (_shape([("x", "string"), ("y", "integer")]), _shape([("x", "string")]), "2.0.0"),
+    (_shape([("x", "string")]), _shape([("x", "integer")]), "2.0.0"),
+], ids=["values-only", "new-document", "new-column", "column-removed", "column-retyped"])
+def test_version_rule(old, new, version):
+    assert bump("1.4.2", old, new) == version
