@@ -1,7 +1,7 @@
 """The indicator codebook (pipeline.extract.indicators)."""
 import pytest
 
-from pipeline.extract.indicators import Indicator, accepted_units, classify, load_codebook
+from pipeline.extract.indicators import Indicator, accepted_units, blocked_by, classify, load_codebook
 from pipeline.extract.model import CATEGORIES
 
 REQUIRED = ["sessions", "chair_meetings", "regulations_enacted_revised", "regulations_amended",
@@ -82,3 +82,21 @@ def test_liaison_station_forms(indicator, context):
 def test_removed_seed_phrasings_absent():
     phrasings = {p for ind in load_codebook() for p in ind.phrasings}
     assert "家站点" not in phrasings and "联系点…代表" not in phrasings
+
+
+@pytest.mark.parametrize("indicator,context,unit,code", [
+    ("制度规范", "制定修订制度规范37项", "项", "internal_rules"),
+    ("存在问题的文件", "纠正存在问题的文件5件", "件", "normative_documents_corrected"),
+    ("储备立法项目", "储备立法项目40个", "个", ""),
+    ("设区的市法规", "批准设区的市法规6件", "件", "regulations_approved"),
+    ("单行条例", "批准自治条例和单行条例2件", "件", "regulations_approved"),
+    ("意见的法规草案", "征求意见的法规草案8件", "件", ""),
+    ("", "", None, ""),
+], ids=["rules", "documents", "stockpiled", "approved", "autonomous", "drafts", "empty"])
+def test_blocked_nouns(indicator, context, unit, code):
+    assert classify(indicator, context, load_codebook(), unit=unit) == code
+
+
+def test_blocked_by_vocab():
+    assert "文件" in blocked_by("regulations_enacted_revised")
+    assert blocked_by("sessions") == () and blocked_by("no_such_code") == ()

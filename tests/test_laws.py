@@ -181,3 +181,59 @@ def test_hostile_grammar(text):
 ])
 def test_jurisdiction_province_prefix(name, expected):
     assert jurisdiction(name, "regulation") == expected
+
+
+# Grammar of the second blind audit (written for this project, not copied from it): counted lists
+# sharing one suffix, readings before the name, a verb closing the clause, 自治法, slogans, verbs left
+# at a name's head.
+AUDIT2 = [
+    ("shared_suffix_count", "对省土地整治、农村公路两个条例进行二审。",
+     [("省土地整治条例", "second_reading"), ("省农村公路条例", "second_reading")]),
+    ("shared_suffix_deng", "对市停车场管理、养犬管理、电梯安全等三个办法进行一审。",
+     [("市停车场管理办法", "first_reading"), ("市养犬管理办法", "first_reading"),
+      ("市电梯安全办法", "first_reading")]),
+    ("shared_suffix_he", "制定江西省物业管理和城乡供水两个条例。",
+     [("江西省物业管理条例", "enact"), ("江西省城乡供水条例", "enact")]),
+    ("shared_suffix_city_prefix", "修订郑州市电梯安全、燃气管理等两个条例。",
+     [("郑州市电梯安全条例", "revise"), ("郑州市燃气管理条例", "revise")]),
+    ("shared_suffix_not_prefix", "对市容环境、园林绿化两部条例开展执法检查。",
+     [("市容环境条例", "inspect"), ("园林绿化条例", "inspect")]),
+    ("count_after_full_names", "修改停车场管理条例、养犬管理条例等3件条例。",
+     [("停车场管理条例", "amend"), ("养犬管理条例", "amend")]),
+    ("first_reading_before", "一审《甘肃省祁连山自然保护区条例（修订草案）》，",
+     [("甘肃省祁连山自然保护区条例", "first_reading")]),
+    ("third_reading_before", "三审《某市河道管理条例》。", [("某市河道管理条例", "third_reading")]),
+    ("closing_verb", "对《青海省草原保护条例》等法规中与上位法不一致的条款打包修改，废止《青海省林地管理条例》。",
+     [("青海省草原保护条例", "amend"), ("青海省林地管理条例", "repeal")]),
+    ("closing_verb_not_noun", "对物业管理条例提出修改意见。", [("物业管理条例", "other")]),
+    ("autonomy_law_quoted", "对《中华人民共和国民族区域自治法》实施情况开展执法检查，",
+     [("中华人民共和国民族区域自治法", "inspect")]),
+    ("autonomy_law", "检查民族区域自治法实施情况。", [("民族区域自治法", "inspect")]),
+    ("slogan_list", "开展“学条例、强履职”专题培训，", []),
+    ("slogan_halfwidth", '开展"学条例、强履职"专题培训，', []),
+    ("leading_verb", "落实常委会组成人员履职管理办法，完善常委会会议旁听制度，",
+     [("常委会组成人员履职管理办法", "implement")]),
+    ("leading_shishi", "实施长江保护条例，", [("长江保护条例", "other")]),
+    ("wrapped_unquoted_keeps_verb", "出台全国首部实施反家庭暴力法办法，", [("实施反家庭暴力法办法", "enact")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in AUDIT2], ids=[c[0] for c in AUDIT2])
+def test_audit2_sentences(text, expected):
+    assert run(text) == expected
+
+
+def test_shared_suffix_quotes_and_jurisdiction():
+    text = "对自治州草原、湿地两个条例进行二审。"
+    laws = extract_laws(text, [Sentence(0, 0, "review", 0, len(text), text)])
+    assert [(x.name, x.quote, x.jurisdiction) for x in laws] == [
+        ("自治州草原条例", "自治州草原、湿地两个条例", "municipal"),
+        ("自治州湿地条例", "湿地两个条例", "municipal"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["、两个条例", "对、、两个条例进行二审", "A、B两个条例", "等两个条例", "“条例”", '"' * 5 + "条例",
+                                  "一审" * 20, "对" + "、" * 30 + "两个办法"])
+def test_hostile_shared_suffix(text):
+    for law in extract_laws(text, [Sentence(0, 0, "review", 0, len(text), text)]):
+        assert law.quote == text[law.char_start:law.char_end] and law.name

@@ -117,3 +117,32 @@ def test_proposal_digest(docs):
     item = sentence(sentences, "（三）引入社会资本参与活化利用。")
     assert item.part == "proposals" and item.section == 1
     assert sentence(sentences, "提案人：民进宜宾市委员会").part == "proposals"
+
+
+# tests/fixtures/digest_no_headings.txt (written for this project): a county press digest with no headings at
+# all, only a title, a 本报讯 lead and paragraphs opened by 报告指出 / 报告提出 / 报告强调.
+@pytest.fixture(scope="module")
+def digest():
+    return run("digest_no_headings.txt")
+
+
+def test_digest_without_headings_gets_a_part_per_paragraph(digest):
+    _, clean, edits, sections, sentences = digest
+    assert [(s.part, s.heading) for s in sections[1:]] == [
+        ("front", "桐庐县人大常委会工作报告解读"), ("review", ""), ("plan", "")]
+    assert clean[sections[2].char_start:].startswith("报告指出，一年来")
+    assert clean[sections[3].char_start:].startswith("报告提出，2025年")
+    part_of = {s.text: s.part for s in sentences}
+    assert part_of["报告回顾了2024年的主要工作，部署了2025年的工作任务。"] == "front"
+    assert part_of["会议由主席团主持。"] == "review"
+    assert part_of["报告提出，2025年县人大常委会将听取审议专项工作报告15项，开展执法检查3次，组织专题询问2次。"] == "plan"
+    assert next(s for s in sentences if s.text.startswith("报告强调")).part == "plan"
+
+
+def test_digest_repeat_english_and_abbreviation(digest):
+    _, clean, edits, _, _ = digest
+    assert clean.count("首次对县政府4个部门开展满意度测评，督促有关部门整改问题37个。") == 1
+    assert clean.count("会议由主席团主持。") == 2            # short formulaic sentence: kept
+    assert "立改废 and 释工作" in clean and "配合开展立法和监督调研5次" in clean
+    assert [(e.kind, e.action, e.before, e.after) for e in edits if e.kind in ("english_intrusion", "typo")] == [
+        ("english_intrusion", "flagged", "and", "和"), ("english_intrusion", "applied", " and ", "和")]

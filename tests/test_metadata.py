@@ -140,3 +140,34 @@ def test_cities_vocab_is_complete():
     assert len(cities["provinces"]) == 27             # every province and autonomous region
     assert sum(n.endswith("自治州") for n in names) == len(cities["prefecture_short"]) == 30
     assert sum(n.endswith("盟") for n in names) == 3 and sum(n.endswith("地区") for n in names) == 7
+
+
+def test_digest_without_headings_metadata():
+    from pathlib import Path
+
+    from pipeline.text.normalise import normalise
+    from pipeline.text.sections import split_sections
+
+    clean, _ = normalise((Path(__file__).parent / "fixtures" / "digest_no_headings.txt").read_text("utf-8"))
+    m = infer_metadata(clean, split_sections(clean), "digest_no_headings.txt")
+    assert (m.issuer, m.city, m.province, m.level, m.genre) == (
+        "桐庐县人大常委会", "桐庐县", "浙江省", "county", "press_digest")
+    assert (m.date, m.meeting, m.review_start, m.review_end, m.plan_year) == (
+        "2025-01-16", "桐庐县第十七届人民代表大会第四次会议", 2024, 2024, 2025)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("某县人大常委会工作报告摘要\n\n本报讯 3月2日，在某县第九届人民代表大会第三次会议上，报告回顾了2021—2023年的工作，"
+     "提出了2024年的目标任务。\n", ("2024-03-02", "某县第九届人民代表大会第三次会议", 2021, 2023, 2024)),
+    ("某县人大常委会工作报告摘要\n\n本报讯 3月2日，会议召开。\n", ("", "", None, None, None)),   # no year known: no date
+    ("某县人大常委会工作报告摘要\n\n本报讯 2023年13月40日，会议召开。\n", ("", "", None, None, None)),
+    ("本报讯 记者\n", ("", "", None, None, None)),
+], ids=["span_and_plan_cue", "no_year", "bad_month", "lead_only"])
+def test_press_lead_date_and_year_cues(text, expected):
+    m = infer_metadata(text, [], "x.txt")
+    assert (m.date, m.meeting, m.review_start, m.review_end, m.plan_year) == expected
+
+
+def test_county_without_city_names_no_province():
+    m = infer_metadata("某某县人民代表大会常务委员会工作报告\n\n各位代表：\n", [], "x.txt")
+    assert (m.city, m.province, m.level) == ("某某县", "", "county")

@@ -214,3 +214,66 @@ def test_plan_cue_hostile(text):
 def test_heading_numbering_from_vocab(line, numbered):
     from pipeline.extract.metrics import _heading_numbering
     assert bool(_heading_numbering().match(line)) is numbered
+
+
+# ---------------------------------------------------------------- codes from the metric's own clause only
+
+def codes(text, part="review"):
+    return [(m.value, m.indicator_code) for m in metrics(text, part)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("废止规章2件，批准甲市、乙市、丙市等设区的市法规9件。", [(2, "regulations_repealed"), (9, "regulations_approved")]),
+    ("审查批准自治县自治条例和单行条例3件。", [(3, "regulations_approved")]),
+    ("废止法规2件，清理文件300件。", [(2, "regulations_repealed"), (300, "")]),
+    ("督促有关机关纠正违反上位法的文件7件。", [(7, "normative_documents_corrected")]),
+    ("修订完善制度规范12项。", [(12, "internal_rules")]),
+    ("建立立法项目库，储备立法项目25个。", [(25, "")]),
+    ("向社会公开征求意见的法规草案9件。", [(9, "")]),
+    ("全市15个街道建成代表联络站40个。", [(15, ""), (40, "liaison_stations")]),
+    ("首次对市政府8个部门开展满意度测评。", [(8, "satisfaction_votes")]),
+    ("依法选举产生市人大代表300名、区人大代表900名。", [(300, "deputies_elected"), (900, "deputies_elected")]),
+    ("组织立法调研、座谈、论证12次。", [(12, "legislative_research")]),
+    ("组织30名市直机关干部进行宪法宣誓。", [(30, "oath_takers")]),
+], ids=["approved-after-repealed", "autonomous-regulations", "no-carry-over", "documents-not-regulations",
+        "rules-not-regulations", "stockpiled-projects", "drafts-not-opinions", "subject-not-stations",
+        "object-first", "series-verb", "shared-number-series", "predicate-after-noun"])
+def test_codes_from_own_clause(text, expected):
+    assert codes(text) == expected
+
+
+@pytest.mark.parametrize("text,value,category", [
+    ("常委会党组向区委请示报告重大事项20件。", 20, "party"),
+    ("通过微信公众号发布信息800余条。", 800, "publicity"),
+    ("全年受理来信来访300件次，办结率98%。", 98, "petitions"),
+    ("代表提出建议260件，办复率100%。", 100, "deputies"),
+    ("受理群众来信来访500件次，较上年下降8.5%。", 8.5, "petitions"),
+    ("新建代表履职站点12个。", 12, "deputies"),
+], ids=["request-report", "wechat", "rate-petitions", "rate-deputies", "change-petitions", "stations"])
+def test_category_audit_cases(text, value, category):
+    assert one(text, value).category == category
+
+
+@pytest.mark.parametrize("text,value,quote_end,indicator", [
+    ("调研组深入15个县（市、区）开展调研。", 15, "15个县（市、区）", "县（市、区）"),
+    ("走访30个村（社区居委会和各类基层组织代表及群众等）。", 30, "30个村", "走访"),
+    ("基层立法联系点增至25个。", 25, "25个", "基层立法联系点"),
+    ("设立基层立法联系点20个，其中2024年新增5个。", 5, "新增5个", "新增基层立法联系点"),
+    ("监督系统覆盖率达到100%。", 100, "100%", "监督系统覆盖率"),
+], ids=["bracket-closed", "bracket-too-far", "increased-to", "newly-added", "reached"])
+def test_quote_brackets_and_change_verbs(text, value, quote_end, indicator):
+    m = one(text, value)
+    assert m.quote.endswith(quote_end) and m.indicator == indicator
+    assert m.quote.count("（") == m.quote.count("）")
+    assert text[m.char_start:m.char_end] == m.quote
+
+
+def test_modal_chain_is_plan():
+    assert one("常委会将计划听取审议专项工作报告10项。", 10).period == "plan"
+
+
+@pytest.mark.parametrize("text", ["、、、5件", "（（（3个", "2024年新增", "增至", "率100%", "县（市、区）"],
+                         ids=["commas", "open-brackets", "no-number", "verb-only", "bare-rate", "brackets-only"])
+def test_audit_hostile(text):
+    for m in metrics(text):
+        assert text[m.char_start:m.char_end] == m.quote

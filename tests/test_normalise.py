@@ -181,3 +181,48 @@ def test_replay_property_generated(pieces):
     clean, edits = normalise(raw)
     check_log(raw, clean, edits)
     assert not HALF_BESIDE_CJK.search(clean)
+
+
+# A sentence repeated later in the same section (another paragraph, not adjacent) is removed once.
+DUP_BASE = "监督工作扎实有效。组织专题询问9次，开展专题调研47项，对42个市直部门开展工作评议，提出审议意见380余条。"
+
+
+@pytest.mark.parametrize("raw, clean", [
+    (DUP_BASE + "\n\n聚焦民生福祉，推动新增公办学位约2.8万个。\n\n对42个市直部门开展工作评议，提出审议意见380余条。\n",
+     DUP_BASE + "\n\n聚焦民生福祉，推动新增公办学位约2.8万个。\n"),
+    (DUP_BASE + "\n\n开展专题询问9次，对42个市直部门开展工作评议，提出审议意见380余条。\n",     # one verb differs
+     DUP_BASE + "\n"),
+    (DUP_BASE + "\n\n组织专题询问8次，对42个市直部门开展工作评议，提出审议意见380余条。\n",     # a number differs
+     DUP_BASE + "\n\n组织专题询问8次，对42个市直部门开展工作评议，提出审议意见380余条。\n"),
+    ("会议由主席团主持。\n\n开展视察调研。\n\n会议由主席团主持。\n",                          # short formula
+     "会议由主席团主持。\n\n开展视察调研。\n\n会议由主席团主持。\n"),
+    (DUP_BASE + "\n\n### 二、代表工作\n\n对42个市直部门开展工作评议，提出审议意见380余条。\n",   # another section
+     DUP_BASE + "\n\n### 二、代表工作\n\n对42个市直部门开展工作评议，提出审议意见380余条。\n"),
+    ("新的一年，我们将持续推进各项工作落到实处见到实效。另起一句话，新的一年，我们将持续推进各项工作落到实处。\n",
+     "新的一年，我们将持续推进各项工作落到实处见到实效。另起一句话，新的一年，我们将持续推进各项工作落到实处。\n"),
+], ids=["later_paragraph", "verb_differs", "number_differs", "short_formula", "other_section", "part_of_sentence"])
+def test_repeated_sentence_in_section(raw, clean):
+    got, edits = normalise(raw)
+    assert got == clean
+    check_log(raw, got, edits)
+    removed = [e for e in edits if e.kind == "duplicated_sentence"]
+    assert len(removed) == (raw != clean)
+
+
+@pytest.mark.parametrize("raw, clean, action", [
+    ("推动法规立改废 and 释工作。", "推动法规立改废 and 释工作。", "flagged"),      # 废|和|释 splits words
+    ("配合开展执法检查 and 视察调研。", "配合开展执法检查和视察调研。", "applied"),
+    ("推进基层示范 points 建设。", "推进基层示范点建设。", "applied"),
+    ("坚持 and 完善制度。", "坚持和完善制度。", "applied"),
+], ids=["splits_words", "between_words", "inside_word", "verbs"])
+def test_english_translation_must_read_naturally(raw, clean, action):
+    got, edits = normalise(raw)
+    assert got == clean
+    assert [e.action for e in edits if e.kind == "english_intrusion"] == [action]
+
+
+def test_abbreviation_is_not_a_near_miss():
+    text = ("在本县第十七届人民代表大会第三次会议上。组织第十七届人大代表开展培训。"
+            "组织第十七届人民代表大会代表视察。")
+    _, edits = normalise(text)
+    assert [e for e in edits if e.kind == "typo"] == []

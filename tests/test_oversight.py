@@ -84,3 +84,16 @@ def test_plan_cue_status_in_review(text, expected):
 ], ids=["visit_then_inquiry", "manner_word", "manner_word_lead", "report_then", "cues_only", "manner_only"])
 def test_chained_cues_and_manner(text, expected):
     assert run(text) == expected
+
+
+# Second blind audit grammar (sentences written for this project): a 贯彻实施情况 tail, a paragraph lead
+# "X是深化…" that is not a subject.
+@pytest.mark.parametrize("text,expected", [
+    ("对《中华人民共和国种子法》贯彻实施情况开展视察，", [("inspection_visit", "《中华人民共和国种子法》")]),
+    ("对农村公路条例贯彻执行情况开展专题调研。", [("research", "农村公路条例")]),
+    ("三是深化专题调研。", []),
+    ("（二）加强专题询问。", []),
+    ("开展专题调研。", [("research", "")]),
+], ids=["guanche_shishi_tail", "guanche_zhixing_tail", "enumerator_lead", "bracket_enumerator", "bare"])
+def test_audit2_subjects(text, expected):
+    assert run(text) == expected

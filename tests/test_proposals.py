@@ -194,3 +194,64 @@ def test_proposer_lines(line, expected):
 def test_digest_title_is_never_a_proposal(title):
     text = f"{title}\n关于加强某项工作的建议\n市工商联建议：加强统筹；加大投入。\n"
     assert summary(text) == [("关于加强某项工作的建议", "市工商联", "group", 2)]
+
+
+# Proposer lines under a title (grammar of the second blind audit; sentences written for this project):
+# a member's title and name, a democratic party's branch, a federation, a sector; never a new proposal.
+BARE = """某县政协提案选编
+
+编者按：本报摘登部分优秀提案。
+
+发展山区特色茶产业
+县政协委员王晓东
+我县茶园面积大但品牌弱。建议：一是建设茶叶加工园区；二是打造区域公用品牌。
+
+完善农村养老服务体系 提升老年人幸福感
+九三学社某县支社
+老龄化程度加深。为此建议：（一）建设互助养老点；（二）培育护理人才；（三）推广长者食堂。
+
+促进妇女就业创业
+县妇联
+建议：一是开展技能培训；二是设立创业贷款。
+
+推进科技成果转化
+县政协经济界别
+建议：一是建立转化平台；二是完善激励机制；三是培育技术经纪人。
+
+加快县域物流体系建设
+民盟某县总支
+物流成本偏高。建议：一是建设县级物流中心；二是整合快递资源。
+
+关于加强学校体育工作的建议
+当前学生体质有待增强。建议：一是保障体育课时；二是改善场地设施。
+"""
+
+
+def test_bare_proposer_lines():
+    assert summary(BARE) == [
+        ("发展山区特色茶产业", "王晓东", "member", 2),
+        ("完善农村养老服务体系 提升老年人幸福感", "九三学社某县支社", "party_committee", 3),
+        ("促进妇女就业创业", "县妇联", "group", 2),
+        ("推进科技成果转化", "县政协经济界别", "group", 3),
+        ("加快县域物流体系建设", "民盟某县总支", "party_committee", 2),
+        ("关于加强学校体育工作的建议", "", "unknown", 2),
+    ]
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("市政协委员张华、李明", [("关于加强某项工作的建议", "张华、李明", "member", 2)]),
+    ("委员 赵六", [("关于加强某项工作的建议", "赵六", "member", 2)]),
+    ("民进某市委员会", [("关于加强某项工作的建议", "民进某市委员会", "party_committee", 2)]),
+    ("县工商联", [("关于加强某项工作的建议", "县工商联", "group", 2)]),
+], ids=["two_members", "member_space", "party_committee", "federation"])
+def test_bare_proposer_line_forms(line, expected):
+    text = f"提案选编\n关于加强某项工作的建议\n{line}\n建议：一是加强统筹；二是加大投入。\n"
+    assert summary(text) == expected
+
+
+@pytest.mark.parametrize("line", ["推动成立老年协会", "陈丽华", "委员😀", "县政协委员", "支持民营经济发展 优化营商环境"],
+                         ids=["title_ending_in_suffix", "bare_name", "odd", "title_only", "spaced_title"])
+def test_title_line_is_not_a_proposer(line):
+    text = f"提案选编\n关于加强某项工作的建议\n{line}\n建议：一是加强统筹；二是加大投入。\n"
+    got = summary(text)
+    assert all(g[1] != line for g in got)

@@ -178,3 +178,28 @@ def parts_of(text):
         "plain_year_lines", "plain_not_heading", "salutation", "future_goal_year", "digest_list_items"])
 def test_layout_parts(text, expected):
     assert parts_of(text) == expected
+
+
+# A body with no headings: a part per paragraph from the report-frame cues of parts.toml [paragraph_parts].
+@pytest.mark.parametrize("text, parts", [
+    ("某县人大常委会工作报告摘要\n\n本报讯 1月5日，会议开幕。\n\n报告指出，一年来召开会议8次。\n\n常委会开展视察3次。\n\n"
+     "报告提出，2025年将开展执法检查2次。\n\n报告强调，新的一年要依法履职。\n",
+     ["front", "front", "review", "plan"]),
+    ("某县人大常委会工作报告摘要\n\n常委会召开会议8次。\n\n报告要求，各级要团结奋进。\n",      # 要求 + modal 要
+     ["front", "front", "review", "plan"]),
+    ("某县人大常委会工作报告摘要\n\n报告指出，过去一年召开会议8次。\n\n报告提出，坚持党的领导。\n",  # no modal: review
+     ["front", "front", "review"]),
+    ("某县人大常委会工作报告摘要\n\n本报讯 会议开幕。\n\n### 一、主要工作\n\n召开会议8次。\n",      # has headings
+     ["front", "front", "review"]),
+    ("政协某县委员会提案选编\n\n关于加强养老服务的建议\n", ["front", "proposals"]),
+    ("某县人大常委会工作报告\n\n各位代表：\n\n现在，我代表常委会报告工作。\n\n新的一年，常委会将召开会议6次。\n",
+     ["front", "front", "review", "plan"]),                 # 各位代表 stays front; a plan keyword opens the plan
+    ("", ["front"]),
+    ("，。\n\n\n", ["front", "review"]),          # no title line: the whole body is review
+], ids=["digest", "no_lead", "plan_cue_without_modal", "with_headings", "proposals_title", "report",
+    "empty", "punct"])
+def test_headless_body_parts(text, parts):
+    sections = split_sections(text)
+    assert [s.part for s in sections] == parts
+    assert [s.index for s in sections] == list(range(len(sections)))
+    assert all(a.char_end <= b.char_start for a, b in zip(sections[1:], sections[2:]))

@@ -45,6 +45,15 @@ def accepted_units(code: str) -> frozenset[str]:
 
 
 @cache
+def blocked_by(code: str) -> tuple[str, ...]:
+    """Words that, inside a metric's counted noun, keep it out of ``code`` (vocab ``blocked_by``)."""
+    for r in load("indicators")["indicator"]:
+        if r["code"] == code:
+            return tuple(r.get("blocked_by", ()))
+    return ()
+
+
+@cache
 def _pattern(phrasing: str) -> tuple[re.Pattern, int]:
     parts = [p for p in phrasing.split("…")]
     rx = _GAP.join(re.escape(p) for p in parts)
@@ -56,7 +65,8 @@ def classify(indicator: str, context: str, codebook: list[Indicator], unit: str 
 
     The longest match wins (a "…" phrasing counts the whole span it matched); a match inside the
     indicator phrase counts ``_INDICATOR_BONUS`` characters more; ties go to the codebook's order. With ``unit`` given, codes whose
-    accepted units do not include it are skipped.
+    accepted units do not include it are skipped. A code is skipped when the indicator (the counted
+    noun) holds one of its ``blocked_by`` words (纠正…文件19件 is no regulation: 文件 blocks regulations_*).
     """
     best, best_score = "", 0
     for ind in codebook:
@@ -64,6 +74,8 @@ def classify(indicator: str, context: str, codebook: list[Indicator], unit: str 
             ok = accepted_units(ind.code) or frozenset({ind.unit})
             if unit not in ok:
                 continue
+        if indicator and any(b in indicator for b in blocked_by(ind.code)):
+            continue
         for ph in ind.phrasings:
             rx, _ = _pattern(ph)
             m = rx.search(indicator) if indicator else None

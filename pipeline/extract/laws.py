@@ -62,6 +62,13 @@ class _Vocab:
     not_province_after: tuple[str, ...]
     municipal: tuple[str, ...]
     national_instruments: frozenset[str]
+    generic_suffixes: frozenset[str]
+    leading_verbs: tuple[str, ...]
+    count_re: re.Pattern
+    list_connectors: tuple[str, ...]
+    slogan_max: int
+    not_prefix: tuple[str, ...]
+    slogan_quotes: dict[str, str]
 
 
 @cache
@@ -117,6 +124,14 @@ def vocab() -> _Vocab:
         not_province_after=longest_first(j["not_province_after"]),
         municipal=longest_first(j["municipal"]),
         national_instruments=frozenset(j["national_instruments"]),
+        generic_suffixes=frozenset(v["generic_stem_endings"]["suffixes"]),
+        leading_verbs=longest_first(v["leading_verbs"]["words"]),
+        count_re=re.compile("等?[" + re.escape(v["shared_suffix"]["numerals"]) + "]+(?:"
+                            + "|".join(map(re.escape, v["shared_suffix"]["classifiers"])) + ")$"),
+        list_connectors=longest_first(v["shared_suffix"]["list_connectors"]),
+        slogan_max=int(v["shared_suffix"]["slogan_max"]),
+        not_prefix=tuple(v["shared_suffix"]["not_prefix"]),
+        slogan_quotes={o: c for o, c in v["shared_suffix"]["slogan_quotes"]},
     )
 
 
@@ -128,6 +143,7 @@ class _Cand:
     suffix: str
     verb_stop: bool       # the walk back stopped at a verb (not at a delimiter or a list connector)
     action: str = ""      # fixed action ("围绕X作出决定" is enacted), else from the context
+    shared: bool = False  # one item of a counted list sharing its suffix (A、B两个条例)
 
 
 def _name_ends_in(segment: str, v: _Vocab) -> bool:
@@ -252,6 +268,16 @@ def _candidates(text: str, v: _Vocab) -> list[_Cand]:
                 wrapped = _wrapped_start(text, start, suffix, out, lo, ends, v)
                 if wrapped is not None:
                     start, verb_stop = wrapped
+        if not quoted:
+            start = _drop_leading_verb(text, start, s, v)
+            if _in_slogan(text, start, e, v):
+                continue    # “学条例、强履职”: a slogan that happens to hold a suffix
+            shared = _shared_suffix(text, start, s, e, suffix, lo, v)
+            if shared is not None:
+                for c in shared:
+                    out.append(c)
+                    ends[c.end] = c
+                continue
         name = text[start:e]
         stem = name[: -len(suffix)]
         cand = _Cand(start, e, name, suffix, verb_stop)
@@ -279,6 +305,87 @@ def _candidates(text: str, v: _Vocab) -> list[_Cand]:
         out.append(cand)
         ends[e] = cand
     return out
+
+
+def _drop_leading_verb(text: str, start: int, s: int, v: _Vocab) -> int:
+    """Start of the name once a verb left at its head ("落实…办法") is dropped; a wrapped title
+    (实施《…》办法, 实施X法办法) or a bare kind (实施办法) keeps it."""
+    for w in v.leading_verbs:
+        k = start + len(w)
+        if text.startswith(w, start) and k < s and text[k] != "《" and _CJK.match(text, k):
+            if w in v.wrap_verbs and _name_ends_in(text[k:s], v):
+                return start    # "实施家庭教育促进法办法": a measure wrapped around a law, unquoted
+            return k
+    return start
+
+
+def _in_slogan(text: str, start: int, e: int, v: _Vocab) -> bool:
+    """A name starting right after an opening quote that closes shortly after it (“学条例、强履职”)."""
+    if start == 0 or text[start - 1] not in v.slogan_quotes:
+        return False
+    close = text.find(v.slogan_quotes[text[start - 1]], e)
+    return 0 <= close - e <= v.slogan_max and "《" not in text[start:close]
+
+
+def _shared_suffix(text: str, start: int, s: int, e: int, suffix: str, lo: int, v: _Vocab
+                   ) -> list[_Cand] | None:
+    """"对自治区物业管理、城乡供水两个条例进行二审": a counted list sharing one suffix, one name per
+    item (first item's jurisdiction prefix given to the others); None when the stem is not counted."""
+    m = v.count_re.search(text, start, s)
+    if not m or m.start() == start:
+        return None
+    spans = [(start, m.start())]
+    i = start
+    while True:
+        conn = next((c for c in v.list_connectors if text.endswith(c, lo, i)), None)
+        if conn is None:
+            break
+        j = i - len(conn)
+        k = j
+        while k > lo and text[k - 1] not in v.delimiters and text[k - 1] not in _CLAUSE_END \
+                and not _verb_ending_at(text, k, lo, v):
+            k -= 1
+        if k == j:
+            break
+        spans.insert(0, (k, j))
+        i = k
+    if any(v.suffix_re.search(text[a:b]) and _name_ends_in(text[a:b], v) for a, b in spans):
+        return []       # "A条例、B条例等3件条例": the count closes a list of full names
+    if len(spans) == 1:
+        spans = _split_words(text, *spans[0], v)
+    if any(not _CJK.search(text[a:b]) or b - a < 2 for a, b in spans):
+        return None
+    first = text[spans[0][0]:spans[0][1]]
+    prefix = _prefix_of(first, v)
+    out = []
+    for a, b in spans:
+        item = text[a:b]
+        if prefix and _prefix_of(item, v) is None:
+            item = prefix + item
+        out.append(_Cand(a, e, item + suffix, suffix, a == spans[0][0], shared=True))
+    return out
+
+
+def _split_words(text: str, a: int, b: int, v: _Vocab) -> list[tuple[int, int]]:
+    """"物业管理和城乡供水": the items of a counted list joined by a word connector."""
+    for c in v.list_connectors:
+        k = text.find(c, a, b)
+        if c != "、" and k > a:
+            return [(a, k), (k + len(c), b)]
+    return [(a, b)]
+
+
+def _prefix_of(item: str, v: _Vocab) -> str | None:
+    """The jurisdiction prefix an item starts with (自治区, 省, 江西省, 郑州市), if any."""
+    if item.startswith(v.not_prefix):
+        return None
+    words = v.national + v.provincial + v.province_short + v.municipal
+    best = max((w for w in words if item.startswith(w) and len(w) < len(item)), key=len, default=None)
+    m = next(filter(None, (re.match(r"^[\u4e00-\u9fff]{1,6}?" + k, item) for k in ("市", "自治州", "盟", "州"))), None)
+    if m and not item.startswith(("城市", "都市")) and len(m.group()) < len(item) \
+            and (best is None or len(m.group()) > len(best)):
+        best = m.group()
+    return best
 
 
 def _quoted(text: str, c: _Cand) -> bool:
@@ -311,7 +418,7 @@ def _stem_ok(stem: str, suffix: str, quoted: bool, v: _Vocab) -> bool:
     if core in v.generic or stem in v.generic:
         return False
     ending = next((w for w in v.generic_endings if core.endswith(w)), None)
-    if ending and not core[:-len(ending)].endswith(v.generic_place_before):
+    if ending and suffix in v.generic_suffixes and not core[:-len(ending)].endswith(v.generic_place_before):
         return False    # a kind of regulation (自治条例单行条例), not one
     if suffix in v.weak and len(stem) < v.min_stem:
         return False
@@ -343,6 +450,12 @@ def _actions(text: str, group: list[_Cand], next_start: int, v: _Vocab) -> list[
         if k >= 0 and k + len(verb) > best_end:
             best, best_end = act, k + len(verb)
     if best == "other":
+        # "对X条例等法规中…的条款打包修改": the verb closing the name's clause
+        post = _closing_verb(text, group[-1].end, tail_end, v) \
+            if tail_end == _clause_end(text, group[-1].end) else None
+        if post:
+            return [post]
+    if best == "other":
         # "X条例经…审议通过，自…起施行": adoption cues after the name, up to the next name
         m = v.post_fallback_re.search(text, group[-1].end, next_start)
         if m:
@@ -350,9 +463,22 @@ def _actions(text: str, group: list[_Cand], next_start: int, v: _Vocab) -> list[
     return [best]
 
 
+def _closing_verb(text: str, a: int, b: int, v: _Vocab) -> str | None:
+    """The action of a verb that ends the clause after a name (an aspect particle may follow)."""
+    while b > a and text[b - 1] in v.particles:
+        b -= 1
+    for verb in v.verb_list:
+        if v.verbs[verb] and v.verbs[verb] != "other" and text.endswith(verb, a, b):
+            return v.verbs[verb]
+    return None
+
+
 def _groups(text: str, cands: list[_Cand], v: _Vocab) -> list[list[_Cand]]:
     groups: list[list[_Cand]] = []
     for c in cands:
+        if groups and c.shared and groups[-1][-1].shared and c.end == groups[-1][-1].end:
+            groups[-1].append(c)
+            continue
         if groups and c.end > groups[-1][-1].end:     # a name quoted inside a title is its own group
             between = text[groups[-1][-1].end:c.start]
             for w in v.connectors + ("等",) + tuple(v.quote_marks):

@@ -44,6 +44,11 @@ class _Vocab:
     term_words: tuple[str, ...]
     term_years: int
     year_words: tuple[str, ...]
+    review_cue: re.Pattern
+    plan_cue: re.Pattern
+    press_cues: tuple[str, ...]
+    press_window: int
+    press_date: re.Pattern
 
 
 @cache
@@ -73,6 +78,11 @@ def vocab() -> _Vocab:
         term_words=tuple(r["term_words"]),
         term_years=int(r["term_years"]),
         year_words=tuple(r["year_words"]),
+        review_cue=re.compile(r["review_cue"]),
+        plan_cue=re.compile(r["plan_cue"]),
+        press_cues=tuple(v["press_date"]["cues"]),
+        press_window=int(v["press_date"]["window"]),
+        press_date=re.compile(v["press_date"]["pattern"]),
     )
 
 
@@ -130,9 +140,9 @@ def _place(prefix: str, v: _Vocab) -> tuple[str, str, str]:
     level = next((lv for suf, lv in sorted(v.divisions.items(), key=lambda x: -len(x[0]))
                   if place.endswith(suf)), "")
     city = place if level == "municipal" else ""
-    if level == "county":
-        m = re.match(r"^([\u4e00-\u9fff]{2,8}?[市州盟])", place)
-        city = m.group(1) if m else ""
+    if level == "county":     # a district of a city: the city; a county directly named: the county itself
+        m = re.match(r"^([\u4e00-\u9fff]{2,8}?[市州盟])(?=.)", place)
+        city = m.group(1) if m else place
     return province, city, level
 
 
@@ -165,6 +175,22 @@ def _date(front: str, v: _Vocab) -> tuple[str, str]:
     return iso, d.group(4)
 
 
+def _press_date(front: str, plan_year: int | None, v: _Vocab) -> tuple[str, str]:
+    """(ISO date, meeting) from a press lead "本报讯（记者 …）2月26日，在…会议上"; the year when the lead omits it
+    is the plan year (a congress session meets in the year it plans for); no year known: no date."""
+    cue = min((i for i in (front.find(c) for c in v.press_cues) if i >= 0), default=-1)
+    if cue < 0:
+        return "", ""
+    m = v.press_date.search(front, cue, cue + v.press_window)
+    if not m:
+        return "", ""
+    y = int(m.group(1)) if m.group(1) else plan_year
+    mo, da = int(m.group(2)), int(m.group(3))
+    if not y or not (1 <= mo <= 12 and 1 <= da <= 31):
+        return "", m.group(4) or ""
+    return f"{y:04d}-{mo:02d}-{da:02d}", m.group(4) or ""
+
+
 def _speaker(front: str, v: _Vocab) -> str:
     for ln in _lines(front)[:8]:
         m = v.speaker_re.match(ln)
@@ -186,14 +212,17 @@ def _genre(clean: str, sections: list[Section], title: str, front: str, issuer: 
     return "other"
 
 
-def _plan_year(clean: str, sections: list[Section], date: str) -> int | None:
+def _plan_year(clean: str, sections: list[Section], date: str, v: _Vocab) -> int | None:
     plan = [s for s in sections if s.part == "plan"]
+    cue = v.plan_cue.search(clean[:_FRONT])
     if plan:
         first = plan[0]
         head = clean[first.char_start:min(first.char_end, first.heading_end + 200)]
         m = re.search(r"(?<!\d)(20\d{2}|19\d{2})(?:\s|年)", head)
         if m:
             return int(m.group(1))
+    if cue:
+        return int(cue.group(1))
     if date:
         return int(date[:4])
     return None
@@ -203,6 +232,11 @@ def _review(clean: str, sections: list[Section], plan_year: int | None, v: _Voca
             ) -> tuple[int | None, int | None]:
     if plan_year is None:
         return None, None
+    cue = v.review_cue.search(clean[:_FRONT])
+    if cue:
+        first, last = int(cue.group(1)), int(cue.group(2) or cue.group(1))
+        if first <= last < plan_year:
+            return first, last
     review = "".join(clean[s.char_start:s.char_end] for s in sections if s.part in ("review", "front"))[:4000]
     text = review or clean[:4000]
     m = v.span_re.search(text)
@@ -241,7 +275,9 @@ def infer_metadata(clean: str, sections: list[Section], source_name: str) -> Doc
     if city and not province:
         province = _province_from_text(clean, city, v)
     date, meeting = _date(front, v)
-    plan_year = _plan_year(clean, sections, date)
+    plan_year = _plan_year(clean, sections, date, v)
+    if not date:
+        date, meeting = _press_date(front, plan_year, v)
     review_start, review_end = _review(clean, sections, plan_year, v)
     return DocumentMeta(title=title, issuer=issuer, city=city, province=province, level=level,
                         genre=_genre(clean, sections, title, front, issuer, v), date=date, meeting=meeting,

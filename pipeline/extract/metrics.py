@@ -55,6 +55,12 @@ class _Vocab:
     cat_mask: re.Pattern | None
     title_mask: re.Pattern | None
     cat_cues: tuple[tuple[str, str], ...]   # (cue, category), longest cue first
+    object_preps: tuple[str, ...]
+    trailing_verbs: tuple[str, ...]
+    rate_suffixes: tuple[str, ...]
+    change_leads: tuple[str, ...]
+    share_units: frozenset[str]
+    year_prefix: re.Pattern
 
 
 def _lf(words) -> tuple[str, ...]:
@@ -84,6 +90,10 @@ def _vocab() -> _Vocab:
         cat_cues=tuple(cues),
         title_mask=(re.compile(re.escape(k["mask_titles"][0]) + "[^" + re.escape(k["mask_titles"][1]) + "\n]*"
                                + re.escape(k["mask_titles"][1])) if k.get("mask_titles") else None),
+        object_preps=_lf(cl.get("object_prepositions", [])), trailing_verbs=_lf(cl.get("trailing_verbs", [])),
+        rate_suffixes=_lf(k.get("rate_suffixes", [])), change_leads=_lf(k.get("change_leads", [])),
+        share_units=frozenset(load("units")["share"]["units"]),
+        year_prefix=re.compile(r"^\d{4}(?:" + "|".join(map(re.escape, _lf(c["year"]["suffixes"]))) + ")"),
     )
 
 
@@ -245,13 +255,34 @@ def _noun_after(clean: str, pos: int, end: int, v: _Vocab) -> tuple[str, int]:
                 cut = i
             i += len(w)
         j = pos + cut if cut else j
+    j = _close_bracket(clean, pos, j, end)
     if j > pos and j < end and clean[j] == "、":
         k = clean.find(v.enum_end, j, end)
         if k > 0:
             j2 = scan(k + len(v.enum_end))
             if j2 > k + len(v.enum_end):
+                j2 = _close_bracket(clean, k + len(v.enum_end), j2, end)
                 return clean[k + len(v.enum_end):j2], j2
     return clean[pos:j], j
+
+
+_BRACKETS = {"（": "）", "(": ")"}
+_BRACKET_REACH = 12
+
+
+def _close_bracket(clean: str, start: int, j: int, end: int) -> int:
+    """``j`` moved so that clean[start:j] holds no open bracket: past its closing bracket when that
+    is near (县（市、区）), else back before the bracket (县（市 → 县)."""
+    for k in range(j - 1, start - 1, -1):
+        ch = clean[k]
+        if ch in _BRACKETS.values():
+            return j
+        if ch in _BRACKETS:
+            close = clean.find(_BRACKETS[ch], j, min(end, j + _BRACKET_REACH))
+            if close >= 0 and "\n" not in clean[j:close]:
+                return close + 1
+            return k
+    return j
 
 
 # ---------------------------------------------------------------- attributes
@@ -303,7 +334,7 @@ def _plan_cue(before: str, v: _Vocab) -> bool:
             return True
         elif w in v.plan_modals and not seen_verb:
             for w2, f2 in words[k + 1:]:
-                if f2.startswith(v.plan_skip_pos) and not _is_verb(w2, "", v):
+                if w2 in v.plan_modals or (f2.startswith(v.plan_skip_pos) and not _is_verb(w2, "", v)):
                     continue
                 if _is_verb(w2, f2, v):
                     return True
@@ -360,6 +391,51 @@ def _inner_object(obj: str, v: _Vocab) -> tuple[str, str]:
     return "", obj
 
 
+def _code_clause_start(clean: str, cs: int, floor: int, v: _Vocab) -> int:
+    """Start of the clause a metric is coded from: ``cs`` (after the last delimiter), moved back over
+    the 、 of a series that shares the number: items holding no numeral (制定、修订地方性法规11件;
+    批准银川市、石嘴山市、吴忠市等设区的市法规14件; 组织立法调研、座谈、论证25次), up to the item a verb
+    opens (the series' head); never before ``floor``."""
+    while cs > floor and clean[cs - 1] == "、":
+        k = cs - 1
+        while k > floor and clean[k - 1] not in v.delims:
+            k -= 1
+        item = _strip_lead(clean[k:cs - 1], v)
+        if not item or find_numerals(item):
+            break
+        cs = k
+        if any(item.startswith(w) for w in v.verbs):
+            break
+    return cs
+
+
+def _object_first(head: str, v: _Vocab) -> bool:
+    """Whether a preposition in the clause head puts the counted noun before its verb (对6个部门开展测评)."""
+    return any(p in head for p in v.object_preps)
+
+
+def _strip_change(obj: str, v: _Vocab) -> tuple[str, str]:
+    """(object, change verb): a verb of change and a leading year dropped from an object
+    (基层立法联系点增至 → 基层立法联系点; 2025年新增 → '', 新增)."""
+    for w in v.trailing_verbs:
+        if obj.endswith(w):
+            rest = v.year_prefix.sub("", obj[:-len(w)])
+            return rest, w
+    return obj, ""
+
+
+def _measures_previous(indicator: str, unit: str, v: _Vocab) -> bool:
+    """Whether a share is a rate or change of the count before it (办结率100%, 较上届下降12.3%)."""
+    if unit not in v.share_units:
+        return False
+    ind = indicator
+    for w in v.trailing_verbs:
+        if ind.endswith(w):
+            ind = ind[:-len(w)]
+            break
+    return ind.endswith(v.rate_suffixes) or ind.startswith(v.change_leads)
+
+
 def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberMention],
                     codebook: list[Indicator]) -> list[Metric]:
     """Quantitative facts built from the numbers with role "metric" (see module docstring)."""
@@ -389,6 +465,10 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
         cs = n.char_start
         while cs > s_start and clean[cs - 1] not in v.delims:
             cs -= 1
+        series = (cs > s_start and clean[cs - 1] == "、" and prev_end > s_start   # 召开会议8次、主任会议15次
+                  and not any(ch in v.hard_delims for ch in clean[prev_end:cs]))
+        if not series:
+            prev_verb = ""
         cs = max(cs, prev_end)
         hard_cs = n.char_start
         while hard_cs > s_start and clean[hard_cs - 1] not in v.hard_delims:
@@ -404,6 +484,7 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
         verb, obj = _split_verb(head, v)
         head_verb = verb   # the verb opening the clause (not one found inside it)
         obj = _strip_lead(obj, v).rstrip("的等之共计达")
+        obj, change_verb = _strip_change(obj, v)
         if obj and not verb:
             verb, obj = _inner_object(obj, v)
         if len(obj) > v.max_object_before:
@@ -425,7 +506,7 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
             if len(obj) <= 2 and verb and not obj.startswith(verb[-2:]):
                 indicator = verb[-2:] + obj
         elif prev_object:
-            indicator = prev_object
+            indicator = change_verb + prev_object
         else:
             rest = rest.strip(_BLANK).lstrip("的")
             indicator = _split_verb(rest[:v.max_noun_after + 6], v)[1] or rest[:v.max_noun_after + 6]
@@ -443,12 +524,20 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
 
         ctx = clean[hard_cs:ctx_end]
         inherited = "" if (obj or noun) else indicator
-        context = ("" if verb else used_verb) + ctx + inherited
-        code = classify(indicator, context, codebook, unit=n.unit)
+        # the code comes from this clause alone: its verb, object and counted noun (never a previous clause's)
+        # (the verb of a 、 series is shared: 选举产生市代表558名、县级以上代表3634名); the predicate after the
+        # counted noun counts unless another number of the clause follows (全县22个乡镇建成代表联络站35个)
+        code_cs = _code_clause_start(clean, cs, hard_cs, v)
+        own_rest = _object_first(head_raw, v) or next_start >= hard_ce
+        code_ce = ctx_end if own_rest else max(n.char_end, noun_end)
+        code_ctx = ("" if verb else prev_verb) + clean[code_cs:code_ce]
+        code = classify("" if inherited else indicator, code_ctx, codebook, unit=n.unit)
         lead = _at(layout.para_starts, layout.para_leads, ns)
         heading = _at(layout.heading_starts, layout.headings, ns)
         category = _category([ctx + inherited, "", lead, heading, clean[s_start:s_end]],
                              categories.get(code, ""), v, head_verb)
+        if out and out[-1].sentence == (sent.index if sent else -1) and _measures_previous(indicator, n.unit, v):
+            category = out[-1].category
         para_start = clean.rfind("\n", 0, s_start) + 1
         period = _period(part, clean[s_start:ns], clean[para_start:s_start], streak, layout, v)
 

@@ -37,6 +37,7 @@ class _Vocab:
     list_followers: tuple[str, ...]
     exceptions: tuple[str, ...]
     manner: tuple[str, ...]
+    enumerator: re.Pattern
 
 
 @cache
@@ -61,6 +62,7 @@ def vocab() -> _Vocab:
         list_followers=tuple(s["list_followers"]),
         exceptions=tuple(s["exceptions"]),
         manner=longest_first(s["manner"]),
+        enumerator=re.compile(s["enumerator"]),
     )
 
 
@@ -165,7 +167,8 @@ def _raw_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]
         return _strip_tails(after, v.subject_tails)
     if actor_end is not None and actor_end == len(before):
         return lead
-    return before.strip() if 0 < len(before.strip()) <= 20 else None
+    rest = before.strip()
+    return rest if 0 < len(rest) <= 20 and not v.enumerator.match(rest) else None
 
 
 def extract_oversight(clean: str, sentences: list[Sentence]) -> list[Oversight]:

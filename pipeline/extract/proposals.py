@@ -30,6 +30,7 @@ class _Vocab:
     prefix_re: re.Pattern
     member_titles: tuple[str, ...]
     name_re: re.Pattern
+    names_re: re.Pattern
     member_re: re.Pattern
     org_re: re.Pattern
     org_end_re: re.Pattern
@@ -39,6 +40,7 @@ class _Vocab:
     background: tuple[str, ...]
     lead_max: int
     title_max: int
+    line_not_starts: tuple[str, ...]
 
 
 @cache
@@ -58,6 +60,7 @@ def vocab() -> _Vocab:
         prefix_re=re.compile(rf"(?:{alternation(px['words'])})[\s]*[{re.escape(px['separators'])}][\s]*"),
         member_titles=longest_first(m["titles"]),
         name_re=re.compile(rf"^{m['name_chars']}$"),
+        names_re=re.compile(rf"^{m['name_chars']}(?:[、和]{m['name_chars']})*$"),
         member_re=re.compile(
             f"(?:{alternation(m['titles'])})"
             + f"({m['name_chars']}(?:[、和]{m['name_chars']})*?)等?(?:{verbs})"),
@@ -69,6 +72,7 @@ def vocab() -> _Vocab:
         background=tuple(v["background"]["cues"]),
         lead_max=int(v["style"]["lead_max"]),
         title_max=int(v["title"]["max_len"]),
+        line_not_starts=longest_first(v["proposer_line"]["not_starts"]),
     )
 
 
@@ -85,6 +89,7 @@ class _Item:
     title_start: int
     title_end: int
     paras: list[_Para] = field(default_factory=list)
+    proposer: tuple[str, str, int] | None = None    # from a proposer line right under the title
 
 
 def _lines(clean: str, start: int, end: int):
@@ -143,6 +148,11 @@ def _items(clean: str, start: int, end: int, v: _Vocab) -> list[_Item]:
     closed = True
     for i, (s, e, text) in enumerate(lines):
         h = _heading_text(text)
+        if h is None and items and not closed and not items[-1].paras and items[-1].proposer is None:
+            who = _bare_proposer(text, v)
+            if who:     # "县政协委员陈丽华" / "民建永春县总支" under a title names its proposer
+                items[-1].proposer = (who[0], who[1], e)
+                continue
         if h is None and not marked and _short_title(text, v) and i + 1 < len(lines) \
                 and not any(text.startswith(b) for b in v.byline):
             h = (text, 0)
@@ -179,7 +189,32 @@ def _join_breaks(items: list[_Item]) -> None:
 
 
 def _org_kind(org: str, v: _Vocab) -> str:
+    """party_committee for a democratic party's body (民建永春县总支), else group (工商联, 界别, 小组)."""
     return "party_committee" if any(org.startswith(w) or w in org[:8] for w in v.parties) else "group"
+
+
+def _who(who: str, v: _Vocab) -> tuple[str, str] | None:
+    """(proposer, kind) when ``who`` is a member (title + name, or a name) or an organisation."""
+    for t in v.member_titles:
+        if who.startswith(t):
+            name = who[len(t):].strip(" \t\u3000")
+            return (name, "member") if v.names_re.match(name) else None
+    if v.org_end_re.match(who):
+        return who, _org_kind(who, v)
+    if v.name_re.match(who):
+        return who, "member"
+    return None
+
+
+def _bare_proposer(line: str, v: _Vocab) -> tuple[str, str] | None:
+    """A short line with no sentence punctuation that is only a proposer: a member's title and name
+    ("县政协委员陈丽华") or an organisation ("民建永春县总支", "县工商联"); a bare name is not enough."""
+    line = line.strip(" \t\u3000*#")
+    if not line or any(c in line for c in _CLAUSE_PUNCT) or line.startswith(v.title_starts + v.line_not_starts):
+        return None
+    if not line.startswith(v.member_titles) and not v.org_end_re.match(line):
+        return None
+    return _who(line, v)
 
 
 def _prefixed(clean: str, start: int, end: int, v: _Vocab) -> tuple[str, str, int] | None:
@@ -188,16 +223,8 @@ def _prefixed(clean: str, start: int, end: int, v: _Vocab) -> tuple[str, str, in
     if not m:
         return None
     stop = next((k for k in range(m.end(), end) if clean[k] in "\n。；;，,"), end)
-    who = clean[m.end():stop].strip()
-    for t in v.member_titles:
-        if who.startswith(t):
-            name = who[len(t):].strip(" \t\u3000")
-            return (name, "member", stop) if v.name_re.match(name) else None
-    if v.org_end_re.match(who):
-        return who, _org_kind(who, v), stop
-    if v.name_re.match(who):
-        return who, "member", stop
-    return None
+    hit = _who(clean[m.end():stop].strip(), v)
+    return (hit[0], hit[1], stop) if hit else None
 
 
 def _head_proposer(clean: str, start: int, end: int, v: _Vocab) -> tuple[str, str, int] | None:
@@ -307,7 +334,8 @@ def extract_proposals(clean: str, sections: list[Section], sentences: list[Sente
         return []
     items = _items(clean, *region, v)
     _join_breaks(items)
-    who = [next((w for k, p in enumerate(it.paras) if (w := _proposer(clean, p, v, first=k == 0))), None)
+    who = [it.proposer or next((w for k, p in enumerate(it.paras) if (w := _proposer(clean, p, v, first=k == 0))),
+                               None)
            for it in items]
     _reassign_displaced(clean, items, [w is not None for w in who], v)
     out: list[Proposal] = []

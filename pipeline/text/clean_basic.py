@@ -8,7 +8,7 @@ import re
 import unicodedata
 from functools import cache
 
-from pipeline.text.clean_lex import CJK, is_chinese_context, word_freq
+from pipeline.text.clean_lex import CJK, is_chinese_context, is_cjk, segment, word_freq
 from pipeline.text.clean_log import Proposal
 from pipeline.vocab import load
 
@@ -127,6 +127,35 @@ def space_inside_word(text: str) -> list[Proposal]:
 _ENGLISH = re.compile(r"(?<![A-Za-z0-9])( ?)([A-Za-z]+(?: [A-Za-z]+)*)( ?)(?![A-Za-z0-9])")
 
 
+JOIN_WINDOW = 8   # CJK characters either side looked at when judging a translation
+
+
+def _reads_naturally(text: str, s: int, e: int, zh: str) -> bool:
+    """Does ``zh`` put in place of text[s:e] read as Chinese? In jieba's segmentation of the joined text the
+    translation either lies inside a dictionary word of 2+ characters (示范 points 建设 -> 示范点) or stands
+    as its own word between two words of 2+ characters (执法检查 and 视察 -> 执法检查/和/视察, not 废/和/释)."""
+    left, right = text[max(0, s - JOIN_WINDOW):s], text[e:e + JOIN_WINDOW]
+    left = re.split(f"[^{CJK}]", left)[-1]
+    right = re.split(f"[^{CJK}]", right)[0]
+    toks = segment(left + zh + right)
+    pos, a, b = 0, len(left), len(left) + len(zh)
+    spans = []
+    for t in toks:
+        spans.append((pos, pos + len(t), t))
+        pos += len(t)
+    inside = [k for k, (x, y, _) in enumerate(spans) if x < b and y > a]
+    if not inside:
+        return False
+    x, y, t = spans[inside[0]]
+    if len(inside) == 1 and len(t) >= 2 and x <= a and y >= b and t != zh:
+        return True
+    if spans[inside[0]][0] != a or spans[inside[-1]][1] != b:
+        return False
+    prev = spans[inside[0] - 1][2] if inside[0] > 0 else ""
+    nxt = spans[inside[-1] + 1][2] if inside[-1] + 1 < len(spans) else ""
+    return len(prev) >= 2 and len(nxt) >= 2
+
+
 def english_words(text: str) -> tuple[list[Proposal], list[tuple[int, int, str]]]:
     """English words inside Chinese prose: known ones replaced (surrounding spaces removed), others flagged.
 
@@ -144,6 +173,9 @@ def english_words(text: str) -> tuple[list[Proposal], list[tuple[int, int, str]]
             continue  # acronyms
         if all(t.lower() in words for t in toks):
             zh = "".join(words[t.lower()] for t in toks)
+            if is_cjk(before) and is_cjk(after) and not _reads_naturally(text, s, e, zh):
+                flags.append((m.start(2), m.end(2), zh))   # 立改废 and 释: a translation would split words
+                continue
             out.append(Proposal(s, e, zh, "english_intrusion", "english.dictionary"))
         else:
             flags.append((m.start(2), m.end(2), ""))

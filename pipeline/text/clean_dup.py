@@ -1,5 +1,6 @@
-"""Duplicated text: a passage of 20+ characters repeated immediately or within the same paragraph (the second
-copy is removed), and doubled characters/words (巩固巩固, 群群) that are not words of the dictionary.
+"""Duplicated text: a passage of 20+ characters repeated immediately or within the same paragraph, or a sentence
+of 20+ characters repeating an earlier one of the same section (the later copy is removed), and doubled
+characters/words (巩固巩固, 群群) that are not words of the dictionary.
 """
 from __future__ import annotations
 
@@ -103,4 +104,69 @@ def doubled_chars(text: str) -> list[Proposal]:
                 continue
             if not _legit_double(text, i, n):
                 out.append(Proposal(i + n, i + 2 * n, "", "duplicated_char", "dup.doubled_unit"))
+    return out
+
+
+SHARED_RUN = 6        # characters: the shortest common run counted when comparing two sentences
+
+
+def _covered(s: str, earlier: str) -> list[bool]:
+    """Which characters of ``s`` lie in a run of SHARED_RUN+ characters that also occurs in ``earlier``."""
+    cov = [False] * len(s)
+    for a in range(len(s) - SHARED_RUN + 1):
+        if s[a:a + SHARED_RUN] in earlier:
+            cov[a:a + SHARED_RUN] = [True] * SHARED_RUN
+    return cov
+
+
+def _longest_common(s: str, earlier: str) -> int:
+    best = 0
+    for a in range(len(s)):
+        n = best + 1
+        while a + n <= len(s) and s[a:a + n] in earlier:
+            best, n = n, n + 1
+    return best
+
+
+def is_repeat(s: str, earlier: str) -> bool:
+    """Is sentence ``s`` (MIN_PASSAGE+ characters) a copy of ``earlier``: the same sentence, or one that shares a
+    run of MIN_PASSAGE+ characters with it and differs only in a word or two outside it (组织/开展), never in a
+    number (召开会议8次 / 召开会议9次 are two facts)."""
+    if len(s) < MIN_PASSAGE:
+        return False
+    if s == earlier:
+        return True
+    if _longest_common(s, earlier) < MIN_PASSAGE:
+        return False
+    loose = [c for c, ok in zip(s, _covered(s, earlier)) if not ok]
+    return len(loose) <= max(2, len(s) // 10) and not any(c.isdigit() or c in NUMERALS for c in loose)
+
+
+def repeated_sentences(text: str) -> list[Proposal]:
+    """Sentences of MIN_PASSAGE+ characters repeating an earlier sentence of the same section (between two
+    heading lines) on another line: the later copy is removed, a whole-paragraph copy with its line break."""
+    from pipeline.text.sections import heading_in_line
+
+    out: list[Proposal] = []
+    earlier: list[str] = []
+    pos, prev_end = 0, 0
+    for line in text.split("\n"):
+        base, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        if heading_in_line(line) is not None or line.lstrip().startswith(("#", "**")):
+            earlier, prev_end = [], base + len(line)
+            continue
+        found: list[tuple[int, int]] = []
+        for m in re.finditer(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*", line):
+            s = m.group().strip()
+            if len(s) >= MIN_PASSAGE and any(is_repeat(s, e) for e in earlier):
+                found.append((base + m.start(), base + m.end()))
+            else:
+                earlier.append(s)
+        if found and found[0][0] == base + len(line) - len(line.lstrip()) and found[-1][1] >= base + len(line.rstrip()):
+            if len(found) == sum(1 for _ in re.finditer(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*", line.strip())):
+                found = [(prev_end, base + len(line))]       # the whole paragraph is a copy
+        out += [Proposal(a, b, "", "duplicated_sentence", "dup.sentence_repeated") for a, b in found]
+        prev_end = base + len(line)
     return out

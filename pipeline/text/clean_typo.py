@@ -30,6 +30,20 @@ def _phrases() -> tuple[str, ...]:
     return tuple(sorted(set(load("text_phrases")["phrases"]["set"]), key=len, reverse=True))
 
 
+@cache
+def _abbreviations() -> tuple[str, ...]:
+    return tuple(load("text_phrases")["abbreviations"]["words"])
+
+
+def _in_abbreviation(text: str, pos: int) -> bool:
+    """Does the character at ``pos`` belong to a standard abbreviation written there (人大 in 人大代表)?"""
+    for a in _abbreviations():
+        for k in range(len(a)):
+            if text.startswith(a, pos - k):
+                return True
+    return False
+
+
 def _phrase_cover(text: str) -> list[bool]:
     """For each character: whether it lies inside a correctly written fixed phrase of the text."""
     cover = [False] * len(text)
@@ -96,7 +110,8 @@ def transposed_pairs(text: str) -> list[Flag]:
 
 
 def two_spellings(text: str) -> list[Flag]:
-    """A name of 8+ characters written twice with one character different: the later spelling is flagged."""
+    """A name of 8+ characters written twice with one character different: the later spelling is flagged (not
+    when it is a standard abbreviation of vocabulary ``text_phrases`` [abbreviations], 人大 beside 人民)."""
     out = []
     n = 8
     seen: dict[str, list[int]] = {}
@@ -124,7 +139,7 @@ def two_spellings(text: str) -> list[Flag]:
             odd = [s for s in starts if text[s + hole] == c2]
         for s in odd:
             pos = s + hole
-            if pos in done:
+            if pos in done or _in_abbreviation(text, pos):
                 continue
             done.add(pos)
             word = text[pos - 2:pos + 1]

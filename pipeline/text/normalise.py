@@ -23,8 +23,9 @@ def normalise(raw: str) -> tuple[str, list[Edit]]:
     log.apply(clean_basic.traditional(log.text))
     log.apply(clean_basic.fullwidth_alnum(log.text))
     props, english_flags = clean_basic.english_words(log.text)
-    for s, e, _ in english_flags:
-        log.flag(s, e, "", "english_intrusion", "english.unknown_word", 0.5)
+    for s, e, suggestion in english_flags:   # suggestion: a dictionary translation that would split words
+        log.flag(s, e, suggestion, "english_intrusion",
+                 "english.splits_words" if suggestion else "english.unknown_word", 0.5)
     log.apply(props)
     log.apply(clean_basic.space_inside_word(log.text))
     log.apply(clean_width.punctuation_width(log.text))
@@ -33,6 +34,7 @@ def normalise(raw: str) -> tuple[str, list[Edit]]:
         p = clean_dup.duplicated_passage(log.text)
         if p is None or not log.apply([p]):
             break
+    log.apply(clean_dup.repeated_sentences(log.text))
     log.apply(clean_dup.doubled_chars(log.text))
     log.apply(clean_pagebreak.lead_ins(log.text))
     for s, e, suggestion, rule, conf in clean_typo.typo_flags(log.text):

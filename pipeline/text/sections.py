@@ -5,6 +5,7 @@ switch the part, by the keywords of pipeline/vocab/parts.toml or a plan year; de
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -228,7 +229,63 @@ def split_sections(clean: str) -> list[Section]:
             seen_body = True
         sections.append(Section(idx, parent, level, h.text, part, h.start, h.end, h.start, bounds[k + 1]))
         stack.append((level, idx))
-    return sections
+    return _headless_body(clean, sections, {k + 1 for k in block})
+
+
+def _headless_body(clean: str, sections: list[Section], block: set[int]) -> list[Section]:
+    """A body without headings (only a title block, then text up to the end or to a proposals part) gets a part
+    per paragraph from the report-frame cues of ``parts.toml`` [paragraph_parts]: the paragraphs become
+    heading-less sections (empty heading span at the paragraph start) below the title, runs of one part merged."""
+    host = sections[max(block)] if block else sections[0]
+    if host.part != "front" or any(s.part != "proposals" for s in sections[1:] if s.index not in block):
+        return sections
+    start = host.heading_end
+    runs: list[tuple[int, str]] = []     # (start, part) of each run of paragraphs of one part
+    part, pos = "front", 0
+    for line in clean[start:host.char_end].split("\n"):
+        a = start + pos + len(line) - len(line.lstrip())
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        new = _paragraph_part(line.strip(), part)
+        if not runs or new != runs[-1][1]:
+            runs.append((a, new))
+        part = new
+    if not runs or runs == [(runs[0][0], "front")]:
+        return sections
+    if runs[0][1] == "front":
+        host_end, runs = runs[1][0], runs[1:]
+    else:
+        host_end = runs[0][0]
+    shift = len(runs)
+    out = [dataclasses.replace(s, char_end=host_end) if s.index == host.index else s
+           for s in sections[:host.index + 1]]
+    ends = [a for a, _ in runs[1:]] + [host.char_end]
+    for j, ((a, p), b) in enumerate(zip(runs, ends)):
+        out.append(Section(host.index + 1 + j, host.index or None, host.level + 1, "", p, a, a, a, b))
+    for s in sections[host.index + 1:]:
+        parent = s.parent + shift if s.parent is not None and s.parent > host.index else s.parent
+        out.append(dataclasses.replace(s, index=s.index + shift, parent=parent))
+    return out
+
+
+def _paragraph_part(para: str, previous: str) -> str:
+    """The part of one paragraph of a heading-less body, given the part of the paragraph before it."""
+    cfg = load("parts")
+    pp, plan_words = cfg["paragraph_parts"], cfg["parts"]["plan"]
+    head = para[:pp["cue_window"]]
+    if previous == "front" and (any(w in head for w in pp["lead"])
+                                or para.startswith(tuple(cfg["parts"]["front"]))):   # 本报讯… / 各位代表：
+        return "front"
+    if any(w in head for w in pp["plan"]):
+        if (any(w in para for w in pp["modals"]) or any(w in para for w in plan_words)
+                or re.search(r"(?<!\d)20\d\d年", para)):
+            return "plan"
+    if any(w in head for w in pp["review"] + pp["plan"]):
+        return "review"
+    if any(para.startswith(w) for w in plan_words):
+        return "plan"
+    return "review" if previous == "front" else previous
 
 
 def _top_part(h: HeadingLine, k: int, sections: list[Section], level: int, seen_body: bool,
