@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pipeline.extract.model import DocumentMeta
 from pipeline.text.model import Section
+from pipeline.extract.numerals import parse_numeral
 from pipeline.vocab import alternation, load, longest_first
 
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _FRONT = 1500           # characters of front matter searched for title, issuer, date, speaker
 _INT_FIELDS = {f.name for f in dataclasses.fields(DocumentMeta) if f.type in ("int | None", int)}
 
@@ -109,13 +109,10 @@ def _lines(text: str) -> list[str]:
 
 
 def _num(s: str) -> int | None:
-    s = "".join(_CN_DIGITS.get(c, c) for c in s)
-    if s.isdigit():
-        return int(s)
+    """A year, month or day written in Arabic or Chinese numerals (二〇二三, 十二), or None."""
     try:
-        import cn2an
-        return int(cn2an.cn2an(s, "smart"))
-    except Exception:
+        return int(parse_numeral(s))
+    except ValueError:
         return None
 
 
