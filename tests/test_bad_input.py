@@ -10,6 +10,8 @@ def test_bad_files_are_reported_and_the_rest_go_on(seeds_copy, tmp_path, capsys)
     (seeds_copy / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     (seeds_copy / "english.txt").write_text("Quarterly sales were strong across all regions.\n" * 20, encoding="utf-8")
     (seeds_copy / "copy of 000.txt").write_bytes((seeds_copy / "000_176ab9c851656b8e.txt").read_bytes())
+    (seeds_copy / "metadata.csv").write_text("source_file,speaker,plan_year\n000_176ab9c851656b8e.txt,张三,2030\n",
+                                              encoding="utf-8")  # overrides, not a document
     dist = tmp_path / "dist"
     assert run_release(seeds_copy, dist) == 0
     out = capsys.readouterr().out
@@ -23,6 +25,8 @@ def test_bad_files_are_reported_and_the_rest_go_on(seeds_copy, tmp_path, capsys)
         assert name in out, f"the CLI summary does not name {name}"
     docs = pd.read_parquet(dist / "latest" / "documents.parquet")
     assert sorted(docs["doc_id"]) == ["000_176ab9c851656b8e", "001_4a3b9fde25d10259"]
+    seed = docs.set_index("doc_id").loc["000_176ab9c851656b8e"]
+    assert (seed["speaker"], seed["plan_year"]) == ("张三", 2030)
 
 
 def test_a_folder_without_documents_publishes_nothing(tmp_path, capsys):
