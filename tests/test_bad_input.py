@@ -10,6 +10,8 @@ def test_bad_files_are_reported_and_the_rest_go_on(seeds_copy, tmp_path, capsys)
     (seeds_copy / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     (seeds_copy / "english.txt").write_text("Quarterly sales were strong across all regions.\n" * 20, encoding="utf-8")
     (seeds_copy / "copy of 000.txt").write_bytes((seeds_copy / "000_176ab9c851656b8e.txt").read_bytes())
+    seed1 = (seeds_copy / "001_4a3b9fde25d10259.txt").read_text("utf-8")
+    (seeds_copy / "报告 utf16.txt").write_bytes(seed1.encode("utf-16"))  # same text, other encoding
     (seeds_copy / "metadata.csv").write_text("source_file,speaker,plan_year\n000_176ab9c851656b8e.txt,张三,2030\n",
                                               encoding="utf-8")  # overrides, not a document
     dist = tmp_path / "dist"
@@ -17,7 +19,8 @@ def test_bad_files_are_reported_and_the_rest_go_on(seeds_copy, tmp_path, capsys)
     out = capsys.readouterr().out
     problems = pd.read_parquet(dist / "latest" / "problems.parquet")
     named = dict(zip(problems["source_file"], problems["reason"]))
-    assert set(named) == {"empty.txt", "image.png", "english.txt", "copy of 000.txt"}
+    assert set(named) == {"empty.txt", "image.png", "english.txt", "copy of 000.txt", "报告 utf16.txt"}
+    assert "001_4a3b9fde25d10259.txt" in named["报告 utf16.txt"] and "encoding" in named["报告 utf16.txt"]
     assert "empty" in named["empty.txt"]
     assert "000_176ab9c851656b8e.txt" in named["copy of 000.txt"]
     assert all(problems["hint"] != "")

@@ -1,5 +1,7 @@
 """Raw layer: reading and decoding the input files."""
 
+import hashlib
+
 import dagster as dg
 import pandas as pd
 
@@ -15,7 +17,7 @@ RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_te
 def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[pd.DataFrame]:
     """Every file of the seeds folder, decoded (encoding detected, never guessed), with its sha256; files that
     cannot be decoded or repeat another file's content are kept with a `problem` and left out downstream."""
-    rows, first_of = [], {}
+    rows, first_of = [], {}  # first file seen with given bytes, or with given decoded text
     for src in read_sources(settings.seeds):
         row = {"doc_id": src.doc_id, "source_file": src.path.name, "sha256": src.sha256, "n_bytes": len(src.data),
                "encoding": "", "raw_text": "", "problem": "", "offset": None, "hint": ""}
@@ -28,6 +30,12 @@ def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings)
                 row["raw_text"], row["encoding"] = decode_bytes(src.data, src.path.name)
             except DecodeError as err:
                 row |= {"problem": err.reason, "offset": err.offset, "hint": err.hint}
+            else:
+                text_key = "text:" + hashlib.sha256(row["raw_text"].encode("utf-8")).hexdigest()
+                if text_key in first_of:
+                    row |= {"problem": f"same text as {first_of[text_key]} (in another encoding)",
+                            "hint": "remove one of the two copies; only the first (by name) is used"}
+                first_of.setdefault(text_key, src.path.name)
         if row["problem"]:
             context.log.warning(f"{src.path.name}: {row['problem']} — {row['hint']}")
         rows.append(row)
