@@ -237,3 +237,34 @@ def test_shared_suffix_quotes_and_jurisdiction():
 def test_hostile_shared_suffix(text):
     for law in extract_laws(text, [Sentence(0, 0, "review", 0, len(text), text)]):
         assert law.quote == text[law.char_start:law.char_end] and law.name
+
+
+# Audit 3: an uncounted 、 list before one suffix, readings written as 进行初次/第二次审议, a decision
+# name followed by 等 and a count of its kind (own sentences in the grammar of the audit documents).
+AUDIT3 = [
+    ("uncounted_list", "围绕城市治理，制定岳阳市洞庭湖湿地保护、城市供水、电动自行车管理条例，出台《岳阳市文明行为促进条例》。",
+     [("岳阳市洞庭湖湿地保护条例", "enact"), ("岳阳市城市供水条例", "enact"), ("岳阳市电动自行车管理条例", "enact"),
+      ("岳阳市文明行为促进条例", "enact")]),
+    ("uncounted_list_no_place", "修订物业管理、城乡供水条例。", [("物业管理条例", "revise"), ("城乡供水条例", "revise")]),
+    ("list_item_with_verb_is_no_list", "开展调查研究、制定计划、修订条例。", []),
+    ("decision_cut_at_deng", "作出关于加强湘江流域保护的决定等重大事项决议决定41项。",
+     [("关于加强湘江流域保护的决定", "enact")]),
+    ("initial_reading", "对《岳阳市物业管理条例（草案）》进行初次审议。", [("岳阳市物业管理条例", "first_reading")]),
+    ("second_reading_words", "对《岳阳市乡村旅游条例（草案）》进行第二次审议，再次审议岳阳市燃气条例。",
+     [("岳阳市乡村旅游条例", "second_reading"), ("岳阳市燃气条例", "second_reading")]),
+    ("third_reading_words", "对岳阳市燃气条例进行第三次审议。", [("岳阳市燃气条例", "third_reading")]),
+    ("continued_reading_is_other", "继续审议《岳阳市燃气条例（草案）》。", [("岳阳市燃气条例", "other")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in AUDIT3], ids=[c[0] for c in AUDIT3])
+def test_audit3_sentences(text, expected):
+    assert run(text) == expected
+
+
+@pytest.mark.parametrize("text", ["制定、、条例", "制定A、B条例", "制定😀、条例", "制定" + "、".join(["城市"] * 50) + "条例",
+                                  "制定一二三四五六七八九十一二三、城市绿化条例"],
+                         ids=["empty_items", "latin", "emoji", "many", "too_long"])
+def test_hostile_uncounted_list(text):
+    for name, _ in run(text):
+        assert name.endswith("条例")

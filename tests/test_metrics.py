@@ -277,3 +277,91 @@ def test_modal_chain_is_plan():
 def test_audit_hostile(text):
     for m in metrics(text):
         assert text[m.char_start:m.char_end] == m.quote
+
+
+def metrics_parts(chunks):
+    """Metrics of a document given as (text, part) chunks, one Sentence per 。-terminated span."""
+    text, sents = "", []
+    for chunk, part in chunks:
+        base = len(text)
+        text += chunk
+        for s in split(chunk, part):
+            sents.append(Sentence(len(sents), 0, part, base + s.char_start, base + s.char_end, s.text))
+    return text, extract_metrics(text, sents, find_numbers(text, sents), load_codebook())
+
+
+def periods(chunks):
+    text, ms = metrics_parts(chunks)
+    assert all(text[m.char_start:m.char_end] == m.quote for m in ms)
+    return [(m.value, m.period) for m in ms]
+
+
+TERM_HEAD = ("### 五年来工作回顾\n", "front")
+
+
+# Inside a multi-year review, a clause opening with the review's last year reports that year only.
+@pytest.mark.parametrize("chunks,expected", [
+    ([TERM_HEAD, ("五年来，常委会共开展执法检查30次。2024年，举行常委会会议8次，听取审议工作报告21个。\n", "review")],
+     [(30, "term"), (8, "past_year"), (21, "past_year")]),
+    ([TERM_HEAD, ("五年来，共开展专题询问12次。2022年，举行常委会会议7次。2024年，审议法规草案6件。\n", "review")],
+     [(12, "term"), (7, "term"), (6, "past_year")]),
+    ([TERM_HEAD, ("五年来，共开展专题询问12次。二〇二四年，举行常委会会议8次。\n", "review")],
+     [(12, "term"), (8, "past_year")]),
+    ([TERM_HEAD, ("五年来，共开展专题询问12次。2024年，举行常委会会议8次。\n", "review"),
+      ("2025年是新一届常委会履职的开局之年。全年拟审议法规草案5件。\n", "plan")],
+     [(12, "term"), (8, "past_year"), (5, "plan")]),
+    ([TERM_HEAD, ("五年来，共开展专题询问12次。2024年，举行常委会会议8次。\n", "review"),
+      ("到2030年，基本建成现代化人大工作体系。\n", "plan")],
+     [(12, "term"), (8, "past_year")]),
+    ([TERM_HEAD, ("五年来，共开展专题询问12次。常委会各项工作稳步推进。\n", "review"),
+      ("2024年，举行常委会会议8次。\n", "review"), ("2025年是开局之年。\n", "plan")],
+     [(12, "term"), (8, "past_year")]),
+    ([TERM_HEAD, ("力争到2030年实现联络站全覆盖。五年来，建成代表联络站40个。2024年，举行常委会会议8次。\n", "review")],
+     [(40, "term"), (8, "past_year")]),
+    ([TERM_HEAD, ("五年来，共开展专题询问12次。2024年3月，举行立法听证会1次。2024年以来，建成联络站9个。\n", "review")],
+     [(12, "term"), (1, "term"), (9, "term")]),
+    ([TERM_HEAD, ("2020年，建成联络站9个。2024年，举行常委会会议8次。\n", "review")],
+     [(9, "term"), (8, "past_year")]),
+    ([TERM_HEAD, ("五年来，共开展专题询问12次。去年，举行常委会会议8次。\n", "review")],
+     [(12, "term"), (8, "past_year")]),
+], ids=["last-year-clause", "earlier-year-stays-term", "chinese-numeral-year", "plan-year-agrees",
+        "goal-year-ignored", "plan-year-only", "goal-year-in-review", "date-and-since", "first-year", "qunian"])
+def test_review_last_year_is_past_year(chunks, expected):
+    assert periods(chunks) == expected
+
+
+# 计划 announces future work only as a verb; the nouns 立法计划 / 工作计划 / 计划执行 keep the section's period.
+@pytest.mark.parametrize("chunks,expected", [
+    ([TERM_HEAD, ("五年来，年度立法计划确定的项目全部完成，共审议法规草案26件。\n", "review")], [(26, "term")]),
+    ([TERM_HEAD, ("本届以来，工作计划安排的调研课题如期结题，形成调研报告31篇。\n", "review")], [(31, "term")]),
+    ([("常委会监督工作计划执行良好，开展专题询问3次。\n", "review")], [(3, "past_year")]),
+    ([("按照年度工作计划，听取审议专项工作报告14个。\n", "review")], [(14, "past_year")]),
+    ([("年度立法计划安排审议法规草案8件。\n", "review")], [(8, "past_year")]),
+    ([TERM_HEAD, ("五年来，立法计划确定制定法规26件。\n", "review")], [(26, "term")]),
+    ([("常委会计划开展执法检查4次。\n", "review")], [(4, "plan")]),
+    ([("计划审议地方性法规草案7件。\n", "review")], [(7, "plan")]),
+    ([("同时计划组织专题调研5次。\n", "review")], [(5, "plan")]),
+], ids=["legislative-plan-noun", "work-plan-relative", "plan-execution", "according-to-plan",
+        "plan-noun-subject", "plan-noun-subject-term",
+        "subject-plans", "clause-opening", "lead-word"])
+def test_jihua_noun_is_not_a_plan_cue(chunks, expected):
+    assert periods(chunks) == expected
+
+
+@pytest.mark.parametrize("text,value,category", [
+    ("### 加强自身建设\n\n编印《市人大通讯》刊物24期。\n", 24, "publicity"),
+    ("### 加强自身建设\n\n编印《人大之窗》杂志36期，出版工作文集2册。\n", 36, "publicity"),
+    ("组织常委会委员和部分代表深入基层视察、调研18次。", 18, "oversight"),
+    ("组织代表开展集中视察6次。", 6, "deputies"),
+    ("走访代表120人次。", 120, "deputies"),
+], ids=["periodical", "magazine", "committee-and-deputies-inspect", "deputies-inspect", "bare-deputies"])
+def test_category_publications_and_inspections(text, value, category):
+    assert one(text, value).category == category
+
+
+@pytest.mark.parametrize("chunks", [
+    [TERM_HEAD, ("2024年", "review")], [TERM_HEAD, ("2024年，", "review")], [("9999年，召开会议3次。", "review")],
+    [TERM_HEAD, ("二〇二四年，、，。", "review"), ("计划。", "plan")], [("２０２４年，召开会议3次。", "review")],
+], ids=["bare-year", "year-comma", "out-of-range-year", "punctuation", "full-width-digits"])
+def test_review_year_hostile(chunks):
+    periods(chunks)

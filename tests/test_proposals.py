@@ -255,3 +255,72 @@ def test_title_line_is_not_a_proposer(line):
     text = f"提案选编\n关于加强某项工作的建议\n{line}\n建议：一是加强统筹；二是加大投入。\n"
     got = summary(text)
     assert all(g[1] != line for g in got)
+
+
+# Audit 3 layout: a digest with an editor's note, proposer lines (市委会), enumerated recommendations
+# inside one paragraph, handling reports after each proposal and a bracketed source line at the end.
+DIGEST3 = """某市政协2025年度优秀提案选编
+
+编者按：现将部分优秀提案摘编如下，供各承办单位参阅，所提建议多数已被采纳。
+
+发展茶叶精深加工 提升茶产业综合效益
+市政协委员王建国
+我市茶园面积较大，但精深加工能力不足。为此建议：一是培育龙头加工企业，延伸产业链；二是建设茶叶交易中心；三是打造区域公用品牌。
+【办理情况】该提案由市农业农村局主办，相关建议已纳入产业规划。
+
+关于完善社区养老服务设施的建议
+民盟某市委会
+我市老龄化程度加深，社区养老设施短缺。建议：
+1.新建小区按标准配建养老服务用房；
+2.盘活闲置资源改建养老设施；
+3.加大运营补贴力度。
+承办单位：市民政局
+办理结果：已出台社区养老设施建设方案。
+
+推动乡村文化振兴
+民进某市委员会
+乡村文化设施利用率不高。建议从以下方面着力：（一）建强村级文化阵地；（二）培育乡土文化人才。【办理情况】市文化广电旅游局已办理。
+
+加强校园食品安全管理的建议
+当前校园食品安全监管仍有薄弱环节。建议：第一，落实校长陪餐制度；第二，推行明厨亮灶；第三，建立家长参与监督机制；第四，定期公开检测结果。
+
+（市政协提案委员会办公室供稿）
+
+说明：本选编根据提案原文摘编，个别文字有删节。
+"""
+
+
+def test_audit3_digest():
+    got = summary(DIGEST3, sections=[])
+    assert got == [
+        ("发展茶叶精深加工 提升茶产业综合效益", "王建国", "member", 3),
+        ("关于完善社区养老服务设施的建议", "民盟某市委会", "party_committee", 3),
+        ("推动乡村文化振兴", "民进某市委员会", "party_committee", 2),
+        ("加强校园食品安全管理的建议", "", "unknown", 4),
+    ]
+
+
+def test_audit3_recommendations_stop_at_handling_report():
+    props = extract_proposals(DIGEST3, [], [])
+    texts = [r.text for p in props for r in p.recommendations]
+    assert texts[0].startswith("一是培育龙头加工企业")
+    assert not any("办理" in t or "承办单位" in t for t in texts)
+    assert props[2].recommendations[-1].text == "（二）培育乡土文化人才。"
+
+
+@pytest.mark.parametrize("line", ["（市政协提案委员会办公室供稿）", "(本报记者整理)", "编者按：以下提案供参阅。",
+                                  "说明：个别文字有删节。"], ids=["source", "source_half", "editor_note", "note"])
+def test_front_and_back_matter_is_never_a_proposal(line):
+    text = "某市政协优秀提案选编\n\n" + line + "\n\n建议加强管理，完善制度。\n"
+    assert summary(text, sections=[]) == []
+
+
+@pytest.mark.parametrize("body,n", [
+    ("建议：一是甲；二是乙；三是丙。", 3),
+    ("建议：一是甲；三是丙。", 2),            # 三是 out of order: the run stops at 一是 → no list, ；-split
+    ("建议：（1）甲；（2）乙。", 2),
+    ("建议：1.5万元补贴太少；应当提高。", 2),  # 1.5 is a number, not a marker
+], ids=["yishi", "broken_run", "paren_digits", "decimal"])
+def test_enumerated_recommendations(body, n):
+    text = "### 提案选编\n\n#### 关于某事的建议\n\n" + body + "\n"
+    assert summary(text)[0][3] == n

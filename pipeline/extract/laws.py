@@ -69,6 +69,7 @@ class _Vocab:
     slogan_max: int
     not_prefix: tuple[str, ...]
     slogan_quotes: dict[str, str]
+    list_item_len: tuple[int, int]
 
 
 @cache
@@ -132,6 +133,7 @@ def vocab() -> _Vocab:
         slogan_max=int(v["shared_suffix"]["slogan_max"]),
         not_prefix=tuple(v["shared_suffix"]["not_prefix"]),
         slogan_quotes={o: c for o, c in v["shared_suffix"]["slogan_quotes"]},
+        list_item_len=(int(v["shared_suffix"]["uncounted_item_min"]), int(v["shared_suffix"]["uncounted_item_max"])),
     )
 
 
@@ -332,7 +334,9 @@ def _shared_suffix(text: str, start: int, s: int, e: int, suffix: str, lo: int, 
     """"对自治区物业管理、城乡供水两个条例进行二审": a counted list sharing one suffix, one name per
     item (first item's jurisdiction prefix given to the others); None when the stem is not counted."""
     m = v.count_re.search(text, start, s)
-    if not m or m.start() == start:
+    if not m:
+        return _uncounted_list(text, start, s, e, suffix, lo, v)
+    if m.start() == start:
         return None
     spans = [(start, m.start())]
     i = start
@@ -357,6 +361,42 @@ def _shared_suffix(text: str, start: int, s: int, e: int, suffix: str, lo: int, 
         return None
     first = text[spans[0][0]:spans[0][1]]
     prefix = _prefix_of(first, v)
+    out = []
+    for a, b in spans:
+        item = text[a:b]
+        if prefix and _prefix_of(item, v) is None:
+            item = prefix + item
+        out.append(_Cand(a, e, item + suffix, suffix, a == spans[0][0], shared=True))
+    return out
+
+
+def _uncounted_list(text: str, start: int, s: int, e: int, suffix: str, lo: int, v: _Vocab
+                    ) -> list[_Cand] | None:
+    """"制定常德市柳叶湖保护、城市绿化、养犬管理条例": a 、 list of name stems before one suffix, the
+    list right after a verb; one name per item, the first item's jurisdiction prefix given to the
+    others. None unless every item is a plausible stem (a few characters, no action verb inside)."""
+    lo_len, hi_len = v.list_item_len
+    spans = [(start, s)]
+    i = start
+    while text.endswith("、", lo, i):
+        j = i - 1
+        k = j
+        while k > lo and text[k - 1] not in v.delimiters and text[k - 1] not in _CLAUSE_END \
+                and not _verb_ending_at(text, k, lo, v):
+            k -= 1
+        if k == j:
+            return None
+        spans.insert(0, (k, j))
+        i = k
+    if len(spans) < 2 or not _verb_ending_at(text, spans[0][0], lo, v):
+        return None
+    for a, b in spans:
+        item = text[a:b]
+        if not lo_len <= len(item) <= hi_len or not all(_CJK.match(ch) for ch in item) \
+                or any(w in item for w in v.verb_list if v.verbs[w] and len(w) > 1) \
+                or v.suffix_re.search(item) and _name_ends_in(item, v):
+            return None
+    prefix = _prefix_of(text[spans[0][0]:spans[0][1]], v)
     out = []
     for a, b in spans:
         item = text[a:b]
@@ -410,6 +450,8 @@ def _wrapped_start(text: str, start: int, suffix: str, out: list[_Cand], lo: int
 def _stem_ok(stem: str, suffix: str, quoted: bool, v: _Vocab) -> bool:
     if stem.startswith("等"):
         return False    # "…》等五件地方性法规的决定": the tail of a list, not a name
+    if any("的" + d + "等" in stem for d in v.decision_like):
+        return False    # "关于X的决定等重大事项决议决定": a name then a count of its kind
     if suffix == "宪法":
         return stem in ("", "中华人民共和国") or quoted
     if not _CJK.search(stem):

@@ -49,18 +49,24 @@ class _Vocab:
     past_year: tuple[str, ...]
     term_review_heading: tuple[str, ...]
     plan_modals: frozenset[str]
+    plan_weak_modals: frozenset[str]
+    plan_weak_subject_pos: frozenset[str]
     plan_times: tuple[str, ...]
     plan_skip_pos: tuple[str, ...]
     cat_order: tuple[str, ...]
     cat_mask: re.Pattern | None
     title_mask: re.Pattern | None
     cat_cues: tuple[tuple[str, str], ...]   # (cue, category), longest cue first
+    cat_weak: frozenset[str]                 # cues that lose to any other cue at the same level
     object_preps: tuple[str, ...]
     trailing_verbs: tuple[str, ...]
     rate_suffixes: tuple[str, ...]
     change_leads: tuple[str, ...]
     share_units: frozenset[str]
     year_prefix: re.Pattern
+    year_not_followed: tuple[str, ...]
+    goal_year_before: tuple[str, ...]
+    goal_year_after: tuple[str, ...]
 
 
 def _lf(words) -> tuple[str, ...]:
@@ -85,15 +91,19 @@ def _vocab() -> _Vocab:
         max_noun_after=int(cl["max_noun_after"]), max_object_before=int(cl["max_object_before"]),
         term=_lf(p["term"]), past_year=_lf(p["past_year"]), term_review_heading=_lf(p["term_review_heading"]),
         plan_modals=frozenset(p["plan_modals"]), plan_times=_lf(p["plan_times"]),
+        plan_weak_modals=frozenset(p.get("plan_weak_modals", [])),
+        plan_weak_subject_pos=frozenset(p.get("plan_weak_subject_pos", [])),
         plan_skip_pos=tuple(p["plan_skip_pos"]),
         cat_order=order, cat_mask=re.compile("|".join(map(re.escape, _lf(mask)))) if mask else None,
-        cat_cues=tuple(cues),
+        cat_cues=tuple(cues), cat_weak=frozenset(k.get("weak", [])),
         title_mask=(re.compile(re.escape(k["mask_titles"][0]) + "[^" + re.escape(k["mask_titles"][1]) + "\n]*"
                                + re.escape(k["mask_titles"][1])) if k.get("mask_titles") else None),
         object_preps=_lf(cl.get("object_prepositions", [])), trailing_verbs=_lf(cl.get("trailing_verbs", [])),
         rate_suffixes=_lf(k.get("rate_suffixes", [])), change_leads=_lf(k.get("change_leads", [])),
         share_units=frozenset(load("units")["share"]["units"]),
         year_prefix=re.compile(r"^\d{4}(?:" + "|".join(map(re.escape, _lf(c["year"]["suffixes"]))) + ")"),
+        year_not_followed=_lf(p.get("review_year_not_followed", [])),
+        goal_year_before=_lf(p.get("goal_year_before", [])), goal_year_after=_lf(p.get("goal_year_after", [])),
     )
 
 
@@ -106,6 +116,68 @@ class _Layout:
     para_starts: list[int]           # paragraph (line) starts
     para_leads: list[str]            # the paragraph's lead-in ('' when none)
     review_is_term: bool
+    review_end_year: int | None = None   # the last year the review covers (see _review_end_year)
+
+
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_YEAR = re.compile(r"(?<![\d〇零一二三四五六七八九])((?:19|20)\d{2}|[〇零一二三四五六七八九]{4})(?=年)")
+
+
+def _years(text: str, v: _Vocab) -> list[tuple[int, int, int]]:
+    """(year, start, end) of the years written in ``text``, end past 年/年度 (2025年, 二〇二五年度)."""
+    out = []
+    for m in _YEAR.finditer(text):
+        y = int(m.group(1).translate(_CN_DIGITS))
+        if not 1900 <= y <= 2099:
+            continue
+        hit = v.year_prefix.match(str(y) + text[m.end():m.end() + 4])
+        out.append((y, m.start(), m.end() + (hit.end() - 4 if hit else 0)))
+    return out
+
+
+def _is_goal_year(text: str, start: int, end: int, v: _Vocab) -> bool:
+    """Whether the year at text[start:end] is a target (到2035年, 2027年前), not a range's end (2021年到2025年)."""
+    if text.startswith(v.goal_year_after, end):
+        return True
+    for w in v.goal_year_before:
+        if text.endswith(w, 0, start):
+            return not _YEAR_END.search(text, 0, start - len(w))
+    return False
+
+
+_YEAR_END = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年度?$")
+
+
+def _review_end_year(clean: str, sentences: list[Sentence], v: _Vocab) -> int | None:
+    """The review's last year: the largest (non-goal) year of its sentences, else the plan part's first year − 1."""
+    review, plan = [], []
+    for s in sentences:
+        if s.part not in ("review", "plan"):
+            continue
+        text = clean[s.char_start:s.char_end]
+        ys = [y for y, a, b in _years(text, v) if not _is_goal_year(text, a, b, v)]
+        (review if s.part == "review" else plan).extend(ys)
+    if review:
+        return max(review)
+    return min(plan) - 1 if plan else None
+
+
+def _review_year_cue(before: str, end_year: int | None, v: _Vocab) -> int:
+    """Position of the last clause of ``before`` that opens with the review's last year (2025年，…), or -1."""
+    if end_year is None:
+        return -1
+    best = -1
+    for y, a, b in _years(before, v):
+        if y != end_year or b >= len(before) or before.startswith(v.year_not_followed, b) \
+                or before[b].isdigit() or before[b] in "〇零一二三四五六七八九十":   # 2025年3月: a date
+            continue
+        k = a
+        while k > 0 and before[k - 1] not in v.delims:
+            k -= 1
+        if _strip_lead(before[k:a], v):
+            continue
+        best = a
+    return best
 
 
 def _heading_of_line(line: str) -> str:
@@ -149,7 +221,7 @@ def _layout(clean: str, sentences: list[Sentence], v: _Vocab) -> _Layout:
             m = _BOLD_LEAD.match(st)
             ps.append(start)
             pl.append(m.group(1) if m else lead)
-    return _Layout(hs, hh, ps, pl, review_term)
+    return _Layout(hs, hh, ps, pl, review_term, _review_end_year(clean, sentences, v))
 
 
 def _at(starts: list[int], values: list[str], pos: int) -> str:
@@ -291,7 +363,7 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
     """Category from cue words: the clause's verb, the clause, then the code's category, lead-in, heading, sentence.
 
     The governing verb decides first: 补选县人大代表3名 is an election (appointments), whatever
-    the object names.
+    the object names. A weak cue (the bare 代表) decides its level only when no other cue is there.
     """
     for cue, cat in v.cat_cues:
         if verb and cue in verb:
@@ -305,14 +377,30 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
             t = v.title_mask.sub("\u3000", t)
         if v.cat_mask is not None:
             t = v.cat_mask.sub("\u3000", t)
+        weak = ""
         for cue, cat in v.cat_cues:
             if cue in t:
-                return cat
+                if cue not in v.cat_weak:
+                    return cat
+                weak = weak or cat
+        if weak:
+            return weak
     return code_cat or "other"
 
 
 def _is_verb(word: str, flag: str, v: _Vocab) -> bool:
     return flag.startswith("v") or any(word.startswith(w) for w in v.verbs)
+
+
+def _modal_as_verb(words: tuple[tuple[str, str], ...], k: int, offset: int, v: _Vocab) -> bool:
+    """Whether the modal words[k] (``offset`` chars into its clause) is used as a verb.
+
+    将/拟 always are; 计划/准备 are nouns too (立法计划, 工作计划), so they count only at the clause's
+    start, after a lead word or another modal, or after an actor subject (常委会计划召开…)."""
+    if words[k][0] not in v.plan_weak_modals or offset == 0 or k == 0:
+        return True
+    prev, flag = words[k - 1]
+    return prev in v.plan_modals or prev in v.lead or flag in v.plan_weak_subject_pos
 
 
 def _plan_cue(before: str, v: _Vocab) -> bool:
@@ -332,11 +420,13 @@ def _plan_cue(before: str, v: _Vocab) -> bool:
             clause_start, seen_verb = i + len(w), False
         elif i == clause_start and any(before.startswith(t, i) for t in v.plan_times):
             return True
-        elif w in v.plan_modals and not seen_verb:
-            for w2, f2 in words[k + 1:]:
+        elif w in v.plan_modals and not seen_verb and _modal_as_verb(words, k, i - clause_start, v):
+            for k2, (w2, f2) in enumerate(words[k + 1:], k + 1):
                 if w2 in v.plan_modals or (f2.startswith(v.plan_skip_pos) and not _is_verb(w2, "", v)):
                     continue
                 if _is_verb(w2, f2, v):
+                    if w in v.plan_weak_modals and k2 + 1 < len(words) and words[k2 + 1][1].startswith("u"):
+                        break   # 计划安排的项目: a relative clause, not an announcement
                     return True
                 break
             seen_verb = True
@@ -347,6 +437,12 @@ def _plan_cue(before: str, v: _Vocab) -> bool:
 
 
 def _period(part: str, before: str, paragraph_before: str, unit_is_streak: bool, layout: _Layout, v: _Vocab) -> str:
+    """plan | other | term | past_year of a figure from its part and the cues before it.
+
+    The nearest cue before the number decides: a term cue (本届以来, 五年来), a one-year cue (去年,
+    过去一年) or a clause opening with the review's last year (2025年，常委会召开…); then the paragraph's
+    cues, then the review's span (multi-year heading → term).
+    """
     if part == "plan":
         return "plan"
     if part == "proposals":
@@ -361,6 +457,8 @@ def _period(part: str, before: str, paragraph_before: str, unit_is_streak: bool,
             p = before.rfind(w)
             if p > best_pos:
                 best_pos, best = p, label
+    if _review_year_cue(before, layout.review_end_year, v) > best_pos:
+        best = "past_year"
     if best:
         return best
     if any(w in paragraph_before for w in v.term):

@@ -41,6 +41,14 @@ class _Vocab:
     lead_max: int
     title_max: int
     line_not_starts: tuple[str, ...]
+    progress: tuple[str, ...]
+    progress_inline: tuple[str, ...]
+    matter: tuple[str, ...]
+    matter_brackets: tuple[tuple[str, str], ...]
+    body_cues: tuple[str, ...]
+    enum_res: tuple[re.Pattern, ...]
+    enum_numerals: str
+    enum_before: str
 
 
 @cache
@@ -73,6 +81,14 @@ def vocab() -> _Vocab:
         lead_max=int(v["style"]["lead_max"]),
         title_max=int(v["title"]["max_len"]),
         line_not_starts=longest_first(v["proposer_line"]["not_starts"]),
+        progress=longest_first(v["progress"]["starts"]),
+        progress_inline=longest_first(v["progress"]["inline"]),
+        matter=longest_first(v["matter"]["starts"]),
+        matter_brackets=tuple((o, c) for o, c in v["matter"]["brackets"]),
+        body_cues=tuple(v["body"]["cues"]),
+        enum_res=tuple(re.compile(p) for p in v["enumeration"]["patterns"]),
+        enum_numerals=v["enumeration"]["numerals"],
+        enum_before=v["enumeration"]["before"],
     )
 
 
@@ -141,6 +157,14 @@ def _short_title(text: str, v: _Vocab) -> bool:
         and re.search(r"[\u4e00-\u9fff]{2}", text) is not None
 
 
+def _is_matter(text: str, v: _Vocab) -> bool:
+    """Front/back matter of a digest: an editor's note, an explanation, a bracketed source line."""
+    if text.startswith(v.matter):
+        return True
+    return any(text.startswith(o) and text.endswith(c) and c not in text[len(o):-len(c)]
+               for o, c in v.matter_brackets)
+
+
 def _items(clean: str, start: int, end: int, v: _Vocab) -> list[_Item]:
     lines = list(_lines(clean, start, end))
     marked = any(_heading_text(t) and not _is_container(_heading_text(t)[0], v) for _, _, t in lines)
@@ -148,11 +172,14 @@ def _items(clean: str, start: int, end: int, v: _Vocab) -> list[_Item]:
     closed = True
     for i, (s, e, text) in enumerate(lines):
         h = _heading_text(text)
-        if h is None and items and not closed and not items[-1].paras and items[-1].proposer is None:
-            who = _bare_proposer(text, v)
-            if who:     # "县政协委员陈丽华" / "民建永春县总支" under a title names its proposer
-                items[-1].proposer = (who[0], who[1], e)
-                continue
+        if h is None and (_is_matter(text, v) or text.startswith(v.progress)):
+            closed = True   # "编者按：…", "（…供稿）", "【办理情况】…": no proposal's body
+            continue
+        who = _bare_proposer(text, v) if h is None else None
+        if who:
+            if items and not closed and not items[-1].paras and items[-1].proposer is None:
+                items[-1].proposer = (who[0], who[1], e)   # "民建永春县总支" under a title
+            continue    # a line that only names a proposer is never a title
         if h is None and not marked and _short_title(text, v) and i + 1 < len(lines) \
                 and not any(text.startswith(b) for b in v.byline):
             h = (text, 0)
@@ -170,6 +197,12 @@ def _items(clean: str, start: int, end: int, v: _Vocab) -> list[_Item]:
             closed = True
             continue
         if items and not closed:
+            cut = min((k for k in (text.find(w) for w in v.progress_inline) if k > 0), default=-1)
+            if cut > 0:     # "…。【办理情况】…": the body ends at the handling report
+                pe = s + len(text[:cut].rstrip())
+                items[-1].paras.append(_Para(s, pe, False))
+                closed = True
+                continue
             items[-1].paras.append(_Para(s, e, text[-1] not in _TERMINAL))
     return items
 
@@ -300,6 +333,39 @@ def _trim(clean: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _ordinal(tok: str, v: _Vocab) -> int:
+    if tok.isdigit():
+        return int(tok)
+    if len(tok) == 1:
+        return v.enum_numerals.find(tok) + 1
+    return 0    # 十一 and beyond: lists that long are not split on markers
+
+
+def _enumerated(clean: str, paras: list[_Para], v: _Vocab) -> list[tuple[int, int]] | None:
+    """Recommendation spans from an ordered marker run (一是…二是…, 第一，…, （一）…, 1.…) over the
+    paragraphs: each from its marker to the next marker or the end of its paragraph. None when no
+    family of markers runs 1, 2, … at least twice."""
+    best: list[tuple[int, int]] = []    # (marker start, paragraph end)
+    for rx in v.enum_res:
+        hits = []
+        for p in paras:
+            for m in rx.finditer(clean, p.start, p.end):
+                k = m.start()
+                while k > p.start and clean[k - 1] in " \t\u3000":
+                    k -= 1
+                if k == p.start or clean[k - 1] in v.enum_before:
+                    hits.append((m.start(), p.end, _ordinal(m.group(1), v)))
+        run: list[tuple[int, int]] = []
+        for a, pe, n in hits:
+            if n == len(run) + 1:
+                run.append((a, pe))
+        if len(run) >= 2 and len(run) > len(best):
+            best = run
+    if not best:
+        return None
+    return [(a, min(pe, best[j + 1][0]) if j + 1 < len(best) else pe) for j, (a, pe) in enumerate(best)]
+
+
 def _recommendations(clean: str, it: _Item, who: tuple[str, str, int] | None, v: _Vocab
                      ) -> list[tuple[int, int]]:
     paras = it.paras
@@ -319,11 +385,22 @@ def _recommendations(clean: str, it: _Item, who: tuple[str, str, int] | None, v:
         head = clean[recs[0].start:recs[0].end]
         if len(recs) > 1 and _style(clean, recs[0], v) == "clause" and any(c in head for c in v.background):
             recs = recs[1:]
-    if len(recs) == 1:
+    enum = _enumerated(clean, recs, v)
+    if enum is not None:
+        spans = enum
+    elif len(recs) == 1:
         spans = _split_clauses(clean, recs[0].start, recs[0].end)
     else:
         spans = [(p.start, p.end) for p in recs]
     return [_trim(clean, a, b) for a, b in spans if clean[a:b].strip(" ，,；;。")]
+
+
+def _has_body(clean: str, it: _Item, v: _Vocab) -> bool:
+    """A proposal's body holds a recommendation word (建议) or a list of recommendations (an enumerated
+    one, or one paragraph per recommendation)."""
+    body = "".join(clean[p.start:p.end] for p in it.paras)
+    return any(w in body for w in v.body_cues) or len(it.paras) >= 2 \
+        or _enumerated(clean, it.paras, v) is not None
 
 
 def extract_proposals(clean: str, sections: list[Section], sentences: list[Sentence]) -> list[Proposal]:
@@ -338,6 +415,8 @@ def extract_proposals(clean: str, sections: list[Section], sentences: list[Sente
                                None)
            for it in items]
     _reassign_displaced(clean, items, [w is not None for w in who], v)
+    keep = [i for i, it in enumerate(items) if _has_body(clean, it, v)]
+    items, who = [items[i] for i in keep], [who[i] for i in keep]
     out: list[Proposal] = []
     for i, it in enumerate(items):
         spans = _recommendations(clean, it, who[i], v)
