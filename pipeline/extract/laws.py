@@ -359,8 +359,13 @@ def _shared_suffix(text: str, start: int, s: int, e: int, suffix: str, lo: int, 
         spans = _split_words(text, *spans[0], v)
     if any(not _CJK.search(text[a:b]) or b - a < 2 for a, b in spans):
         return None
-    first = text[spans[0][0]:spans[0][1]]
-    prefix = _prefix_of(first, v)
+    return _items_with_suffix(text, spans, e, suffix, v)
+
+
+def _items_with_suffix(text: str, spans: list[tuple[int, int]], e: int, suffix: str, v: _Vocab) -> list[_Cand]:
+    """One name per list item: the item, the first item's jurisdiction prefix when it has none, and the
+    shared suffix; each quotes from its item to the end of the shared suffix."""
+    prefix = _prefix_of(text[spans[0][0]:spans[0][1]], v)
     out = []
     for a, b in spans:
         item = text[a:b]
@@ -396,14 +401,7 @@ def _uncounted_list(text: str, start: int, s: int, e: int, suffix: str, lo: int,
                 or any(w in item for w in v.verb_list if v.verbs[w] and len(w) > 1) \
                 or v.suffix_re.search(item) and _name_ends_in(item, v):
             return None
-    prefix = _prefix_of(text[spans[0][0]:spans[0][1]], v)
-    out = []
-    for a, b in spans:
-        item = text[a:b]
-        if prefix and _prefix_of(item, v) is None:
-            item = prefix + item
-        out.append(_Cand(a, e, item + suffix, suffix, a == spans[0][0], shared=True))
-    return out
+    return _items_with_suffix(text, spans, e, suffix, v)
 
 
 def _split_words(text: str, a: int, b: int, v: _Vocab) -> list[tuple[int, int]]:
