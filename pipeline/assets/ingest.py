@@ -10,6 +10,7 @@ from pipeline.assets.settings import PipelineSettings
 from pipeline.text.decode import DecodeError, decode_bytes
 from pipeline.text.sources import read_sources
 
+KEEP_FIRST = "remove one of the two copies; only the first (by name) is used"
 RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_text", "problem", "offset", "hint"]
 
 
@@ -23,7 +24,7 @@ def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings)
                "encoding": "", "raw_text": "", "problem": "", "offset": None, "hint": ""}
         if src.sha256 in first_of:
             row |= {"problem": f"same content as {first_of[src.sha256]}",
-                    "hint": "remove one of the two copies; only the first (by name) is used"}
+                    "hint": KEEP_FIRST}
         else:
             first_of[src.sha256] = src.path.name
             try:
@@ -34,7 +35,7 @@ def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings)
                 text_key = "text:" + hashlib.sha256(row["raw_text"].encode("utf-8")).hexdigest()
                 if text_key in first_of:
                     row |= {"problem": f"same text as {first_of[text_key]} (in another encoding)",
-                            "hint": "remove one of the two copies; only the first (by name) is used"}
+                            "hint": KEEP_FIRST}
                 first_of.setdefault(text_key, src.path.name)
         if row["problem"]:
             context.log.warning(f"{src.path.name}: {row['problem']} — {row['hint']}")

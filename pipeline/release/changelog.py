@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from schemas.registry import TABLES
 
@@ -20,7 +21,7 @@ def render_changelog(version: str, frames: dict[str, pd.DataFrame], previous: Pa
     for tb in TABLES:
         now = len(frames[tb.name])
         path = previous / f"{tb.name}.parquet"
-        before = pd.read_parquet(path).shape[0] if path.exists() else 0
+        before = pq.read_metadata(path).num_rows if path.exists() else 0
         lines.append(f"| {tb.name} | {before} | {now} | {now - before:+d} |")
     old_docs = set(pd.read_parquet(previous / "documents.parquet")["doc_id"]) if (previous / "documents.parquet").exists() else set()
     new_docs = set(frames["documents"]["doc_id"])
@@ -29,6 +30,6 @@ def render_changelog(version: str, frames: dict[str, pd.DataFrame], previous: Pa
             lines += ["", f"{label}: " + ", ".join(sorted(ids))]
     old_log = previous / "CHANGELOG.md"
     if old_log.exists():
-        body = old_log.read_text("utf-8").split("\n", 2)[2] if old_log.read_text("utf-8").startswith("# Changelog") else old_log.read_text("utf-8")
+        body = old_log.read_text("utf-8").removeprefix("# Changelog\n")
         lines += ["", body.strip("\n")]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 FIRST_VERSION = "0.1.0"
 VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
 
@@ -24,7 +26,6 @@ class Shape:
 def shape_of_release(folder: Path) -> Shape:
     pkg = json.loads((folder / "datapackage.json").read_text("utf-8"))
     cols = {r["name"]: tuple((f["name"], f["type"]) for f in r["schema"]["fields"]) for r in pkg["resources"]}
-    import pandas as pd  # local: only needed when a previous release exists
     docs = pd.read_parquet(folder / "documents.parquet", columns=["doc_id"])["doc_id"]
     return Shape(cols, frozenset(docs))
 
