@@ -111,7 +111,10 @@ def test_seed000_typos_flagged_not_applied():
     raw = SEED_000.read_text("utf-8")
     clean, edits = normalise(raw)
     flagged = {e.before: e.after for e in edits if e.action == "flagged" and e.kind == "typo"}
-    assert flagged == {"题议": "议题", "研发一中试一制造一应用": "研发—中试—制造—应用", "理网络": "理网格"}
+    assert flagged == {"题议": "议题", "研发一中试一制造一应用": "研发—中试—制造—应用", "理网络": "理网格",
+                       "从“民意直通车”到“幸福加油站”": "《从“民意直通车”到“幸福加油站”》",
+                       "聚焦算力枢纽建设,供给生态重塑": "聚焦算力枢纽建设、供给生态重塑",
+                       "管理和情况": "管理情况", "调度量": "度量"}
     for piece in ("重点题议进站", "研发一中试一制造一应用", "网络化服务管理条例二审"):
         assert piece in clean  # flags never change the text
     assert not [e for e in edits if e.kind == "typo" and e.action == "applied"]
@@ -123,13 +126,17 @@ def test_seed000_typos_flagged_not_applied():
     ("推进南北水调工程。", [("南北水调", "南水北调")]),
     ("推动“研发一中试一制造一应用”贯通。", [("研发一中试一制造一应用", "研发—中试—制造—应用")]),
     ("共建“一带一路”。", []),
-    ("听取国有资产管理和情况综合报告。", []),   # no rule fitted to one sentence: not flagged
     ("修订《江西省森林条例》实施以来两个月。", []),
+    ("听取审议国有资产管理和情况综合报告。", [("管理和情况", "管理情况")]),
+    ("对发现的问题和情况及时报告。", []),
+    ("制定算力资源统一调度量与调度规范。", [("调度量", "度量")]),
+    ("人民选我当代表。", []),
     ("", []),
     ("。，、；", []),
     ("一一一一一一", []),
 ], ids=["three_phrases", "three_phrases_commas", "phrase_transposed", "numeral_dash", "yidaiyilu",
-        "conjunction_not_flagged", "title_count_not_flagged", "empty", "only_punct", "only_yi"])
+        "title_count_not_flagged", "dangling_conjunction", "conjunction_between_nouns", "overlapping_nouns",
+        "overlap_with_verb", "empty", "only_punct", "only_yi"])
 def test_typo_flags_examples(text, expected):
     from pipeline.text.clean_typo import typo_flags
     assert [(text[s:e], after) for s, e, after, _, _ in typo_flags(text)] == expected

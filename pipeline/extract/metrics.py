@@ -232,6 +232,8 @@ def _at(starts: list[int], values: list[str], pos: int) -> str:
 # ---------------------------------------------------------------- clause words
 
 _BLANK = " \t\u3000\u200b\u200c\u200d\ufeff\xa0"
+_SHARED_LEVELS = (2, 3)   # _category's lead-in and heading: they may title several fields of work
+_EXAMPLES_END = "等"   # closes an enumeration of examples (A、B等N项)
 
 
 def _strip_lead(s: str, v: _Vocab) -> str:
@@ -364,10 +366,13 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
 
     The governing verb decides first: 补选县人大代表3名 is an election (appointments), whatever
     the object names. A weak cue (the bare 代表) decides its level only when no other cue is there.
+    A lead-in or heading that names two fields at once (推动立法普法走深走实) does not decide: the next
+    level does, and only when none can is the first such level's best cue taken.
     """
     for cue, cat in v.cat_cues:
         if verb and cue in verb:
             return cat
+    undecided = ""
     for level, t in enumerate(texts):
         if level == 1 and code_cat:
             return code_cat
@@ -377,15 +382,31 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
             t = v.title_mask.sub("\u3000", t)
         if v.cat_mask is not None:
             t = v.cat_mask.sub("\u3000", t)
-        weak = ""
-        for cue, cat in v.cat_cues:
-            if cue in t:
-                if cue not in v.cat_weak:
-                    return cat
-                weak = weak or cat
+        strong = [cat for cue, cat in v.cat_cues if cue in t and cue not in v.cat_weak]
+        if strong:
+            if level in _SHARED_LEVELS and len(set(strong)) > 1:
+                undecided = undecided or strong[0]
+                continue
+            return strong[0]
+        weak = [cat for cue, cat in v.cat_cues if cue in t]
         if weak:
-            return weak
-    return code_cat or "other"
+            return weak[0]
+    return undecided or code_cat or "other"
+
+
+def _mask_examples(clean: str, start: int, num: int, end: int, v: _Vocab) -> str:
+    """clean[start:end] with the examples of an enumeration "A、B等" that opens the counted phrase blanked.
+
+    养老服务联动监督、代表主题活动等9项工作: the examples cut across categories (监督, 代表); what decides is
+    what was done with the nine (在全省作典型发言 → self). A single example (集中宣讲等7项活动) is the activity
+    itself and stays."""
+    k = clean.rfind(_EXAMPLES_END, start, num)
+    if k < 0 or clean[k + 1:num].strip(_BLANK + "共计达") or "、" not in clean[start:k]:
+        return clean[start:end]
+    j = k
+    while j > start and clean[j - 1] not in v.delims - {"、"}:
+        j -= 1
+    return clean[start:j] + "\u3000" * (k + 1 - j) + clean[k + 1:end]
 
 
 def _is_verb(word: str, flag: str, v: _Vocab) -> bool:
@@ -620,7 +641,7 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
             q_start = n.char_start - v.max_object_before
         q_end = max(n.char_end, noun_end) if (noun or not obj or streak) else n.char_end
 
-        ctx = clean[hard_cs:ctx_end]
+        ctx = _mask_examples(clean, hard_cs, n.char_start, ctx_end, v)
         inherited = "" if (obj or noun) else indicator
         # the code comes from this clause alone: its verb, object and counted noun (never a previous clause's)
         # (the verb of a 、 series is shared: 选举产生市代表558名、县级以上代表3634名); the predicate after the

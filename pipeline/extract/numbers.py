@@ -13,6 +13,7 @@ from functools import cache
 
 from pipeline.extract.model import NumberMention
 from pipeline.extract.numerals import Numeral, find_numerals
+from pipeline.text.enumerations import CountedList, counted_lists
 from pipeline.text.model import Sentence
 from pipeline.vocab import load, longest_first
 
@@ -229,7 +230,23 @@ def _slogan_numerals(text: str, nums: list[Numeral], v: _Vocab) -> set[int]:
     return out
 
 
-def _role(text: str, nums: list[Numeral], k: int, v: _Vocab, quoted, fixed, slogans) -> tuple[str, str, str, int, int]:
+def _list_count(text: str, nums: list[Numeral], k: int, counted: dict[int, CountedList]) -> CountedList | None:
+    """The list numeral ``k`` closes (市、县、乡人大三级联动), when its items add up to it (or would, but for a ，
+    typed for 、) and no other number of its clause is the fact it qualifies (省、市、县三级人大代表120名)."""
+    c = counted.get(nums[k].start)
+    if c is None or c.count_end != nums[k].end:
+        return None
+    if len(c.items) + (c.untitled is not None) != c.value and not c.comma_item:
+        return None
+    if k + 1 < len(nums):
+        gap = text[c.end:nums[k + 1].start]
+        if not any(ch in gap for ch in "，。；：,;:\n"):
+            return None
+    return c
+
+
+def _role(text: str, nums: list[Numeral], k: int, v: _Vocab, quoted, fixed, slogans,
+          counted: dict[int, CountedList]) -> tuple[str, str, str, int, int]:
     """(role, unit, approx, quote_start, quote_end) of numeral ``k``."""
     n = nums[k]
     s, e = n.start, n.end
@@ -289,6 +306,10 @@ def _role(text: str, nums: list[Numeral], k: int, v: _Vocab, quoted, fixed, slog
     if _startswith_any(after, v.operators) or _endswith_any(before, v.operators):
         return "name", "", "exact", s, e
 
+    # the size of the list before it: 市、县、乡人大三级联动, 四大重点
+    if c := _list_count(text, nums, k, counted):
+        return "metric", c.unit, "exact", s, c.end
+
     # streaks: 连续4年 (a count of years)
     pre = _endswith_any(before, v.streak_prefixes)
     if pre:
@@ -331,10 +352,11 @@ def find_numbers(clean: str, sentences: list[Sentence]) -> list[NumberMention]:
     quoted = _quoted_spans(clean, v)
     fixed = [m.span() for m in v.fixed.finditer(clean)] if v.fixed else []
     slogans = _slogan_numerals(clean, nums, v)
+    counted = {c.count_start: c for c in counted_lists(clean)}
     starts = [s.char_start for s in sentences]
     out: list[NumberMention] = []
     for k, n in enumerate(nums):
-        role, unit, approx, qs, qe = _role(clean, nums, k, v, quoted, fixed, slogans)
+        role, unit, approx, qs, qe = _role(clean, nums, k, v, quoted, fixed, slogans, counted)
         i = bisect.bisect_right(starts, n.start) - 1
         sent = sentences[i].index if i >= 0 else -1
         out.append(NumberMention(sentence=sent, char_start=qs, char_end=qe, quote=clean[qs:qe],
