@@ -156,7 +156,7 @@ class Metrics(_Span):
     doc_id: Series[str] = _doc()
     sentence_id: Series[str] = pa.Field(description="Sentence the fact comes from (sentences.sentence_id).")
     value: Series[float] = pa.Field(description="The number as a decimal (1.2万 → 12000; 两次 → 2; 73.6% → 73.6).")
-    unit: Series[str] = pa.Field(str_length={"min_value": 1}, description="Counting unit as written (次, 件, 人次, 个, %, 个百分点, ...).")
+    unit: Series[str] = pa.Field(description="Counting unit as written (次, 件, 人次, 个, %, 个百分点, ...); '' for an amount written with no unit (老年人口超过100万).")
     indicator: Series[str] = pa.Field(description="Short Chinese noun phrase naming what is counted, from the text.")
     indicator_code: Series[str] = pa.Field(description="Harmonised indicator (indicators.indicator_code), '' when not a standard indicator.")
     approx: Series[str] = pa.Field(isin=xm.APPROX, description="exact, over (余/多/以上/超过), about (约/左右), under (近/不到).")

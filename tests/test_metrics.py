@@ -119,7 +119,14 @@ def test_multi_year_review_heading_makes_term():
     ("### 抓好自身建设\n\n驰而不息锤炼纪律作风。举办读书班，两次召开警示教育会。\n", "self"),
     ("### 提升监督实效\n\n聚焦优质均衡发展加强监督。2025年票决确定的10件民生实事38个项目已全面完成，其中，28个项目超额完成。\n", "oversight"),
     ("### 抓好自身建设\n\n中央和省、市媒体刊发市人大工作宣传稿件1100余篇。\n", "publicity"),
-], ids=["party-heading", "self-clause", "oversight-lead-in", "publicity-clause"])
+    # the examples of an enumeration do not decide: what was done with the nine does (seed 000)
+    ("### 加强自身建设\n\n与时俱进提高工作效能。养老服务联动监督、代表主题活动等9项工作，在全省人大系统作典型发言或经验交流。\n",
+     "self"),
+    # a heading naming two fields (立法, 普法) does not decide; the sentence (宪法日, 宣传周) does (seed 000)
+    ("### 坚持因地制宜，着力推动立法普法走深走实\n\n坚定维护宪法权威。以国家宪法日和“宪法宣传周”为契机，扎实推进城市广场集中宣讲等7项活动。\n",
+     "publicity"),
+], ids=["party-heading", "self-clause", "oversight-lead-in", "publicity-clause", "examples-do-not-decide",
+        "two-field-heading-does-not-decide"])
 def test_category(text, category):
     ms = metrics(text)
     assert ms and all(m.category == category for m in ms)

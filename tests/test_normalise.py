@@ -131,12 +131,22 @@ def test_seed000_typos_flagged_not_applied():
     ("对发现的问题和情况及时报告。", []),
     ("制定算力资源统一调度量与调度规范。", [("调度量", "度量")]),
     ("人民选我当代表。", []),
+    ("坚持有件必备、有备必审、有错必究。", [("有错必究", "有错必纠")]),
+    ("与时具进提高效能。", [("与时具进", "与时俱进")]),
+    ("加强规性范文件备案审查。", [("规性范", "规范性")]),
+    ("围绕海洋经济，数字经济、民营经济等重点领域。", [("海洋经济，数字经济", "海洋经济、数字经济")]),
+    ("代表建议全部办理了完毕。", [("办理了完毕", "办理完毕")]),
+    ("选举工作风清气正。", []),
+    ("审议《关于批准某市2024年市级决算的决议》《关于批准调整某市2025年市级预算的决议》。", []),
+    ("完成某市社会治理网格化服务管理条例一审。明年完成某市社会治理网络化服务管理条例二审。",
+     [("理网络", "理网格")]),
     ("", []),
     ("。，、；", []),
     ("一一一一一一", []),
 ], ids=["three_phrases", "three_phrases_commas", "phrase_transposed", "numeral_dash", "yidaiyilu",
         "title_count_not_flagged", "dangling_conjunction", "conjunction_between_nouns", "overlapping_nouns",
-        "overlap_with_verb", "empty", "only_punct", "only_yi"])
+        "overlap_with_verb", "homophone_in_phrase", "homophone_in_idiom", "transposed_in_word", "comma_in_list",
+        "stray_particle", "fixed_phrase_not_overlap", "two_titles_one_sentence", "name_spelled_twice", "empty", "only_punct", "only_yi"])
 def test_typo_flags_examples(text, expected):
     from pipeline.text.clean_typo import typo_flags
     assert [(text[s:e], after) for s, e, after, _, _ in typo_flags(text)] == expected
@@ -164,8 +174,19 @@ def test_seed001_phrase_near_misses_flagged():
     ("😀表情(附件)", "😀表情（附件）"),
     ("　　过去一年，工作扎实。", "过去一年，工作扎实。"),
     ("9" * 400, "9" * 400),
+    # page-number lines are page furniture: removed, and the paragraph they split is joined
+    ("常委会高度重视，认真做好办理代表建\n\n- 5 -\n\n议和督办工作，成效明显。",
+     "常委会高度重视，认真做好办理代表建议和督办工作，成效明显。"),
+    ("第一段结束。\n\n— 12 —\n\n第二段开始。", "第一段结束。\n\n第二段开始。"),
+    ("收入稳步增长，财政\n\n第 5 页 共 20 页\n\n收入增长。", "收入稳步增长，财政收入增长。"),
+    ("1\n2\n3\n", "1\n2\n3\n"),
+    # an English word opening a line stands for a Chinese one as well
+    ("第二部分\n\nreport指出，明年是开局之年。", "第二部分\n\n报告指出，明年是开局之年。"),
+    ("Hello world\n", "Hello world\n"),
 ], ids=["empty", "only_punct", "crlf", "control", "fullwidth_alnum", "digits_keep_half", "latin_only",
-        "exclaim", "acronym_spaces", "unknown_english", "emoji", "indent", "huge_number"])
+        "exclaim", "acronym_spaces", "unknown_english", "emoji", "indent", "huge_number", "page_number_in_word",
+        "page_number_between_paragraphs", "page_x_of_y", "bare_numbers_kept", "english_at_line_start",
+        "english_line_alone"])
 def test_hostile_and_small(raw, clean):
     got, edits = normalise(raw)
     assert got == clean

@@ -30,8 +30,15 @@ def roles(text):
     ("约300人次参加", "约300人次", "metric", "人次", 300, "about"),
     ("培训100人左右", "100人左右", "metric", "人", 100, "about"),
     ("开展视察10次以上", "10次以上", "metric", "次", 10, "over"),
+    ("代表集中视察不少于2次", "不少于2次", "metric", "次", 2, "over"),
+    ("每名代表每年进站至少2次", "至少2次", "metric", "次", 2, "over"),
+    ("会期不超过3天的会议5次", "5次", "metric", "次", 5, "exact"),
+    ("连续第8年开展环保行活动", "连续第8年", "metric", "年", 8, "exact"),
+    ("远程会诊仅1.8万例", "1.8万例", "metric", "例", 18000, "exact"),
+    ("市、县、乡人大三级联动", "三级", "metric", "级", 3, "exact"),
 ], ids=["sessions", "wan", "yu", "yu-2100-not-year", "percent", "points", "liang-ci", "bumen", "batch-visits",
-        "streak", "yu-ming", "wan-yu", "jin", "yue", "zuoyou", "yishang"])
+        "streak", "yu-ming", "wan-yu", "jin", "yue", "zuoyou", "yishang", "bushaoyu", "zhishao",
+        "buchaoguo-duration", "streak-ordinal", "cases-wan", "list-size"])
 def test_metric_numbers(text, quote, role, unit, value, approx):
     m = next(m for m in mentions(text) if m.quote == quote)
     assert (m.role, m.unit, m.approx) == (role, unit, approx)
@@ -83,8 +90,9 @@ def test_non_metric_roles(text, quote, role):
     assert found[0].role == role
 
 
-@pytest.mark.parametrize("text", ["坚持统一领导", "唯一", "进一步加强", "逐一研究并依法反馈"],
-                         ids=["tongyi", "weiyi", "jinyibu", "zhuyi"])
+@pytest.mark.parametrize("text", ["坚持统一领导", "唯一", "进一步加强", "逐一研究并依法反馈", "核心零部件企业",
+                                  "零售业态"],
+                         ids=["tongyi", "weiyi", "jinyibu", "zhuyi", "lingbujian", "lingshou"])
 def test_words_with_numeral_characters_are_not_numbers(text):
     assert mentions(text) == []
 

@@ -324,3 +324,169 @@ def test_front_and_back_matter_is_never_a_proposal(line):
 def test_enumerated_recommendations(body, n):
     text = "### 提案选编\n\n#### 关于某事的建议\n\n" + body + "\n"
     assert summary(text)[0][3] == n
+
+
+# Audit 4 layout (sentences written for this project): titles numbered without markdown, 提案人 lines naming
+# a member by "<name>委员" or "<name>（description）", recommendations after a "建议：" line as （一）… lines,
+# as 1）… lines followed by a handling report, problems listed with 一是… before the recommendations, one
+# unnumbered 为此建议 paragraph, a closing 以上提案… paragraph and a bracketed source line.
+NUMBERED = """某市政协2025年度重点提案摘编
+
+1.关于加快培育低空经济产业集群的提案
+提案人：王建国委员
+我市低空经济起步较晚。一是产业链条短，二是应用场景少，三是配套政策不足。
+建议：一是编制产业发展规划；二是建设低空飞行服务站；三是设立产业发展基金。
+
+2、关于加强城市内涝治理的提案
+提案人：陈丽华（市政协委员，市第二医院副院长）
+近年来极端天气频发。
+建议：
+（一）加强规划统筹。将排水防涝纳入国土空间规划。
+（二）加快管网改造。推进雨污分流。
+（三）提升监测预警能力。建设智慧水务平台。
+（四）完善应急处置机制。定期开展演练。
+
+3）关于推动科技成果转化的提案
+提案人：民建宁波市委会
+科技成果转化率偏低。具体建议如下：
+1）建设成果转化中试基地。
+2）培育技术经纪人队伍。
+3）完善科研人员激励机制。
+办理情况：该提案由市科技局主办，答复称已出台相关政策，建议已被采纳。
+
+（1）关于发展银发经济的提案
+提案人：市政协委员 周晓敏
+我市老龄化程度加深，养老服务供给不足。
+为此建议，由市政府牵头建立银发经济发展协调机制，明确各部门职责，统筹推进养老服务和老年用品产业发展。
+
+一、关于保护历史文化街区的提案
+提案人：九三学社宁波市委会
+历史街区保护面临压力。对策建议：
+加强街区风貌管控。
+引导社会资本参与活化利用。
+
+①关于促进民营经济发展的提案
+提案人：市工商联
+民营企业融资难。
+建议加大信贷投放，降低融资成本。
+完善政府性融资担保体系。
+
+以上提案已交市政府有关部门办理，办理情况将适时向社会公开。
+
+（市政协提案委员会办公室整理）
+"""
+
+
+def test_numbered_digest():
+    assert summary(NUMBERED) == [
+        ("关于加快培育低空经济产业集群的提案", "王建国", "member", 3),
+        ("关于加强城市内涝治理的提案", "陈丽华", "member", 4),
+        ("关于推动科技成果转化的提案", "民建宁波市委会", "party_committee", 3),
+        ("关于发展银发经济的提案", "周晓敏", "member", 1),
+        ("关于保护历史文化街区的提案", "九三学社宁波市委会", "party_committee", 2),
+        ("关于促进民营经济发展的提案", "市工商联", "group", 2),
+    ]
+
+
+def test_numbered_digest_recommendation_texts():
+    props = extract_proposals(NUMBERED, section(NUMBERED), [])
+    texts = [[r.text for r in p.recommendations] for p in props]
+    assert texts[0][0] == "一是编制产业发展规划；"     # not the problems' 一是产业链条短
+    assert texts[1][0] == "（一）加强规划统筹。将排水防涝纳入国土空间规划。"
+    assert texts[2][-1] == "3）完善科研人员激励机制。"
+    assert texts[3] == ["由市政府牵头建立银发经济发展协调机制，明确各部门职责，统筹推进养老服务和老年用品产业发展。"]
+    assert texts[5] == ["加大信贷投放，降低融资成本。", "完善政府性融资担保体系。"]
+    assert not any("以上提案" in t or "整理" in t or "办理情况" in t for ts in texts for t in ts)
+
+
+@pytest.mark.parametrize("numbering", ["1.", "1．", "1、", "1）", "1)", "(1)", "（1）", "一、", "（一）", "①", "12.", "第一，"],
+                         ids=["dot", "wide_dot", "comma", "paren", "half_paren", "half_both", "both", "cn_comma",
+                              "cn_both", "circled", "two_digits", "di"])
+def test_title_numbering_is_stripped(numbering):
+    text = f"提案选编\n{numbering}关于加强某项工作的提案\n提案人：王建国委员\n建议：一是加强统筹；二是加大投入。\n"
+    assert summary(text) == [("关于加强某项工作的提案", "王建国", "member", 2)]
+
+
+def test_markdown_title_numbering_is_stripped():
+    text = "### 提案选编\n\n#### 2.关于加强某项工作的提案\n\n建议：一是加强统筹；二是加大投入。\n"
+    assert summary(text) == [("关于加强某项工作的提案", "", "unknown", 2)]
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("提案人：王建国委员", ("王建国", "member")),
+    ("提案人：陈丽华（市政协委员，市第二医院副院长）", ("陈丽华", "member")),
+    ("提案人：陈丽华(市政协委员)", ("陈丽华", "member")),
+    ("提案人：民建宁波市委会", ("民建宁波市委会", "party_committee")),
+    ("提案人：市政协委员 周晓敏", ("周晓敏", "member")),
+    ("提案人：九三学社宁波市委会", ("九三学社宁波市委会", "party_committee")),
+    ("提案人：张三、李四委员", ("张三、李四", "member")),
+    ("提案人：李红梅委员、赵强委员", ("李红梅、赵强", "member")),
+    ("提案人：王建国等5位委员", ("王建国", "member")),
+    ("提案人：市工商联", ("市工商联", "group")),
+    ("领衔提案人：王建国", ("王建国", "member")),
+    ("领衔提案人：民盟宁波市委会（执笔：张三）", ("民盟宁波市委会", "party_committee")),
+    ("王建国委员", ("王建国", "member")),
+    ("陈丽华（市政协委员，市第二医院副院长）", ("陈丽华", "member")),
+    ("提案人：（市政协委员）", ("", "unknown")),
+], ids=["name_weiyuan", "name_description", "name_half_description", "party_shiweihui", "title_space_name",
+        "jiusan", "two_names_weiyuan", "two_names_each", "deng_n_wei", "federation", "lead_proposer",
+        "party_with_note", "bare_name_weiyuan", "bare_name_description", "description_only"])
+def test_proposer_line_forms_audit4(line, expected):
+    text = f"提案选编\n关于加强某项工作的提案\n{line}\n建议：一是加强统筹；二是加大投入。\n"
+    assert summary(text) == [("关于加强某项工作的提案", *expected, 2)]
+
+
+@pytest.mark.parametrize("para,expected", [
+    ("王建国委员提出，应当加强统筹；加大投入。", ("王建国", "member", 2)),
+    ("市政协王建国委员建议：加强统筹；加大投入。", ("王建国", "member", 2)),
+    ("当前问题突出。张三、李四委员建议，加强统筹；加大投入。", ("张三、李四", "member", 2)),
+], ids=["name_weiyuan_tichu", "body_name_weiyuan", "two_names_after_background"])
+def test_member_named_before_title_in_sentence(para, expected):
+    text = f"提案选编\n关于加强某项工作的提案\n{para}\n"
+    assert summary(text) == [("关于加强某项工作的提案", *expected)]
+
+
+@pytest.mark.parametrize("body,n", [
+    ("建议：\n（一）加强规划统筹。将排水纳入规划。\n（二）加快管网改造。\n（三）提升监测能力。\n（四）完善应急机制。", 4),
+    ("为此建议：\n1.加强规划统筹。\n2.加快管网改造。", 2),
+    ("具体建议如下：\n（一）编制全域旅游规划\n（二）打造精品旅游线路\n（三）完善旅游服务设施", 3),
+    ("对策建议\n加强规划统筹。\n加快管网改造。", 2),
+    ("建议从以下方面着力：\n加强规划统筹。\n加快管网改造。\n提升监测能力。", 3),
+    ("1）建设中试基地。\n2）培育经纪人队伍。\n3）完善激励机制。\n办理情况：该提案由市科技局主办，答复称已采纳。", 3),
+    ("1）建设中试基地。\n2）培育经纪人队伍。\n3）完善激励机制。\n【办理情况】该提案由市科技局主办。", 3),
+    ("建设中试基地。\n培育经纪人队伍。\n完善激励机制。\n办理结果：已出台政策，建议已采纳。", 3),
+    ("建设中试基地。\n培育经纪人队伍。\n完善激励机制。\n〔答复情况〕市科技局答复称已采纳相关建议。", 3),
+    ("建设中试基地。\n培育经纪人队伍。\n完善激励机制。\n承办单位：市科技局", 3),
+    ("建设中试基地。\n培育经纪人队伍。\n完善激励机制。办理情况：已采纳。", 3),
+    ("建设中试基地。\n培育经纪人队伍。\n完善激励机制。\n办理情况\n该提案由市科技局主办，建议已采纳。", 3),
+    ("问题突出：一是链条短，二是场景少，三是政策缺，四是人才少。\n建议：一是编制规划；二是建设站点；三是设立基金。", 3),
+    ("问题突出：一是链条短，二是场景少，三是政策缺。建议：一是编制规划；二是建设站点。", 2),
+    ("问题突出。\n为此建议，由市政府牵头建立协调机制，明确各部门职责，统筹推进相关工作。", 1),
+    ("建设中试基地。\n培育经纪人队伍。\n以上提案已交市政府有关部门办理。\n（市政协提案委员会办公室整理）", 2),
+    ("建设中试基地。\n培育经纪人队伍。（市政协提案委员会办公室整理）", 2),
+    ("问题突出。\n建议：", 0),
+], ids=["yi_lines_after_jianyi", "digit_lines_after_weici", "unpunctuated_items", "duice_line", "to_colon",
+        "banli_qingkuang", "banli_bracketed", "banli_jieguo", "dafu_bracketed", "chengban", "banli_inline",
+        "banli_alone_line", "problems_then_recs", "problems_then_recs_inline", "single_weici_paragraph",
+        "closing_and_source", "inline_source", "announcement_only"])
+@pytest.mark.parametrize("head", ["提案人：王建国委员\n", "提案人：民建宁波市委会\n近年来问题日益突出。\n"],
+                         ids=["member_line", "party_line_background"])
+def test_recommendation_counts_audit4(head, body, n):
+    text = "提案选编\n关于加强某项工作的提案\n" + head + body + "\n"
+    got = summary(text)
+    assert [(g[0], g[3]) for g in got] == [("关于加强某项工作的提案", n)]
+
+
+def test_list_items_are_not_titles_and_do_not_run_on():
+    text = ("提案选编\n1.关于发展县域旅游的提案\n提案人：王建国委员\n建议：\n（一）编制全域旅游规划\n（二）打造精品旅游线路\n"
+            "2.关于完善城乡公交的提案\n提案人：李红梅委员\n城乡公交覆盖不足。\n建议加密公交线路；延长运营时间。\n")
+    assert summary(text) == [("关于发展县域旅游的提案", "王建国", "member", 2),
+                             ("关于完善城乡公交的提案", "李红梅", "member", 2)]
+
+
+@pytest.mark.parametrize("line", ["1.", "（一）", "①", "提案人：", "办理情况：", "以上提案", "（整理）"],
+                         ids=["digit_only", "cn_only", "circled_only", "prefix_only", "progress_only", "closing_only",
+                              "source_only"])
+def test_hostile_audit4(line):
+    text = f"提案选编\n{line}\n"
+    assert summary(text) == []

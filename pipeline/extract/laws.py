@@ -30,6 +30,8 @@ class _Vocab:
     weak: frozenset[str]
     min_stem: int
     not_law_words: frozenset[str]
+    law_kinds: tuple[str, ...]
+    determiners: tuple[str, ...]
     generic: frozenset[str]
     generic_endings: tuple[str, ...]
     generic_place_before: tuple[str, ...]
@@ -89,6 +91,8 @@ def vocab() -> _Vocab:
         min_stem=int(v["weak"]["min_stem"]),
         not_law_words=frozenset(v["not_law_words"]["words"]),
         generic=frozenset(v["generic_stems"]["stems"]),
+        law_kinds=tuple(v["law_kinds"]["stem_endings"]),
+        determiners=tuple(v["generic_determiners"]["words"]),
         generic_endings=tuple(v["generic_stem_endings"]["words"]),
         generic_place_before=tuple(v["generic_stem_endings"]["place_before"]),
         follow_ok=longest_first(v["follow"]["ok"]),
@@ -200,7 +204,8 @@ def _walk_back(text: str, s: int, lo: int, ends: dict[int, _Cand], v: _Vocab) ->
     """Where a name ending in a suffix at ``s`` starts: after a verb, a delimiter or a list connector."""
     i, floor = s, max(lo, s - _MAX_NAME)
     while i > floor:
-        if _verb_ending_at(text, i, lo, v):
+        # a "verb" right before a bare 法 is the name's stem (监督法, 选举法), not its verb
+        if (i < s or text[s] != "法") and _verb_ending_at(text, i, lo, v):
             return i, True
         for c in v.connectors:
             if text[i - len(c):i] == c and (i - len(c)) in ends:
@@ -457,6 +462,10 @@ def _stem_ok(stem: str, suffix: str, quoted: bool, v: _Vocab) -> bool:
     core = stem.rstrip("的")
     if core in v.generic or stem in v.generic:
         return False
+    if not quoted and stem.endswith(v.determiners):
+        return False    # 修改完善相关条例: the regulations are referred to, not named
+    if suffix == "法" and not quoted and core.endswith(v.law_kinds):
+        return False    # 对照上位法: a kind of law, not one
     ending = next((w for w in v.generic_endings if core.endswith(w)), None)
     if ending and suffix in v.generic_suffixes and not core[:-len(ending)].endswith(v.generic_place_before):
         return False    # a kind of regulation (自治条例单行条例), not one

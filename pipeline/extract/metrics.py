@@ -232,6 +232,7 @@ def _at(starts: list[int], values: list[str], pos: int) -> str:
 # ---------------------------------------------------------------- clause words
 
 _BLANK = " \t\u3000\u200b\u200c\u200d\ufeff\xa0"
+PROPOSALS_PART = "proposals"
 _SHARED_LEVELS = (2, 3)   # _category's lead-in and heading: they may title several fields of work
 _EXAMPLES_END = "等"   # closes an enumeration of examples (A、B等N项)
 
@@ -365,14 +366,15 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
     """Category from cue words: the clause's verb, the clause, then the code's category, lead-in, heading, sentence.
 
     The governing verb decides first: 补选县人大代表3名 is an election (appointments), whatever
-    the object names. A weak cue (the bare 代表) decides its level only when no other cue is there.
+    the object names. A weak cue (the bare 代表) decides only when no level has a strong one
+    (10名常委会组成人员和市人大代表现场提问, under a 专题询问 lead-in, is oversight).
     A lead-in or heading that names two fields at once (推动立法普法走深走实) does not decide: the next
     level does, and only when none can is the first such level's best cue taken.
     """
     for cue, cat in v.cat_cues:
         if verb and cue in verb:
             return cat
-    undecided = ""
+    undecided = weak = ""
     for level, t in enumerate(texts):
         if level == 1 and code_cat:
             return code_cat
@@ -388,10 +390,8 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
                 undecided = undecided or strong[0]
                 continue
             return strong[0]
-        weak = [cat for cue, cat in v.cat_cues if cue in t]
-        if weak:
-            return weak[0]
-    return undecided or code_cat or "other"
+        weak = weak or next((cat for cue, cat in v.cat_cues if cue in t), "")
+    return weak or undecided or code_cat or "other"
 
 
 def _mask_examples(clean: str, start: int, num: int, end: int, v: _Vocab) -> str:
@@ -657,6 +657,8 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
                              categories.get(code, ""), v, head_verb)
         if out and out[-1].sentence == (sent.index if sent else -1) and _measures_previous(indicator, n.unit, v):
             category = out[-1].category
+        if part == PROPOSALS_PART:
+            category = "other"   # the categories are fields of congress work; a CPPCC proposal's figures are none
         para_start = clean.rfind("\n", 0, s_start) + 1
         period = _period(part, clean[s_start:ns], clean[para_start:s_start], streak, layout, v)
 

@@ -142,11 +142,13 @@ def _inside(spans: list[tuple[int, int]], s: int, e: int) -> bool:
 
 
 def _embedded_in_word(text: str, n: Numeral) -> bool:
-    """A lone Chinese numeral that is part of a word (统一, 唯一, 进一步, 逐一): not a number."""
-    if n.text != "一":  # other lone numerals inside words (大三, 初三) are real numbers far more often
-        return False
+    """A lone Chinese numeral that is part of a word (统一, 唯一, 进一步, 逐一; 零部件, 零售): not a number."""
     lex = _lexicon()
     s = n.start
+    if n.text == "零":   # 零 opens its words: 零部件, 零售, 零距离
+        return any(lex.get(text[s:s + k]) for k in (2, 3))
+    if n.text != "一":  # other lone numerals inside words (大三, 初三) are real numbers far more often
+        return False
     for left in (1, 2, 3):
         if s - left < 0 or text[s - left] in _NOT_WORD_LEFT or not _CJK.match(text[s - left]):
             break
@@ -283,6 +285,13 @@ def _role(text: str, nums: list[Numeral], k: int, v: _Vocab, quoted, fixed, slog
                     and nums[k - 1].value <= 12:
                 return "date", "", "exact", s, e
 
+    # streaks: 连续4年 (a count of years), 连续第8年 (before the ordinals: 第 is part of it)
+    pre = _endswith_any(before, v.streak_prefixes)
+    if pre:
+        su = _startswith_any(after, v.streak_units)
+        if su:
+            return "metric", su, "exact", s - len(pre), e + len(su)
+
     # ordinals: 第32届, 十六届三次会议, 二十届四中全会, 十九大, 一、二等奖, 一审
     if _endswith_any(before, v.ord_prefix):
         return "ordinal", "", "exact", s - 1, e
@@ -309,13 +318,6 @@ def _role(text: str, nums: list[Numeral], k: int, v: _Vocab, quoted, fixed, slog
     # the size of the list before it: 市、县、乡人大三级联动, 四大重点
     if c := _list_count(text, nums, k, counted):
         return "metric", c.unit, "exact", s, c.end
-
-    # streaks: 连续4年 (a count of years)
-    pre = _endswith_any(before, v.streak_prefixes)
-    if pre:
-        su = _startswith_any(after, v.streak_units)
-        if su:
-            return "metric", su, "exact", s - len(pre), e + len(su)
 
     if n.kind == "percent":
         return "metric", "%", "exact", s, e

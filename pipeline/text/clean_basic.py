@@ -166,7 +166,8 @@ def english_words(text: str) -> tuple[list[Proposal], list[tuple[int, int, str]]
         phrase = m.group(2)
         s, e = m.start(), m.end()
         before, after = text[s - 1:s] if s else "", text[e:e + 1]
-        if not (is_chinese_context(before) and is_chinese_context(after)):
+        edge_b, edge_a = before in ("", "\n"), after in ("", "\n")   # a line's first or last word
+        if not ((is_chinese_context(before) or edge_b) and (is_chinese_context(after) or edge_a)) or (edge_b and edge_a):
             continue
         toks = phrase.split(" ")
         if all(not any(c.islower() for c in t) for t in toks):

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from pipeline.text.clean_lex import TERMINAL, is_cjk, word_freq
 from pipeline.text.clean_log import Proposal
 from pipeline.text.sections import heading_in_line, is_byline
+from pipeline.vocab import load
 
 # a doubled character at a join is kept only when the doubled form is a common word (jieba frequency)
 DOUBLE_WORD_MIN_FREQ = 100
@@ -62,6 +64,24 @@ def _doubled_at_join(a: str, b: str) -> bool:
 def _bigrams(s: str) -> set[str]:
     s = re.sub(f"[^\u4e00-\u9fff]", "", s)
     return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+@cache
+def _page_number() -> re.Pattern:
+    return re.compile(load("headings")["page_number"]["pattern"], re.M)
+
+
+def page_numbers(text: str) -> list[Proposal]:
+    """Page-number lines ("- 5 -", "第5页 共20页"; vocabulary ``headings`` [page_number]) with the blank
+    lines after them: page furniture, removed before the split paragraphs around them are joined."""
+    out = []
+    for m in _page_number().finditer(text):
+        end = m.end()
+        while end < len(text) and text[end] in " \t\u3000\n":
+            end += 1
+        if m.start() == 0 or text[m.start() - 1] == "\n":
+            out.append(Proposal(m.start(), end, "", "page_break_split", "pagebreak.page_number"))
+    return out
 
 
 def page_breaks(text: str) -> list[Proposal]:

@@ -29,6 +29,7 @@ def normalise(raw: str) -> tuple[str, list[Edit]]:
     log.apply(props)
     log.apply(clean_basic.space_inside_word(log.text))
     log.apply(clean_width.punctuation_width(log.text))
+    log.apply(clean_pagebreak.page_numbers(log.text))
     log.apply(clean_pagebreak.page_breaks(log.text))
     for _ in range(MAX_PASSAGE_ROUNDS):
         p = clean_dup.duplicated_passage(log.text)
