@@ -160,9 +160,7 @@ EXPECTED_META = {k: v for k, v in json.loads((GOLD / "expected_meta.json").read_
 META_FIELDS = ("city", "level", "genre", "review_start", "review_end", "plan_year", "province", "date", "speaker",
                "meeting")
 # expected values the pipeline does not give yet (reported; strict, so a fix shows up as XPASS)
-META_GAPS = {("103_yc_digest.txt", "speaker"): "a digest's 县人大常委会主任黄国栋作…工作报告 is not read as the speaker",
-             ("digest_no_headings.txt", "speaker"): "a digest's 副主任陈建平代表县人大常委会作工作报告 is not read as "
-                                                     "the speaker"}
+META_GAPS: dict[tuple[str, str], str] = {}   # none now: digests' prose speakers (主任黄某作…工作报告) are read
 META_CASES = [pytest.param(f, k, v, id=f"{Path(f).stem}-{k}",
                            marks=[pytest.mark.xfail(strict=True, reason=META_GAPS[f, k])] if (f, k) in META_GAPS else [])
               for f, meta in EXPECTED_META.items() for k, v in meta.items() if k in META_FIELDS]

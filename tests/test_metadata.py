@@ -171,3 +171,14 @@ def test_press_lead_date_and_year_cues(text, expected):
 def test_county_without_city_names_no_province():
     m = infer_metadata("某某县人民代表大会常务委员会工作报告\n\n各位代表：\n", [], "x.txt")
     assert (m.city, m.province, m.level) == ("某某县", "", "county")
+
+
+@pytest.mark.parametrize("front, speaker", [
+    ("会上，县人大常委会主任黄国栋作县人大常委会工作报告。", "黄国栋"),
+    ("副主任陈建平代表县人大常委会作工作报告，回顾了过去一年的工作。", "陈建平"),
+    ("召开主任会议作出决定。", ""),
+    ("", ""),
+], ids=["post-name-delivers", "name-on-behalf-of", "no-name", "empty"])
+def test_speaker_in_digest_prose(front, speaker):
+    from pipeline.extract.metadata import _speaker, vocab
+    assert _speaker(front, vocab()) == speaker

@@ -40,6 +40,7 @@ class _Vocab:
     proposal_title: tuple[str, ...]
     proposal_share: float
     speaker_re: re.Pattern
+    speaker_prose_re: re.Pattern
     span_re: re.Pattern
     term_words: tuple[str, ...]
     term_years: int
@@ -73,6 +74,9 @@ def vocab() -> _Vocab:
         press=tuple(g["press"]),
         proposal_title=tuple(g["proposal_title"]),
         proposal_share=float(g["proposal_share"]),
+        speaker_prose_re=re.compile(
+            rf"(?:{alternation(v['speaker']['posts'])})([\u4e00-\u9fff·]{{2,3}}?)(?:代表[^，。；\n]{{1,20}}?)?"
+            rf"(?:{alternation(v['speaker']['delivered'])})[^，。；\n]{{0,20}}?(?:{alternation(v['speaker']['report_words'])})"),
         speaker_re=re.compile(rf"^(.{{2,30}}?(?:{alternation(v['speaker']['posts'])}))[ \t\u3000]+([\u4e00-\u9fff·]{{2,10}})$"),
         span_re=re.compile(r["span_pattern"]),
         term_words=tuple(r["term_words"]),
@@ -189,11 +193,13 @@ def _press_date(front: str, plan_year: int | None, v: _Vocab) -> tuple[str, str]
 
 
 def _speaker(front: str, v: _Vocab) -> str:
+    """The name on a byline (“市人大常委会主任　王某某”), else in a digest's prose (主任黄某某作…工作报告)."""
     for ln in _lines(front)[:8]:
         m = v.speaker_re.match(ln)
         if m:
             return m.group(2)
-    return ""
+    m = v.speaker_prose_re.search(front)
+    return m.group(1) if m else ""
 
 
 def _genre(clean: str, sections: list[Section], title: str, front: str, issuer: str, v: _Vocab) -> str:

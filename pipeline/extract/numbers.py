@@ -149,6 +149,8 @@ def _embedded_in_word(text: str, n: Numeral) -> bool:
         return any(lex.get(text[s:s + k]) for k in (2, 3))
     if n.text != "一":  # other lone numerals inside words (大三, 初三) are real numbers far more often
         return False
+    if _startswith_any(text[n.end:n.end + 3], vocab().count):
+        return False    # 每一件法规: a numeral with its classifier, whatever word 每一 makes
     for left in (1, 2, 3):
         if s - left < 0 or text[s - left] in _NOT_WORD_LEFT or not _CJK.match(text[s - left]):
             break
