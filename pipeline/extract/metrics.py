@@ -15,6 +15,7 @@ from functools import cache
 from pipeline.extract.indicators import Indicator, classify
 from pipeline.extract.model import Metric, NumberMention
 from pipeline.extract.numerals import find_numerals
+from pipeline.text.clean_lex import pos_tags
 from pipeline.text.model import Sentence
 from pipeline.vocab import load
 
@@ -233,6 +234,7 @@ def _at(starts: list[int], values: list[str], pos: int) -> str:
 
 _BLANK = " \t\u3000\u200b\u200c\u200d\ufeff\xa0"
 PROPOSALS_PART = "proposals"
+_STREAK_MAX = 30   # characters of the clause kept as a streak's indicator
 _SHARED_LEVELS = (2, 3)   # _category's lead-in and heading: they may title several fields of work
 _EXAMPLES_END = "等"   # closes an enumeration of examples (A、B等N项)
 
@@ -296,6 +298,13 @@ def _predicate_starts(text: str, v: _Vocab) -> tuple[frozenset[int], frozenset[i
     return frozenset(pred), frozenset(starts)
 
 
+def _noun_word_at(clean: str, i: int) -> bool:
+    """A dictionary noun of 3–4 characters starts at ``i`` (发布会 in 新闻发布会): its verb-like head (发布)
+    does not end the counted noun."""
+    tags = pos_tags()
+    return any(tags.get(clean[i:i + k], "").startswith("n") for k in (3, 4))
+
+
 def _noun_after(clean: str, pos: int, end: int, v: _Vocab) -> tuple[str, int]:
     """(noun, end) of the counted noun right after the unit (545件建议均已办理完毕 → 建议).
 
@@ -315,7 +324,8 @@ def _noun_after(clean: str, pos: int, end: int, v: _Vocab) -> tuple[str, int]:
             rest = clean[i:i + 4]
             at_word = n == 0 or i - base in starts
             if (at_word and any(rest.startswith(w) for w in v.noun_stops)) or (n == 0 and find_numerals(ch)) or \
-                    (n >= 2 and any(rest.startswith(w) for w in v.verbs if len(w) >= 2)) or \
+                    (n >= 2 and any(rest.startswith(w) for w in v.verbs if len(w) >= 2)
+                     and not _noun_word_at(clean, i)) or \
                     (n >= 1 and at_word and any(rest.startswith(w) for w in v.predicate_adverbs)):
                 break
             i, n = i + 1, n + 1
@@ -615,8 +625,8 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
             if nverb and (len(nobj) >= 2 or streak):
                 verb, noun = nverb, nobj
         rest = clean[n.char_end:ctx_end].strip(_BLANK)
-        if streak:
-            indicator = "连续" + (verb + noun if noun or verb else rest[:v.max_noun_after])
+        if streak:   # what was done each year: the rest of the clause (连续4年听取审议…情况的报告)
+            indicator = "连续" + rest[:_STREAK_MAX].rstrip("的")
             noun_end = n.char_end + len(verb) + len(noun) if clean.startswith(verb + noun, n.char_end) else noun_end
         elif len(noun) >= 2 or (noun and not obj):
             indicator = noun

@@ -55,3 +55,12 @@ def segment(run: str) -> list[str]:
 
     _freq()
     return jieba.lcut(run, HMM=False)
+
+
+@cache
+def pos_tags() -> dict[str, str]:
+    """jieba's part-of-speech tag of each dictionary word (n, v, ...)."""
+    import jieba.posseg
+
+    _freq()
+    return jieba.posseg.dt.word_tag_tab

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from pipeline.text.clean_lex import CJK, is_cjk, segment, word_freq
+from pipeline.text.clean_lex import CJK, is_cjk, pos_tags, segment, word_freq
 from pipeline.text.enumerations import counted_lists
 from pipeline.vocab import load
 
@@ -235,15 +235,6 @@ def dangling_conjunction(text: str) -> list[Flag]:
     return out
 
 
-@cache
-def _pos() -> dict[str, str]:
-    """jieba's part-of-speech tag of each dictionary word."""
-    import jieba.posseg
-
-    word_freq("的")   # jieba's dictionary loaded once, quietly
-    return jieba.posseg.dt.word_tag_tab
-
-
 def overlapping_words(text: str) -> list[Flag]:
     """A stray character where two nouns overlap: AB + C segmented, C a one-character noun, BC a noun of
     the dictionary (frequency >= OVERLAP_MIN_FREQ) and ABC no word (统一调度量 → 调度|量, but 度量 is the
@@ -251,7 +242,7 @@ def overlapping_words(text: str) -> list[Flag]:
     Measured on the seeds, the audit documents and tests/fixtures (≈60k characters): one hit, the gold typo
     调度量; with C any part of speech, 人民选我 (a verb) was hit too."""
     out = []
-    pos = _pos()
+    pos = pos_tags()
     cover = _phrase_cover(text)
     for m in re.finditer(f"[{CJK}]{{3,}}", text):
         run, base, k0 = m.group(), m.start(), 0
