@@ -268,3 +268,16 @@ def test_audit3_sentences(text, expected):
 def test_hostile_uncounted_list(text):
     for name, _ in run(text):
         assert name.endswith("条例")
+
+
+@pytest.mark.parametrize("text, names", [
+    ("常委会认真贯彻实施宪法、监督法、代表法，依法履职。", ["宪法", "监督法", "代表法"]),
+    ("全年就立法规划、重要法规草案、重大事项决定等向省委请示报告43次。", []),
+    ("批准设区的市、自治州法规和单行条例27件。", []),
+    ("对照上位法及时修改完善相关条例。", []),
+], ids=["bare-fa-after-verb-word", "decision-list-is-no-names", "kinds-of-regulation", "generic-references"])
+def test_lists_and_generic_references(text, names):
+    from pipeline.extract.laws import extract_laws
+    from pipeline.text.model import Sentence
+    got = [law.name for law in extract_laws(text, [Sentence(0, 0, "review", 0, len(text), text)])]
+    assert got == names

@@ -367,9 +367,14 @@ def _shared_suffix(text: str, start: int, s: int, e: int, suffix: str, lo: int, 
     return _items_with_suffix(text, spans, e, suffix, v)
 
 
-def _items_with_suffix(text: str, spans: list[tuple[int, int]], e: int, suffix: str, v: _Vocab) -> list[_Cand]:
+def _items_with_suffix(text: str, spans: list[tuple[int, int]], e: int, suffix: str, v: _Vocab
+                       ) -> list[_Cand] | None:
     """One name per list item: the item, the first item's jurisdiction prefix when it has none, and the
-    shared suffix; each quotes from its item to the end of the shared suffix."""
+    shared suffix; each quotes from its item to the end of the shared suffix. None when an item is no name
+    stem (尊崇宪法、忠于宪法; 立法规划、重大事项决定; 设区的市、自治州法规和单行条例: the same rules as a
+    single name)."""
+    if any(not _stem_ok(text[a:b], suffix, False, v) for a, b in spans):
+        return None
     prefix = _prefix_of(text[spans[0][0]:spans[0][1]], v)
     out = []
     for a, b in spans:
@@ -615,8 +620,8 @@ def extract_laws(clean: str, sentences: list[Sentence]) -> list[Law]:
                     if (c.name, action) in seen:
                         continue
                     seen.add((c.name, action))
-                    a, b = sent.char_start + c.start, sent.char_start + c.end
                     inst = v.instruments[c.suffix]
+                    a, b = sent.char_start + c.start, sent.char_start + c.end
                     out.append(Law(sentence=sent.index, char_start=a, char_end=b, quote=clean[a:b],
                                    name=c.name, instrument=inst, jurisdiction=jurisdiction(c.name, inst),
                                    action=action, status=status))
