@@ -6,13 +6,13 @@ Builds on ``numerals.py`` (tokens and values) and the vocabularies ``units`` and
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract.model import NumberMention
 from pipeline.extract.numerals import Numeral, find_numerals
+from pipeline.text.clean_lex import word_freq
 from pipeline.text.enumerations import CountedList, counted_lists
 from pipeline.text.model import Sentence
 from pipeline.vocab import load, longest_first
@@ -96,16 +96,6 @@ def vocab() -> _Vocab:
     )
 
 
-@cache
-def _lexicon() -> dict[str, int]:
-    """jieba's word-frequency dictionary (loaded lazily, once)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ
-
-
 def _startswith_any(s: str, words: tuple[str, ...]) -> str:
     for w in words:
         if s.startswith(w):
@@ -143,10 +133,9 @@ def _inside(spans: list[tuple[int, int]], s: int, e: int) -> bool:
 
 def _embedded_in_word(text: str, n: Numeral) -> bool:
     """A lone Chinese numeral that is part of a word (统一, 唯一, 进一步, 逐一; 零部件, 零售): not a number."""
-    lex = _lexicon()
     s = n.start
     if n.text == "零":   # 零 opens its words: 零部件, 零售, 零距离
-        return any(lex.get(text[s:s + k]) for k in (2, 3))
+        return any(word_freq(text[s:s + k]) for k in (2, 3))
     if n.text != "一":  # other lone numerals inside words (大三, 初三) are real numbers far more often
         return False
     if _startswith_any(text[n.end:n.end + 3], vocab().count):
@@ -156,7 +145,7 @@ def _embedded_in_word(text: str, n: Numeral) -> bool:
             break
         for right in (0, 1, 2):
             w = text[s - left:n.end + right]
-            if len(w) >= 2 and lex.get(w):
+            if len(w) >= 2 and word_freq(w):
                 return True
     return False
 
@@ -165,11 +154,10 @@ def _idiom_with_unit(text: str, n: Numeral, unit_end: int) -> bool:
     """numeral+unit inside a longer dictionary word or idiom (一步一个脚印): not a count."""
     if n.script != "chinese":
         return False
-    lex = _lexicon()
     for s in range(max(0, n.start - 3), n.start + 1):
         for e in range(unit_end + 1, min(len(text), unit_end + 4) + 1):
             w = text[s:e]
-            if len(w) >= 4 and lex.get(w):
+            if len(w) >= 4 and word_freq(w):
                 return True
     return False
 

@@ -5,7 +5,7 @@ jieba's dictionary (≈350k words with frequencies) is loaded lazily, once per p
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
@@ -49,12 +49,14 @@ def is_word(word: str, min_freq: int = 1) -> bool:
     return word_freq(word) >= min_freq
 
 
-def segment(run: str) -> list[str]:
-    """jieba's dictionary segmentation of a run of text (no HMM guessing of unknown words)."""
+@lru_cache(maxsize=1 << 16)
+def segment(run: str) -> tuple[str, ...]:
+    """jieba's dictionary segmentation of a run of text (no HMM guessing of unknown words); cached, as several
+    typo rules segment the same runs."""
     import jieba
 
     _freq()
-    return jieba.lcut(run, HMM=False)
+    return tuple(jieba.lcut(run, HMM=False))
 
 
 @cache

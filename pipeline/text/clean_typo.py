@@ -16,7 +16,7 @@ from functools import cache
 
 from pipeline.text.clean_lex import CJK, is_cjk, pos_tags, segment, word_freq
 from pipeline.text.enumerations import counted_lists
-from pipeline.vocab import load
+from pipeline.vocab import alternation, load
 
 Flag = tuple[int, int, str, str, float]  # start, end, suggestion, rule, confidence
 # a swapped pair is suspected when the swap is at least this frequent a word (议题 523)
@@ -70,13 +70,13 @@ def _homophones(a: str, b: str) -> bool:
     return a != b and is_cjk(a) and is_cjk(b) and bool(_readings(a) & _readings(b))
 
 
-def phrase_near_miss(text: str) -> list[Flag]:
+def phrase_near_miss(text: str, cover: list[bool] | None = None) -> list[Flag]:
     """A window that permutes the characters of a fixed phrase (南北水调), or differs from it in one character
     that sounds the same (与时具进, 有错必究: the usual input-method slip) or, in phrases of five or more,
     in one non-initial character (人民当家作新). Not a near-miss: a window that is itself a dictionary word, or that is wholly made
     of correctly written fixed phrases standing side by side (民主立法|依法立法 holds 立法依法)."""
     out = []
-    cover = _phrase_cover(text)
+    cover = _phrase_cover(text) if cover is None else cover
     for p in _phrases():
         n = len(p)
         if n < 4:
@@ -218,8 +218,8 @@ def numeral_as_dash(text: str) -> list[Flag]:
 @cache
 def _dangling() -> re.Pattern:
     d = load("text_phrases")["dangling"]
-    alt = lambda ws: "|".join(map(re.escape, sorted(ws, key=len, reverse=True)))  # noqa: E731
-    return re.compile(f"(?<=[{CJK}])({alt(d['conjunctions'])})(?=({alt(d['heads'])})(?:{alt(d['report_words'])}))")
+    return re.compile(f"(?<=[{CJK}])({alternation(d['conjunctions'])})"
+                      f"(?=({alternation(d['heads'])})(?:{alternation(d['report_words'])}))")
 
 
 def dangling_conjunction(text: str) -> list[Flag]:
@@ -235,7 +235,7 @@ def dangling_conjunction(text: str) -> list[Flag]:
     return out
 
 
-def overlapping_words(text: str) -> list[Flag]:
+def overlapping_words(text: str, cover: list[bool] | None = None) -> list[Flag]:
     """A stray character where two nouns overlap: AB + C segmented, C a one-character noun, BC a noun of
     the dictionary (frequency >= OVERLAP_MIN_FREQ) and ABC no word (统一调度量 → 调度|量, but 度量 is the
     word: one of 调/量 is stray; the suggestion drops the first). Numerals are never involved (二十届).
@@ -243,7 +243,7 @@ def overlapping_words(text: str) -> list[Flag]:
     调度量; with C any part of speech, 人民选我 (a verb) was hit too."""
     out = []
     pos = pos_tags()
-    cover = _phrase_cover(text)
+    cover = _phrase_cover(text) if cover is None else cover
     for m in re.finditer(f"[{CJK}]{{3,}}", text):
         run, base, k0 = m.group(), m.start(), 0
         toks = segment(run)
@@ -279,7 +279,7 @@ def comma_in_shared_list(text: str) -> list[Flag]:
 @cache
 def _stray_particle() -> re.Pattern:
     b = load("text_phrases")["bound_complements"]
-    return re.compile(f"(?<=[{CJK}])({'|'.join(b['particles'])})(?=({'|'.join(b['words'])}))")
+    return re.compile(f"(?<=[{CJK}])({alternation(b['particles'])})(?=({alternation(b['words'])}))")
 
 
 def stray_particle(text: str) -> list[Flag]:
@@ -313,10 +313,10 @@ def count_mismatch(text: str) -> list[Flag]:
 
 
 def typo_flags(text: str) -> list[Flag]:
-    flags = (phrase_near_miss(text) + transposed_pairs(text) + transposed_in_word(text) + two_spellings(text)
-             + numeral_as_dash(text)
-             + count_mismatch(text) + comma_in_shared_list(text) + dangling_conjunction(text) + stray_particle(text)
-             + overlapping_words(text))
+    cover = _phrase_cover(text)   # shared by the two rules that spare correctly written fixed phrases
+    flags = (phrase_near_miss(text, cover) + transposed_pairs(text) + transposed_in_word(text) + two_spellings(text)
+             + numeral_as_dash(text) + count_mismatch(text) + comma_in_shared_list(text)
+             + dangling_conjunction(text) + stray_particle(text) + overlapping_words(text, cover))
     flags.sort()
     out, end = [], -1
     for f in flags:
