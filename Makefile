@@ -18,6 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 dataset: $(STAMP)
 	$(BIN)/python -m pipeline release --seeds seeds --dist dist
+	cp dist/latest/CITATION.cff CITATION.cff
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -95,7 +95,25 @@ TABLES: tuple[Table, ...] = (
           "Input files that could not be used, or only partly, with the reason and what to do."),
 )
 
-_BY_NAME = {tb.name: tb for tb in TABLES}
+# Not part of the dataset's data but published with each release: how it differs from the previous one.
+CHANGES = Table("changes", t.Changes, ("table", "key"),
+                "Every row added, removed or changed since the previous release, by primary key (empty in a first release).")
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A column renamed in the schema. The release that first publishes ``new`` also carries ``old`` as a
+    deprecated alias (same values) and says so in its changelog; the next release drops the alias."""
+
+    table: str
+    old: str
+    new: str
+
+
+# Every column rename, oldest first; keep entries (they cost nothing once the alias has been dropped).
+RENAMES: tuple[Rename, ...] = ()
+
+_BY_NAME = {tb.name: tb for tb in (*TABLES, CHANGES)}
 
 
 def table(name: str) -> Table:

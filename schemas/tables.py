@@ -89,7 +89,7 @@ class Texts(_Model):
 
 
 class Edits(_Model):
-    edit_id: Series[str] = _id("Edit id: <doc_id>:e<seq>.")
+    edit_id: Series[str] = _id("Edit id: <doc_id>:e<raw_start>-<raw_end> (6-digit offsets into raw_text; ~2, ~3... when two edits share a span). Stable across releases while the edit is.")
     doc_id: Series[str] = _doc()
     seq: Series[int] = pa.Field(ge=0, description="Order of the edit in the document (by raw offset).")
     kind: Series[str] = pa.Field(isin=EDIT_KINDS, description="What kind of defect was found.")
@@ -109,7 +109,7 @@ class Edits(_Model):
 
 
 class Sections(_Model):
-    section_id: Series[str] = _id("Section id: <doc_id>:h<seq>.")
+    section_id: Series[str] = _id("Section id: <doc_id>:h<char_start>-<char_end> (6-digit offsets into clean_text; ~2... when two sections share a span).")
     doc_id: Series[str] = _doc()
     seq: Series[int] = pa.Field(ge=0, description="Order in the document; 0 is the front matter before the first heading.")
     parent_id: Series[str] = pa.Field(description="Enclosing section's id ('' at top level).")
@@ -128,7 +128,7 @@ class Sections(_Model):
 
 
 class Sentences(_Span):
-    sentence_id: Series[str] = _id("Sentence id: <doc_id>:s<seq>.")
+    sentence_id: Series[str] = _id("Sentence id: <doc_id>:s<char_start>-<char_end> (6-digit offsets into clean_text).")
     doc_id: Series[str] = _doc()
     section_id: Series[str] = pa.Field(description="Section the sentence lies in (sections.section_id).")
     seq: Series[int] = pa.Field(ge=0, description="Order of the sentence in the document.")
@@ -139,7 +139,7 @@ class Sentences(_Span):
 
 
 class Numbers(_Span):
-    number_id: Series[str] = _id("Number id: <doc_id>:n<seq>.")
+    number_id: Series[str] = _id("Number id: <doc_id>:n<char_start>-<char_end> (the span of `quote`; ~2... when two rows quote the same span).")
     doc_id: Series[str] = _doc()
     sentence_id: Series[str] = pa.Field(description="Sentence the number lies in (sentences.sentence_id).")
     value: Series[float] = pa.Field(description="The number's value (1.2万 → 12000, 两 → 2, 73.6% → 73.6).")
@@ -152,7 +152,7 @@ class Numbers(_Span):
 
 
 class Metrics(_Span):
-    metric_id: Series[str] = _id("Metric id: <doc_id>:m<seq>.")
+    metric_id: Series[str] = _id("Metric id: <doc_id>:m<char_start>-<char_end> (the span of `quote`; ~2... when two rows quote the same span). Stable across releases while the record is.")
     doc_id: Series[str] = _doc()
     sentence_id: Series[str] = pa.Field(description="Sentence the fact comes from (sentences.sentence_id).")
     value: Series[float] = pa.Field(description="The number as a decimal (1.2万 → 12000; 两次 → 2; 73.6% → 73.6).")
@@ -170,7 +170,7 @@ class Metrics(_Span):
 
 
 class Laws(_Span):
-    law_id: Series[str] = _id("Law mention id: <doc_id>:l<seq>.")
+    law_id: Series[str] = _id("Law mention id: <doc_id>:l<char_start>-<char_end> (the span of `quote`; ~2... when two rows quote the same span).")
     doc_id: Series[str] = _doc()
     sentence_id: Series[str] = pa.Field(description="Sentence naming it (sentences.sentence_id).")
     name: Series[str] = pa.Field(str_length={"min_value": 2}, description="Name as written, without 《》.")
@@ -184,7 +184,7 @@ class Laws(_Span):
 
 
 class Oversight(_Span):
-    oversight_id: Series[str] = _id("Oversight activity id: <doc_id>:o<seq>.")
+    oversight_id: Series[str] = _id("Oversight activity id: <doc_id>:o<char_start>-<char_end> (the span of `quote`; ~2... when two rows quote the same span).")
     doc_id: Series[str] = _doc()
     sentence_id: Series[str] = pa.Field(description="Sentence it comes from (sentences.sentence_id).")
     kind: Series[str] = pa.Field(isin=xm.OVERSIGHT_KINDS, description="report_review, law_inspection, special_inquiry, research, inspection_visit, work_evaluation, satisfaction_vote, other.")
@@ -196,7 +196,7 @@ class Oversight(_Span):
 
 
 class Proposals(_Span):
-    proposal_id: Series[str] = _id("Proposal id: <doc_id>:p<seq>.")
+    proposal_id: Series[str] = _id("Proposal id: <doc_id>:p<char_start>-<char_end> (the span of the title).")
     doc_id: Series[str] = _doc()
     seq: Series[int] = pa.Field(ge=0, description="Order of the proposal in the document.")
     title: Series[str] = pa.Field(str_length={"min_value": 1}, description="Title of the proposal as written (the quote).")
@@ -255,3 +255,15 @@ class Problems(_Model):
     reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="What is wrong.")
     offset: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Byte offset in the file where it was found (null when not applicable).")
     hint: Series[str] = pa.Field(description="What to do about it.")
+
+
+class Changes(_Model):
+    """Not a table of the dataset: the release's own record of how it differs from the previous release."""
+
+    table: Series[str] = pa.Field(str_length={"min_value": 1}, description="Published table the row belongs to.")
+    key: Series[str] = pa.Field(str_length={"min_value": 1}, description="The row's primary key (values of a composite key joined with ' | ').")
+    change: Series[str] = pa.Field(isin=("added", "removed", "changed"), description="added (new key), removed (key gone), changed (same key, other values).")
+    columns: Series[str] = pa.Field(description="For changed rows: the columns whose value changed, space-separated ('' otherwise).")
+
+    class Config(_Model.Config):
+        unique = ["table", "key"]

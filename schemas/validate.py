@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from schemas.crosscheck import Failure, count_failures, foreign_key_failures, key_failures, quote_failures
-from schemas.registry import TABLES, Table, table
+from schemas.registry import CHANGES, TABLES, Table, table
+
+ALIAS_KEY = "aliasOf"  # datapackage.json field property of a deprecated alias column (value: the column it copies)
 
 
 def schema_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
@@ -97,12 +100,41 @@ def csv_vs_parquet(tb: Table, csv: pd.DataFrame, parquet: pd.DataFrame) -> list[
     return out
 
 
+def declared_aliases(folder: Path) -> dict[str, dict[str, str]]:
+    """{table: {alias column: column it copies}} as the release's datapackage.json declares them."""
+    path = folder / "datapackage.json"
+    if not path.exists():
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for r in json.loads(path.read_text("utf-8")).get("resources", []):
+        for f in r.get("schema", {}).get("fields", []):
+            if ALIAS_KEY in f:
+                out.setdefault(r["name"], {})[f["name"]] = f[ALIAS_KEY]
+    return out
+
+
+def alias_failures(tb: Table, df: pd.DataFrame, aliases: dict[str, str]) -> list[Failure]:
+    """A deprecated alias must be the last columns and hold exactly its column's values."""
+    out = []
+    if list(df.columns[len(df.columns) - len(aliases):]) != list(aliases):
+        out.append(Failure(tb.name, "", None, "deprecated alias columns must come last", ",".join(aliases)))
+    for alias, target in aliases.items():
+        if alias not in df.columns or target not in df.columns:
+            out.append(Failure(tb.name, alias, None, f"alias of {target}: column missing", ""))
+            continue
+        a, b = df[alias].astype(str).to_numpy(), df[target].astype(str).to_numpy()
+        out += [Failure(tb.name, alias, int(pos), f"deprecated alias differs from {target}", str(a[pos]))
+                for pos in (a != b).nonzero()[0][:20]]
+    return out
+
+
 def validate_release(folder: Path) -> list[Failure]:
     """Everything wrong with a published release folder (empty list: valid)."""
     folder = Path(folder)
     if not folder.is_dir():
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
     out = checksum_failures(folder)
+    aliases = declared_aliases(folder)
     frames: dict[str, pd.DataFrame] = {}
     for tb in TABLES:
         pq_path, csv_path = folder / f"{tb.name}.parquet", folder / f"{tb.name}.csv"
@@ -110,9 +142,18 @@ def validate_release(folder: Path) -> list[Failure]:
             out.append(Failure(tb.name, "", None, "Parquet or CSV file missing", str(folder)))
             continue
         parquet = pd.read_parquet(pq_path)
-        frames[tb.name] = parquet
         out += csv_vs_parquet(tb, read_csv_text(csv_path), parquet)
+        if tb.name in aliases:
+            out += alias_failures(tb, parquet, aliases[tb.name])
+            parquet = parquet.drop(columns=[c for c in aliases[tb.name] if c in parquet.columns])
+        frames[tb.name] = parquet
     for tb in TABLES:
         if tb.name in frames:
             out += table_failures(tb.name, frames[tb.name], frames)
+    changes = folder / f"{CHANGES.name}.csv"
+    if changes.exists():  # releases before 0.1.4 have none
+        df = read_csv_text(changes)
+        out += schema_failures(CHANGES, df) + key_failures(CHANGES, df)
+        unknown = sorted(set(df["table"]) - {tb.name for tb in TABLES}) if "table" in df.columns else []
+        out += [Failure(CHANGES.name, "table", None, "not a published table", name) for name in unknown]
     return out

@@ -1,4 +1,7 @@
-"""`dagster dev` serves the UI on 127.0.0.1 and lists every asset (asked through its GraphQL endpoint)."""
+"""The Dagster UI as an operator sees it, asked through the GraphQL endpoint of one `dagster dev` server on
+127.0.0.1: every asset in a layer group with a description, its blocking check, the job, schedule and sensor;
+then the release job launched as from the launchpad, its checks' results, the materialization metadata
+(row count, column schema, preview) and the release it published into a temporary dist/."""
 import json
 import os
 import signal
@@ -7,15 +10,62 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 from conftest import ROOT, SEEDS
+from pipeline.assets.published import ASSET_OF
+from schemas.dictionary import columns
+from schemas.registry import TABLES
+from schemas.validate import validate_release
 from test_definitions import STAGES
+
+LAYERS = {"raw", "clean", "structure", "records", "catalog", "release"}
+LOCATION, REPOSITORY = "pipeline.definitions", "__repository__"
+SERVER_START_S, RUN_S = 120, 240
 
 # dagster dev started from a shell in the background inherits an ignored SIGINT and then ignores SIGTERM:
 # restore default handlers before exec'ing it, so the test can stop it.
 LAUNCH = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
           "signal.signal(signal.SIGTERM, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])")
+
+LAUNCH_RUN = """mutation ($params: ExecutionParams!) { launchRun(executionParams: $params) {
+  __typename
+  ... on LaunchRunSuccess { run { runId } }
+  ... on RunConfigValidationInvalid { errors { message } }
+  ... on PythonError { message stack }
+} }"""
+
+RUN_STATUS = "query ($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"
+
+RUN_ERRORS = """query ($id: ID!) { runOrError(runId: $id) { ... on Run { eventConnection(limit: 5000) { events {
+  __typename
+  ... on MessageEvent { message stepKey }
+  ... on ExecutionStepFailureEvent { error { message causes { message } } }
+  ... on AssetCheckEvaluationEvent { evaluation { checkName success metadataEntries {
+      label ... on MarkdownMetadataEntry { mdStr } } } }
+} } } } }"""
+
+METADATA = """metadataEntries { label __typename
+  ... on IntMetadataEntry { intValue }
+  ... on MarkdownMetadataEntry { mdStr }
+  ... on TextMetadataEntry { text }
+  ... on PathMetadataEntry { path }
+  ... on TableSchemaMetadataEntry { schema { columns { name type description constraints { nullable unique } } } }
+}"""
+
+CHECK_EXECUTION = ("assetCheckExecutions(assetKey: {path: [\"%s\"]}, checkName: \"%s\", limit: 10) "
+                   "{ runId status evaluation { success description " + METADATA + " } }")
+
+
+@dataclass
+class Server:
+    port: int
+    root: Path  # the test's temporary folder: DAGSTER_HOME, working directory, the run's seeds and dist
+    log: Path
 
 
 def _free_port() -> int:
@@ -24,43 +74,47 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _graphql(port: int, query: str) -> dict:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
+def _graphql(port: int, query: str, variables: dict | None = None, timeout: float = 30) -> dict:
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql",
+                                 data=json.dumps({"query": query, "variables": variables}).encode(),
                                  headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read())
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        answer = json.loads(resp.read())
+    assert not answer.get("errors"), answer["errors"]
+    return answer["data"]
 
 
-def test_dagster_dev_serves_every_asset(tmp_path):
-    home = tmp_path / "dagster_home"
+def _entries(entries: list[dict]) -> dict[str, dict]:
+    return {e["label"]: e for e in entries}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Server:
+    root = tmp_path_factory.mktemp("dagster_dev")
+    home, work = root / "dagster_home", root / "work"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    work = tmp_path / "work"  # the sensor may start a run: let it write here, not into the repo's dist/
+    # The working directory holds no seeds/ folder: the sensor (default RUNNING) and the schedule resolve
+    # the default settings (seeds/, dist/) against it, so they skip or fail there and never touch the repo.
     work.mkdir()
-    (work / "seeds").symlink_to(SEEDS)
+    log = root / "dagster_dev.log"  # a file, not a pipe: the run's event log would fill a pipe and block
     port = _free_port()
     dagster = str(Path(sys.executable).with_name("dagster"))
     env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", LAUNCH, dagster, "dev", "-m", "pipeline.definitions",
-                             "-h", "127.0.0.1", "-p", str(port)], cwd=work, env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-c", LAUNCH, dagster, "dev", "-m", LOCATION,
+                                 "-h", "127.0.0.1", "-p", str(port)], cwd=work, env=env, start_new_session=True,
+                                stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline, data = time.monotonic() + 180, None
-        while time.monotonic() < deadline and data is None:
-            assert proc.poll() is None, proc.stdout.read().decode(errors="replace")[-3000:]
+        deadline, ready = time.monotonic() + SERVER_START_S, False
+        while not ready:
+            assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+            assert time.monotonic() < deadline, f"dagster dev did not answer within {SERVER_START_S} s"
             try:
-                data = _graphql(port, "{ assetNodes { assetKey { path } groupName description } }")
+                ready = bool(_graphql(port, "{ assetNodes { id } }", timeout=5)["assetNodes"])
             except OSError:
                 time.sleep(1)
-        assert data is not None, "dagster dev did not answer within 180 s"
-        nodes = data["data"]["assetNodes"]
-        assert set(STAGES) <= {"/".join(n["assetKey"]["path"]) for n in nodes}
-        assert all(n["description"] for n in nodes)
-        repo = _graphql(port, "{ repositoriesOrError { ... on RepositoryConnection { nodes { "
-                              "schedules { name } sensors { name } } } } }")
-        location = repo["data"]["repositoriesOrError"]["nodes"][0]
-        assert [s["name"] for s in location["schedules"]] == ["daily_release"]
-        assert [s["name"] for s in location["sensors"]] == ["seeds_sensor"]
+        yield Server(port, root, log)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -68,3 +122,163 @@ def test_dagster_dev_serves_every_asset(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def _launch_release_job(server: Server, seeds: Path, dist: Path) -> tuple[str, str]:
+    """Launch release_job through the API, as from the launchpad, and wait: (run id, final status)."""
+    params = {
+        "selector": {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY, "jobName": "release_job"},
+        "runConfigData": {
+            # one process for every step: the default multiprocess executor starts a Python per step
+            # (~3 min on 2 cores instead of ~25 s)
+            "execution": {"config": {"in_process": {}}},
+            "resources": {"settings": {"config": {"seeds_dir": str(seeds), "dist_dir": str(dist)}}}},
+        "executionMetadata": {"tags": [{"key": "test", "value": "test_dagster_dev"}]},
+    }
+    launched = _graphql(server.port, LAUNCH_RUN, {"params": params})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+    deadline, status = time.monotonic() + RUN_S, None
+    while status not in ("SUCCESS", "FAILURE", "CANCELED"):
+        assert time.monotonic() < deadline, f"run {run_id} still {status} after {RUN_S} s"
+        time.sleep(2)
+        status = _graphql(server.port, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
+    return run_id, status
+
+
+def _run_errors(server: Server, run_id: str) -> str:
+    """The failed steps' errors and the failed checks' failure cases of a run, as its page in the UI lists them."""
+    events = _graphql(server.port, RUN_ERRORS, {"id": run_id})["runOrError"]["eventConnection"]["events"]
+    lines = [f"step {e['stepKey']} failed: "
+             + " / ".join(x["message"].strip() for x in [e["error"], *e["error"]["causes"]])
+             for e in events if e["__typename"] == "ExecutionStepFailureEvent"]
+    lines += [e["message"] for e in events if e["__typename"] == "RunFailureEvent"]
+    lines += [f"check {e['evaluation']['checkName']}: "
+              + _entries(e["evaluation"]["metadataEntries"]).get("failure_cases", {}).get("mdStr", "")
+              for e in events if e["__typename"] == "AssetCheckEvaluationEvent" and not e["evaluation"]["success"]]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def release_run(server) -> str:
+    """Id of one run of release_job finished with SUCCESS; its settings point at a symlink to the repo's seeds
+    and at a dist/ inside the test's folder."""
+    run_dir = server.root / "run"
+    run_dir.mkdir()
+    (run_dir / "seeds").symlink_to(SEEDS)
+    run_id, status = _launch_release_job(server, run_dir / "seeds", run_dir / "dist")
+    if status != "SUCCESS":
+        pytest.fail(f"run {run_id} ended {status}:\n" + _run_errors(server, run_id)[-6000:])
+    return run_id
+
+
+def test_dagster_dev_serves_every_asset(server):
+    nodes = _graphql(server.port, """{ assetNodes { assetKey { path } groupName description
+        assetChecksOrError { ... on AssetChecks { checks { name blocking description } } } } }""")["assetNodes"]
+    by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
+    assert set(STAGES) <= set(by_key)
+    for key, n in by_key.items():
+        assert n["groupName"] in LAYERS, (key, n["groupName"])
+        assert n["description"], f"{key} has no description in the UI"
+    # every published table's blocking check, on the asset producing it, with a description
+    for tb in TABLES:
+        checks = {c["name"]: c for c in by_key[ASSET_OF[tb.name]]["assetChecksOrError"]["checks"]}
+        check = checks[f"{tb.name}_valid"]
+        assert check["blocking"] and check["description"].startswith(f"`{tb.name}`"), check
+
+    repo = _graphql(server.port, """{ repositoriesOrError { ... on RepositoryConnection { nodes { name
+        location { name } jobs { name description }
+        schedules { name cronSchedule executionTimezone description scheduleState { status } }
+        sensors { name description sensorState { status } } } } } }""")
+    location = repo["repositoriesOrError"]["nodes"][0]
+    assert (location["location"]["name"], location["name"]) == (LOCATION, REPOSITORY)
+    assert {j["name"]: j["description"] for j in location["jobs"]}["release_job"]
+    assert [s["name"] for s in location["schedules"]] == ["daily_release"]
+    schedule = location["schedules"][0]
+    assert (schedule["cronSchedule"], schedule["executionTimezone"]) == ("0 6 * * *", "Asia/Shanghai")
+    assert schedule["description"] and schedule["scheduleState"]["status"] == "RUNNING"
+    assert [s["name"] for s in location["sensors"]] == ["seeds_sensor"]
+    sensor = location["sensors"][0]
+    assert sensor["description"] and sensor["sensorState"]["status"] == "RUNNING"
+
+
+def test_launched_run_passes_every_blocking_check(server, release_run):
+    query = "{ " + " ".join(f"{tb.name}: " + CHECK_EXECUTION % (ASSET_OF[tb.name], f"{tb.name}_valid")
+                            for tb in TABLES) + " }"
+    answer = _graphql(server.port, query)
+    for tb in TABLES:
+        mine = [x for x in answer[tb.name] if x["runId"] == release_run]
+        assert len(mine) == 1, (tb.name, answer[tb.name])
+        execution = mine[0]
+        assert execution["status"] == "SUCCEEDED", (tb.name, execution)
+        evaluation = execution["evaluation"]
+        assert evaluation["success"] and evaluation["description"] == "valid", (tb.name, evaluation)
+        meta = _entries(evaluation["metadataEntries"])
+        assert meta["failures"]["intValue"] == 0, tb.name
+        cases = meta["failure_cases"]
+        assert (cases["__typename"], cases["mdStr"]) == ("MarkdownMetadataEntry", "none"), tb.name
+        rows = meta["rows"]["intValue"]
+        published = pd.read_parquet(server.root / "run" / "dist" / "latest" / f"{tb.name}.parquet")
+        assert rows == len(published), tb.name
+        if tb.name in ("metrics", "laws", "sentences", "numbers", "proposals"):
+            assert rows > 0, tb.name
+    # the UI's "latest execution" of a check (shown on the asset page) is this run's
+    latest = _graphql(server.port, """{ assetNodeOrError(assetKey: {path: ["metrics"]}) { ... on AssetNode {
+        assetChecksOrError { ... on AssetChecks { checks { name
+          executionForLatestMaterialization { runId status } } } } } } }""")
+    (check,) = latest["assetNodeOrError"]["assetChecksOrError"]["checks"]
+    assert check["executionForLatestMaterialization"] == {"runId": release_run, "status": "SUCCEEDED"}
+
+
+def test_materializations_carry_row_count_column_schema_and_preview(server, release_run):
+    latest = server.root / "run" / "dist" / "latest"
+    nodes = _graphql(server.port, "{ assetNodes { assetKey { path } assetMaterializations(limit: 1) { runId "
+                                  + METADATA + " } } }")["assetNodes"]
+    by_key = {"/".join(n["assetKey"]["path"]): n["assetMaterializations"] for n in nodes}
+    for key, materializations in by_key.items():
+        assert len(materializations) == 1 and materializations[0]["runId"] == release_run, key
+    for tb in TABLES:
+        meta = _entries(by_key[ASSET_OF[tb.name]][0]["metadataEntries"])
+        published = pd.read_parquet(latest / f"{tb.name}.parquet")
+        assert meta["dagster/row_count"]["intValue"] == len(published), tb.name
+        schema = meta["dagster/column_schema"]
+        assert schema["__typename"] == "TableSchemaMetadataEntry", tb.name
+        shown = [(c["name"], c["type"], c["description"]) for c in schema["schema"]["columns"]]
+        if ASSET_OF[tb.name] == tb.name:  # the asset is the published table: its registry columns
+            assert shown == [(c.name, c.dtype, c.description) for c in columns(tb)], tb.name
+            assert all(description for _, _, description in shown), tb.name
+        else:  # texts is published from clean_documents, an intermediate frame: its own columns
+            assert [c.name for c in columns(tb)] == [n for n, _, _ in shown if n in set(tb.columns)], tb.name
+        header = meta["preview"]["mdStr"].splitlines()[0]
+        assert all(f" {name} " in header for name, _, _ in shown), tb.name
+    raw = _entries(by_key["raw_documents"][0]["metadataEntries"])
+    assert raw["dagster/row_count"]["intValue"] == len(list(SEEDS.glob("*.txt")))
+    assert [c["name"] for c in raw["dagster/column_schema"]["schema"]["columns"]][:2] == ["doc_id", "source_file"]
+    metrics = _entries(by_key["metrics"][0]["metadataEntries"])
+    schema = {c["name"]: c for c in metrics["dagster/column_schema"]["schema"]["columns"]}
+    assert schema["metric_id"]["constraints"] == {"nullable": False, "unique": True}
+
+
+def test_release_published_into_the_temporary_dist(server, release_run):
+    dist = server.root / "run" / "dist"
+    latest = dist / "latest"
+    assert latest.is_symlink() and latest.resolve().name.startswith("v")
+    assert validate_release(latest) == []
+    (materialization,) = _graphql(server.port, """{ assetNodeOrError(assetKey: {path: ["release"]}) {
+        ... on AssetNode { assetMaterializations(limit: 1) { runId """ + METADATA + " } } } }"
+                                  )["assetNodeOrError"]["assetMaterializations"]
+    assert materialization["runId"] == release_run
+    meta = _entries(materialization["metadataEntries"])
+    assert meta["status"]["text"] == "published"
+    assert Path(meta["path"]["path"]).resolve() == latest.resolve()
+    assert meta["version"]["text"] == latest.resolve().name.removeprefix("v")
+    for tb in TABLES:
+        assert meta[f"rows/{tb.name}"]["intValue"] == len(pd.read_parquet(latest / f"{tb.name}.parquet")), tb.name
+    # the sensor ran in the server's working directory, which has no seeds/: the UI shows why it skipped
+    ticks = _graphql(server.port, """{ sensorOrError(sensorSelector: {repositoryLocationName: "%s",
+        repositoryName: "%s", sensorName: "seeds_sensor"}) { ... on Sensor { sensorState {
+        ticks(limit: 10) { status skipReason runIds } } } } }""" % (LOCATION, REPOSITORY)
+                     )["sensorOrError"]["sensorState"]["ticks"]
+    assert ticks and all(t["status"] == "SKIPPED" and not t["runIds"] for t in ticks), ticks
+    assert "does not exist" in ticks[0]["skipReason"]
+    assert not (server.root / "work" / "dist").exists()

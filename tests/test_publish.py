@@ -4,7 +4,10 @@ import shutil
 import pandas as pd
 import pytest
 
+from conftest import SEEDS
+from pipeline.assets.release import GOLD_FOLDER
 from pipeline.release.publish import PublishError, publish
+from pipeline.release.quality import evaluate
 from pipeline.release.versioning import Shape, bump
 from schemas.registry import TABLES
 from test_release_job import snapshot
@@ -23,7 +26,8 @@ def dist(built, tmp_path):
 
 def test_same_frames_publish_nothing(dist):
     before = snapshot(dist)
-    result = publish(_frames(dist / "latest"), dist)
+    frames = _frames(dist / "latest")
+    result = publish(frames, dist, tuple(evaluate(frames, SEEDS / GOLD_FOLDER)))  # what the build's card holds
     assert result.status == "unchanged" and snapshot(dist) == before
 
 

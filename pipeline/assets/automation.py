@@ -18,9 +18,14 @@ daily_release = dg.ScheduleDefinition(
     description="Rebuild the release every morning (an unchanged build publishes nothing new).")
 
 
-@dg.sensor(job=release_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING)
+SENSOR_DESCRIPTION = ("Request a release run when a file in the seeds folder is new, changed or removed "
+                      "(by content hash).")
+
+
+# the decorator does not take the docstring as the description the UI shows: pass it explicitly
+@dg.sensor(job=release_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+           description=SENSOR_DESCRIPTION)
 def seeds_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings) -> dg.SensorResult:
-    """Request a release run when a file in the seeds folder is new, changed or removed (by content hash)."""
     try:
         now = fingerprint(settings.seeds)
     except FileNotFoundError as err:

@@ -3,6 +3,7 @@
 import dagster as dg
 import pandas as pd
 
+from pipeline.assets.convert import span_ids
 from pipeline.assets.ingest import usable
 from pipeline.assets.output import table_output
 from pipeline.text.normalise import normalise
@@ -32,8 +33,10 @@ def clean_documents_and_edits(context: dg.AssetExecutionContext, raw_documents: 
         if problem:
             context.log.warning(f"{doc.source_file}: {problem}")
             continue
-        for seq, e in enumerate(sorted(edits, key=lambda e: (e.raw_start, e.raw_end, e.kind))):
-            edit_rows.append({"edit_id": f"{doc.doc_id}:e{seq:05d}", "doc_id": doc.doc_id, "seq": seq,
+        ordered = sorted(edits, key=lambda e: (e.raw_start, e.raw_end, e.kind))
+        ids = span_ids(doc.doc_id, "e", [(e.raw_start, e.raw_end) for e in ordered])
+        for seq, (e, eid) in enumerate(zip(ordered, ids)):
+            edit_rows.append({"edit_id": eid, "doc_id": doc.doc_id, "seq": seq,
                               "kind": e.kind, "action": e.action, "before": e.before, "after": e.after,
                               "raw_start": e.raw_start, "raw_end": e.raw_end, "clean_start": e.clean_start,
                               "clean_end": e.clean_end, "rule": e.rule, "confidence": e.confidence})

@@ -1,5 +1,7 @@
 """Between published frames and the dataclasses the pure functions take: ids in, indices out.
-Ids are ``<doc_id>:<letter><seq>`` so they are stable and sort in document order."""
+A record's id is ``<doc_id>:<letter><start>-<end>``, from the characters it covers: an id stays the same
+from one release to the next as long as its record does, so release diffs by primary key mean something
+(a sequence number would shift every later id when one record is added)."""
 
 from collections.abc import Iterator
 
@@ -9,8 +11,30 @@ from pipeline.extract.model import NumberMention
 from pipeline.text.model import Section, Sentence
 
 
-def rid(doc_id: str, letter: str, seq: int) -> str:
-    return f"{doc_id}:{letter}{seq:05d}"
+def span_id(doc_id: str, letter: str, start: int, end: int) -> str:
+    return f"{doc_id}:{letter}{start:06d}-{end:06d}"
+
+
+def span_ids(doc_id: str, letter: str, spans: list[tuple[int, int]]) -> list[str]:
+    """One id per span, in order; a span that repeats (two records quoting the same characters) gets
+    ``~2``, ``~3``... in the order the records come."""
+    seen: dict[str, int] = {}
+    out = []
+    for start, end in spans:
+        base = span_id(doc_id, letter, start, end)
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}~{seen[base]}")
+    return out
+
+
+def section_ids(df: pd.DataFrame | None) -> dict[int, str]:
+    """{section seq: section_id} of one document's sections."""
+    return {} if df is None else dict(zip(df["seq"].astype(int), df["section_id"]))
+
+
+def sentence_ids(df: pd.DataFrame | None) -> dict[int, str]:
+    """{sentence seq: sentence_id} of one document's sentences."""
+    return {} if df is None else dict(zip(df["seq"].astype(int), df["sentence_id"]))
 
 
 def by_doc(df: pd.DataFrame) -> dict[str, pd.DataFrame]:

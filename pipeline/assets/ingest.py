@@ -20,15 +20,15 @@ def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings)
     cannot be decoded or repeat another file's content are kept with a `problem` and left out downstream."""
     rows, first_of = [], {}  # first file seen with given bytes, or with given decoded text
     for src in read_sources(settings.seeds):
-        row = {"doc_id": src.doc_id, "source_file": src.path.name, "sha256": src.sha256, "n_bytes": len(src.data),
+        row = {"doc_id": src.doc_id, "source_file": src.name, "sha256": src.sha256, "n_bytes": len(src.data),
                "encoding": "", "raw_text": "", "problem": "", "offset": None, "hint": ""}
         if src.sha256 in first_of:
             row |= {"problem": f"same content as {first_of[src.sha256]}",
                     "hint": KEEP_FIRST}
         else:
-            first_of[src.sha256] = src.path.name
+            first_of[src.sha256] = src.name
             try:
-                row["raw_text"], row["encoding"] = decode_bytes(src.data, src.path.name)
+                row["raw_text"], row["encoding"] = decode_bytes(src.data, src.name)
             except DecodeError as err:
                 row |= {"problem": err.reason, "offset": err.offset, "hint": err.hint}
             else:
@@ -36,9 +36,9 @@ def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings)
                 if text_key in first_of:
                     row |= {"problem": f"same text as {first_of[text_key]} (in another encoding)",
                             "hint": KEEP_FIRST}
-                first_of.setdefault(text_key, src.path.name)
+                first_of.setdefault(text_key, src.name)
         if row["problem"]:
-            context.log.warning(f"{src.path.name}: {row['problem']} — {row['hint']}")
+            context.log.warning(f"{src.name}: {row['problem']} — {row['hint']}")
         rows.append(row)
     df = pd.DataFrame(rows, columns=RAW_COLUMNS).astype({"offset": "Int64"})
     context.log.info(f"raw_documents: {len(df)} file(s) read, {int((df['problem'] == '').sum())} decoded")

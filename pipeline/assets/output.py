@@ -1,5 +1,5 @@
 """Materialization metadata every table asset reports: row count, column schema (from the
-pandera models) and a Markdown preview of the first rows."""
+pandera models; from the frame's dtypes for an intermediate table) and a Markdown preview of the first rows."""
 
 import dagster as dg
 import pandas as pd
@@ -18,6 +18,12 @@ def column_schema(name: str) -> dg.TableSchema:
         for c in columns(table(name))])
 
 
+def frame_schema(df: pd.DataFrame) -> dg.TableSchema:
+    """Column names and dtypes of a frame that is no published table (its own columns have no registry entry)."""
+    return dg.TableSchema(columns=[dg.TableColumn(name=str(c), type="str" if t == object else str(t))
+                                   for c, t in df.dtypes.items()])
+
+
 def preview(df: pd.DataFrame) -> str:
     """The first rows as a Markdown table, long cells cut."""
     def cell(v) -> str:
@@ -34,6 +40,5 @@ def table_output(df: pd.DataFrame, name: str | None = None, output_name: str = "
     """An Output carrying the frame and its metadata; ``name`` is the published table it feeds,
     ``output_name`` the output of a multi-asset."""
     meta = {"dagster/row_count": len(df), "preview": dg.MetadataValue.md(preview(df)), **extra}
-    if name is not None:
-        meta["dagster/column_schema"] = column_schema(name)
+    meta["dagster/column_schema"] = column_schema(name) if name is not None else frame_schema(df)
     return dg.Output(df, output_name=output_name, metadata=meta)

@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import documents_with, numbers_of, rid, sections_of, sentences_of
+from pipeline.assets.convert import documents_with, numbers_of, sections_of, sentence_ids, sentences_of, span_ids
 from pipeline.assets.output import table_output
 from pipeline.extract.indicators import Indicator, load_codebook
 from pipeline.extract.laws import extract_laws
@@ -16,10 +16,13 @@ from schemas import frames
 PHRASING_SEP = " | "
 
 
-def _span(doc_id: str, sentence_seq: int, rec) -> dict:
-    """The columns every record shares: its document, sentence and the span it quotes."""
-    return {"doc_id": doc_id, "sentence_id": rid(doc_id, "s", sentence_seq),
-            "quote": rec.quote, "char_start": rec.char_start, "char_end": rec.char_end}
+def _records(doc_id: str, letter: str, found: list, sents: pd.DataFrame | None) -> list[tuple[dict, object]]:
+    """(the columns every record shares: id, document, sentence and the span it quotes; the record),
+    for each record found in one document."""
+    sentence_id = sentence_ids(sents)
+    ids = span_ids(doc_id, letter, [(r.char_start, r.char_end) for r in found])
+    return [({"doc_id": doc_id, "sentence_id": sentence_id[r.sentence], "quote": r.quote,
+              "char_start": r.char_start, "char_end": r.char_end}, rec_id, r) for r, rec_id in zip(found, ids)]
 
 
 @dg.asset(group_name="records", compute_kind="python")
@@ -43,8 +46,8 @@ def numbers(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, se
     """Every number in the text (Arabic or Chinese numerals, 万/亿, %, 余/多/近) with its value and role."""
     rows = []
     for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
-        for seq, n in enumerate(find_numbers(doc.clean_text, sentences_of(sents, secs))):
-            rows.append({"number_id": rid(doc.doc_id, "n", seq), **_span(doc.doc_id, n.sentence, n),
+        for span, rec_id, n in _records(doc.doc_id, "n", find_numbers(doc.clean_text, sentences_of(sents, secs)), sents):
+            rows.append({"number_id": rec_id, **span,
                          "value": n.value, "unit": n.unit, "approx": n.approx, "role": n.role})
     df = frames.build("numbers", rows)
     context.log.info(f"numbers: {len(df)} row(s); roles {df['role'].value_counts().to_dict()}")
@@ -75,9 +78,9 @@ def metrics(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, se
     rows = []
     for doc, (secs, sents, nums) in documents_with(clean_documents, sections, sentences, numbers):
         found = extract_metrics(doc.clean_text, sentences_of(sents, secs), numbers_of(nums, sents), codebook)
-        for seq, m in enumerate(found):
+        for span, rec_id, m in _records(doc.doc_id, "m", found, sents):
             y0, y1 = _years(m.period, meta.get(doc.doc_id))
-            rows.append({"metric_id": rid(doc.doc_id, "m", seq), **_span(doc.doc_id, m.sentence, m),
+            rows.append({"metric_id": rec_id, **span,
                          "value": m.value, "unit": m.unit, "indicator": m.indicator,
                          "indicator_code": m.indicator_code, "approx": m.approx, "period": m.period,
                          "year_start": y0, "year_end": y1, "category": m.category})
@@ -93,8 +96,8 @@ def laws(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, secti
     """Laws, regulations, rules and decisions named, with instrument, jurisdiction, action and status."""
     rows = []
     for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
-        for seq, law in enumerate(extract_laws(doc.clean_text, sentences_of(sents, secs))):
-            rows.append({"law_id": rid(doc.doc_id, "l", seq), **_span(doc.doc_id, law.sentence, law),
+        for span, rec_id, law in _records(doc.doc_id, "l", extract_laws(doc.clean_text, sentences_of(sents, secs)), sents):
+            rows.append({"law_id": rec_id, **span,
                          "name": law.name, "instrument": law.instrument, "jurisdiction": law.jurisdiction,
                          "action": law.action, "status": law.status})
     df = frames.build("laws", rows)
@@ -108,8 +111,8 @@ def oversight(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, 
     """Oversight activities: reports heard, inspections, inquiries, studies, evaluations, satisfaction votes."""
     rows = []
     for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
-        for seq, o in enumerate(extract_oversight(doc.clean_text, sentences_of(sents, secs))):
-            rows.append({"oversight_id": rid(doc.doc_id, "o", seq), **_span(doc.doc_id, o.sentence, o),
+        for span, rec_id, o in _records(doc.doc_id, "o", extract_oversight(doc.clean_text, sentences_of(sents, secs)), sents):
+            rows.append({"oversight_id": rec_id, **span,
                          "kind": o.kind, "subject": o.subject, "status": o.status})
     df = frames.build("oversight", rows)
     context.log.info(f"oversight: {len(df)} row(s)")
@@ -126,8 +129,8 @@ def proposals_and_recommendations(context: dg.AssetExecutionContext, clean_docum
     """CPPCC proposals in digests and their recommendations."""
     props, recs = [], []
     for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
-        for p in extract_proposals(doc.clean_text, sections_of(secs), sentences_of(sents, secs)):
-            pid = rid(doc.doc_id, "p", p.index)
+        found = extract_proposals(doc.clean_text, sections_of(secs), sentences_of(sents, secs))
+        for p, pid in zip(found, span_ids(doc.doc_id, "p", [(p.title_start, p.title_end) for p in found])):
             props.append({"proposal_id": pid, "doc_id": doc.doc_id, "seq": p.index, "title": p.title,
                           "proposer": p.proposer, "proposer_kind": p.proposer_kind,
                           "n_recommendations": len(p.recommendations), "body_start": p.char_start,

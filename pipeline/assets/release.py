@@ -6,6 +6,9 @@ import pandas as pd
 from pipeline.assets.published import published_frame
 from pipeline.assets.settings import PipelineSettings
 from pipeline.release.publish import PublishError, publish
+from pipeline.release.quality import evaluate
+
+GOLD_FOLDER = "gold"  # inside the seeds folder: hand annotations the card's quality figures come from
 
 
 @dg.asset(group_name="release", compute_kind="python")
@@ -22,10 +25,12 @@ def release(context: dg.AssetExecutionContext, settings: PipelineSettings, docum
               "panel": panel, "problems": problems}
     frames = {name: published_frame(name, v) for name, v in values.items()}
     try:
-        result = publish(frames, settings.dist)
+        quality = tuple(evaluate(frames, settings.seeds / GOLD_FOLDER))
+        result = publish(frames, settings.dist, quality)
     except PublishError as err:
         raise dg.Failure(description=str(err), metadata={"failures": len(err.failures)}) from err
     context.log.info(f"release: {result.status} v{result.version} at {result.folder}")
     return dg.MaterializeResult(metadata={
         "status": result.status, "version": result.version, "path": dg.MetadataValue.path(str(result.folder)),
-        **{f"rows/{k}": v for k, v in result.rows.items()}})
+        **{f"rows/{k}": v for k, v in result.rows.items()},
+        **{f"quality/{q.table} {q.measure}": round(q.value, 3) for q in quality}})

@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import documents_with, rid, sections_of
+from pipeline.assets.convert import documents_with, section_ids, sections_of, span_ids
 from pipeline.assets.output import table_output
 from pipeline.text.sections import split_sections
 from pipeline.text.sentences import split_sentences
@@ -15,9 +15,11 @@ def sections(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame) -
     """Heading tree of each document (markdown, bold, 一、/（一） numbering) with the part each section is in."""
     rows = []
     for doc, _ in documents_with(clean_documents):
-        for s in split_sections(doc.clean_text):
-            rows.append({"section_id": rid(doc.doc_id, "h", s.index), "doc_id": doc.doc_id, "seq": s.index,
-                         "parent_id": rid(doc.doc_id, "h", s.parent) if s.parent is not None else "",
+        found = split_sections(doc.clean_text)
+        ids = span_ids(doc.doc_id, "h", [(s.char_start, s.char_end) for s in found])
+        for s, sid in zip(found, ids):
+            rows.append({"section_id": sid, "doc_id": doc.doc_id, "seq": s.index,
+                         "parent_id": ids[s.parent] if s.parent is not None else "",
                          "level": s.level, "heading": s.heading, "part": s.part, "heading_start": s.heading_start,
                          "heading_end": s.heading_end, "char_start": s.char_start, "char_end": s.char_end})
     df = frames.build("sections", rows)
@@ -31,9 +33,11 @@ def sentences(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame,
     """Sentence spans of each clean text, with the section and part they lie in."""
     rows = []
     for doc, (secs,) in documents_with(clean_documents, sections):
-        for s in split_sentences(doc.clean_text, sections_of(secs)):
-            rows.append({"sentence_id": rid(doc.doc_id, "s", s.index), "doc_id": doc.doc_id,
-                         "section_id": rid(doc.doc_id, "h", s.section), "seq": s.index, "part": s.part,
+        found = split_sentences(doc.clean_text, sections_of(secs))
+        section_id = section_ids(secs)
+        for s, sid in zip(found, span_ids(doc.doc_id, "s", [(s.char_start, s.char_end) for s in found])):
+            rows.append({"sentence_id": sid, "doc_id": doc.doc_id,
+                         "section_id": section_id[s.section], "seq": s.index, "part": s.part,
                          "quote": s.text, "char_start": s.char_start, "char_end": s.char_end})
     df = frames.build("sentences", rows)
     context.log.info(f"sentences: {len(df)} row(s)")

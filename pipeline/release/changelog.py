@@ -1,35 +1,66 @@
-"""CHANGELOG.md of a release: this version's changes against the previous release (table row counts
-and documents added or removed), followed by the previous release's changelog."""
+"""CHANGELOG.md of a release: why it got its version (schema and document changes), a row-level summary per
+table (rows added, removed and changed by primary key, and the columns that changed most), then the
+previous release's changelog."""
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-import pyarrow.parquet as pq
+from pipeline.release.diff import TableDiff
+from pipeline.release.versioning import SchemaChanges
 
-from schemas.registry import TABLES
+TOP_COLUMNS = 4  # changed columns named per table
 
 
-def render_changelog(version: str, frames: dict[str, pd.DataFrame], previous: Path | None,
-                     previous_version: str | None) -> str:
+def _kind(version: str, previous_version: str) -> str:
+    new, old = [int(x) for x in version.split(".")], [int(x) for x in previous_version.split(".")]
+    if new[0] != old[0]:
+        return "Major release: a table or column was removed, renamed or retyped; code reading the previous release may need changes."
+    if new[1] != old[1]:
+        return "Minor release: documents, tables or columns were added (or documents removed); code reading the previous release keeps working."
+    return "Patch release: same tables, columns and documents; values were corrected."
+
+
+def _schema_lines(c: SchemaChanges) -> list[str]:
+    lines = []
+    for label, items in (("Tables added", c.tables_added), ("Tables removed", c.tables_removed),
+                         ("Columns added", c.columns_added), ("Columns removed", c.columns_removed),
+                         ("Columns retyped", c.columns_retyped), ("Documents added", c.documents_added),
+                         ("Documents removed (their rows are gone from every table)", c.documents_removed)):
+        if items:
+            lines.append(f"- {label}: " + ", ".join(f"`{i}`" for i in items))
+    for r in c.renamed:
+        lines.append(f"- Column renamed: `{r.table}.{r.old}` is now `{r.table}.{r.new}`. **Deprecated:** this release "
+                     f"still carries `{r.old}` as an alias with the same values; the next release drops it. "
+                     f"Switch to `{r.new}` now.")
+    for a in c.aliases_dropped:
+        lines.append(f"- Deprecated alias `{a}` removed, as announced in the previous release.")
+    return lines
+
+
+def _table_line(d: TableDiff) -> str:
+    cols = ", ".join(f"`{c}` ({n})" for c, n in d.columns_changed[:TOP_COLUMNS])
+    if len(d.columns_changed) > TOP_COLUMNS:
+        cols += f", {len(d.columns_changed) - TOP_COLUMNS} more"
+    return (f"| {d.table} | {d.rows_before} | {d.rows_now} | {len(d.added)} | {len(d.removed)} | "
+            f"{len(d.changed)} | {cols} |")
+
+
+def render_changelog(version: str, rows: dict[str, int], previous_version: str | None,
+                     changes: SchemaChanges | None, diffs: list[TableDiff], previous_log: Path | None) -> str:
     lines = ["# Changelog", "", f"## {version}", ""]
-    if previous is None:
+    if previous_version is None or changes is None:
         lines += ["First release.", "", "| table | rows |", "|---|---:|"]
-        lines += [f"| {tb.name} | {len(frames[tb.name])} |" for tb in TABLES]
+        lines += [f"| {name} | {n} |" for name, n in rows.items()]
         return "\n".join(lines) + "\n"
-    lines += [f"Compared with {previous_version}:", "", "| table | rows before | rows now | change |", "|---|---:|---:|---:|"]
-    for tb in TABLES:
-        now = len(frames[tb.name])
-        path = previous / f"{tb.name}.parquet"
-        before = pq.read_metadata(path).num_rows if path.exists() else 0
-        lines.append(f"| {tb.name} | {before} | {now} | {now - before:+d} |")
-    old_docs = set(pd.read_parquet(previous / "documents.parquet")["doc_id"]) if (previous / "documents.parquet").exists() else set()
-    new_docs = set(frames["documents"]["doc_id"])
-    for label, ids in (("Documents added", new_docs - old_docs), ("Documents removed", old_docs - new_docs)):
-        if ids:
-            lines += ["", f"{label}: " + ", ".join(sorted(ids))]
-    old_log = previous / "CHANGELOG.md"
-    if old_log.exists():
-        body = old_log.read_text("utf-8").removeprefix("# Changelog\n")
+    lines += [f"Compared with {previous_version}. {_kind(version, previous_version)}", ""]
+    schema = _schema_lines(changes)
+    if schema:
+        lines += schema + [""]
+    lines += ["Rows matched by primary key; `changes.csv` lists every added, removed and changed row.", "",
+              "| table | rows before | rows now | added | removed | changed | columns changed (rows) |",
+              "|---|---:|---:|---:|---:|---:|---|"]
+    lines += [_table_line(d) for d in diffs]
+    if previous_log is not None and previous_log.exists():
+        body = previous_log.read_text("utf-8").removeprefix("# Changelog\n")
         lines += ["", body.strip("\n")]
     return "\n".join(lines) + "\n"

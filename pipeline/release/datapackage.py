@@ -1,15 +1,19 @@
 """datapackage.json (Frictionless Data Package v2), generated from the schemas: one CSV resource per
-table with field types, descriptions, constraints, primary and foreign keys, bytes and sha256.
+table (and for the release's changes.csv) with field types, descriptions, constraints, primary and foreign
+keys, bytes and sha256; a deprecated alias column is marked with ``aliasOf``.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.release.about import about
+from pipeline.release.aliases import alias_description
 from pipeline.release.files import sha256_file
+from pipeline.release.versioning import ALIAS_KEY
 from schemas.dictionary import ColumnDoc, columns
-from schemas.registry import TABLES, Table
+from schemas.registry import CHANGES, TABLES, Rename, Table
 
 
 def _field(c: ColumnDoc) -> dict:
@@ -32,9 +36,20 @@ def _field(c: ColumnDoc) -> dict:
     return f
 
 
-def _resource(tb: Table, folder: Path, rows: int) -> dict:
+def _fields(tb: Table, renamed: tuple[Rename, ...]) -> list[dict]:
+    cols = columns(tb)
+    fields = [_field(c) for c in cols]
+    by_name = {c.name: c for c in cols}
+    for r in renamed:
+        if r.table == tb.name:
+            alias = replace(by_name[r.new], name=r.old, description=alias_description(r), unique=False)
+            fields.append({**_field(alias), ALIAS_KEY: r.new})
+    return fields
+
+
+def _resource(tb: Table, folder: Path, rows: int, renamed: tuple[Rename, ...] = ()) -> dict:
     path = folder / f"{tb.name}.csv"
-    schema: dict = {"fields": [_field(c) for c in columns(tb)], "primaryKey": list(tb.primary_key),
+    schema: dict = {"fields": _fields(tb, renamed), "primaryKey": list(tb.primary_key),
                     # text columns use '' for "none": only integer/number cells may be missing
                     "missingValues": [""]}
     fks = [{"fields": list(fk.columns), "reference": {"resource": fk.table, "fields": list(fk.ref_columns)}}
@@ -48,17 +63,18 @@ def _resource(tb: Table, folder: Path, rows: int) -> dict:
     }
 
 
-def descriptor(folder: Path, version: str, rows: dict[str, int]) -> dict:
+def descriptor(folder: Path, version: str, rows: dict[str, int], renamed: tuple[Rename, ...] = ()) -> dict:
     a = about()
     return {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": a["name"], "title": a["title"], "description": a["description"], "version": version,
         "homepage": a["homepage"], "keywords": a["keywords"],
         "licenses": [{"name": a["license"]["name"], "path": a["license"]["path"], "title": a["license"]["title"]}],
-        "resources": [_resource(tb, folder, rows[tb.name]) for tb in TABLES],
+        "resources": [_resource(tb, folder, rows[tb.name], renamed) for tb in (*TABLES, CHANGES)],
     }
 
 
-def write_datapackage(folder: Path, version: str, rows: dict[str, int]) -> None:
-    text = json.dumps(descriptor(folder, version, rows), ensure_ascii=False, indent=2, sort_keys=False)
+def write_datapackage(folder: Path, version: str, rows: dict[str, int], renamed: tuple[Rename, ...] = ()) -> None:
+    """``rows``: rows per table, the release's changes.csv included."""
+    text = json.dumps(descriptor(folder, version, rows, renamed), ensure_ascii=False, indent=2, sort_keys=False)
     (folder / "datapackage.json").write_text(text + "\n", encoding="utf-8", newline="")

@@ -1,36 +1,184 @@
-"""The download page dist/index.html: every release with its files, rows, sizes and checksums.
-Rendered with autoescaping, so no text from a document can inject markup."""
+"""The download page dist/index.html: every release with its files, rows, sizes and checksums; for the
+latest, table previews and the panel chart; the searchable data dictionary. One self-contained file
+(no network), rendered with autoescaping, and byte-identical for the same dist/."""
 from __future__ import annotations
 
 import json
 import os
+import unicodedata
+from functools import cache
 from pathlib import Path
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from opencc import OpenCC
 
 from pipeline.release.about import about
+from pipeline.release.chart import panel_chart
+from pipeline.release.preview import preview
 from pipeline.release.versioning import latest, releases
+from schemas.dictionary import ColumnDoc, dictionary
+from schemas.registry import TABLES, table
 
 _ENV = Environment(loader=PackageLoader("pipeline.release", "templates"), undefined=StrictUndefined,
                    autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+# release files linked above the file list, in this order, when the release has them
+_LINKS = (("README.md", "dataset card"), ("CHANGELOG.md", "changelog"), ("datapackage.json", "datapackage.json"),
+          ("croissant.json", "croissant.json"), ("SHA256SUMS", "SHA256SUMS"))
+
+
+def human_size(n: int) -> str:
+    """857 → '857 B', 13539 → '13.2 KiB' (binary units, locale-free)."""
+    if n < 1024:
+        return f"{n} B"
+    for unit in ("KiB", "MiB", "GiB"):
+        n /= 1024
+        if n < 1024 or unit == "GiB":
+            return f"{n:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def _rows(folder: Path) -> dict[str, int]:
+    """Row counts per table, from the release's datapackage.json, in its order."""
+    pkg = folder / "datapackage.json"
+    if not pkg.exists():
+        return {}
+    return {r["name"]: r["rows"] for r in json.loads(pkg.read_text("utf-8"))["resources"] if "rows" in r}
 
 
 def _files(folder: Path) -> list[dict]:
-    sums = dict(reversed(line.split("  ", 1)) for line in (folder / "SHA256SUMS").read_text("utf-8").splitlines())
-    rows = {}
-    pkg = folder / "datapackage.json"
-    if pkg.exists():
-        for r in json.loads(pkg.read_text("utf-8"))["resources"]:
-            rows[f"{r['name']}.csv"] = rows[f"{r['name']}.parquet"] = r.get("rows", "")
-    return [{"name": name, "bytes": (folder / name).stat().st_size, "sha256": digest, "rows": rows.get(name, "")}
-            for name, digest in sorted(sums.items())]
+    """Every file of SHA256SUMS: tables in registry order (Parquet, then CSV), then the others by name."""
+    sums_file = folder / "SHA256SUMS"
+    sums = {}
+    if sums_file.exists():
+        for line in sums_file.read_text("utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            if name:
+                sums[name] = digest
+    else:   # a release without checksums still lists its files
+        sums = {p.name: "" for p in folder.iterdir() if p.is_file()}
+    rows = _rows(folder)
+    order = {f"{name}.{ext}": (i, j) for i, name in enumerate(_table_names(rows))
+             for j, ext in enumerate(("parquet", "csv"))}
+    out = []
+    for name in sorted(sums, key=lambda n: (order.get(n, (len(order), 0)), n)):
+        path = folder / name
+        size = path.stat().st_size if path.is_file() else 0
+        stem = name.rpartition(".")[0]
+        out.append({"name": name, "bytes": size, "bytes_text": f"{size:,}", "size": human_size(size),
+                    "sha256": sums[name],
+                    "rows": f"{rows[stem]:,}" if name in order and stem in rows else ""})
+    return out
+
+
+def _table_names(rows: dict[str, int]) -> list[str]:
+    """The registry's tables, then any other table the release's datapackage.json lists (e.g. its changes)."""
+    names = [tb.name for tb in TABLES]
+    return names + [n for n in rows if n not in names]
+
+
+def _description(name: str) -> str:
+    try:
+        return table(name).description
+    except KeyError:
+        return ""
+
+
+def _links(folder: Path) -> list[dict]:
+    return [{"href": f"{folder.name}/{name}", "text": text} for name, text in _LINKS if (folder / name).is_file()]
+
+
+@cache
+def _to_traditional() -> OpenCC:
+    return OpenCC("s2t")
+
+
+def normalise_query(text: str) -> str:
+    """What the dictionary search compares: NFKC (full-width letters become ASCII) and lower case.
+    The page's script does the same to the query (String.normalize('NFKC').toLowerCase())."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def row_text(doc: ColumnDoc) -> str:
+    """The searchable text of one dictionary row: what the row shows."""
+    return " ".join([f"{doc.table}.{doc.name}", doc.type, doc.description, *doc.allowed])
+
+
+def search_text(doc: ColumnDoc) -> str:
+    """The row text normalised, plus its traditional-character form, so 議案 finds 议案."""
+    text = normalise_query(row_text(doc))
+    traditional = _to_traditional().convert(text)
+    return text if traditional == text else f"{text}\n{traditional}"
+
+
+def _constraints(doc: ColumnDoc) -> list[dict]:
+    out = []
+    if doc.unique:
+        out.append("unique")
+    if doc.minimum is not None and doc.maximum is not None:
+        out.append(f"{doc.minimum:g} to {doc.maximum:g}")
+    elif doc.minimum is not None:
+        out.append(f"≥ {doc.minimum:g}")
+    elif doc.maximum is not None:
+        out.append(f"≤ {doc.maximum:g}")
+    out = [{"text": t, "code": False} for t in out]
+    if doc.pattern:
+        out.append({"text": doc.pattern, "code": True})
+    return out
+
+
+def _dictionary() -> list[dict]:
+    return [{"table": d.table, "name": d.name, "type": d.type, "nullable": d.nullable, "description": d.description,
+             "allowed": d.allowed, "constraints": _constraints(d), "search": search_text(d)}
+            for cols in dictionary().values() for d in cols]
+
+
+def _names(folder: Path) -> dict[str, str]:
+    """What the chart calls each document: its city, else its issuer or province, else its id."""
+    path = folder / "documents.parquet"
+    if not path.exists():
+        return {}
+    docs = pd.read_parquet(path)
+    out = {}
+    for r in docs.itertuples(index=False):
+        out[r.doc_id] = next((str(v) for v in (getattr(r, k, "") for k in ("city", "issuer", "province"))
+                              if isinstance(v, str) and v), r.doc_id)
+    return out
+
+
+def _latest(folder: Path) -> dict:
+    rows = _rows(folder)
+    tables = []
+    for name in _table_names(rows):
+        path = folder / f"{name}.parquet"
+        if path.is_file():
+            tables.append({"name": name, "description": _description(name), "rows": rows.get(name),
+                           "rows_text": f"{rows[name]:,}" if name in rows else "?",
+                           "folder": folder.name, "preview": preview(path)})
+    chart, chart_facts = None, None
+    if (folder / "panel.parquet").is_file() and (folder / "indicators.parquet").is_file():
+        panel = pd.read_parquet(folder / "panel.parquet")
+        indicators = pd.read_parquet(folder / "indicators.parquet")
+        chart = panel_chart(panel, indicators, _names(folder))
+        chart_facts = {"figures": len(panel), "indicators": panel["indicator_code"].nunique(),
+                       "documents": panel["doc_id"].nunique()}
+    return {"tables": tables, "chart": chart, "chart_facts": chart_facts,
+            "documents": rows.get("documents"), "records": f"{sum(rows.values()):,}"}
 
 
 def render_index(dist: Path) -> str:
     newest = latest(dist)
-    items = [{"version": ".".join(map(str, v)), "folder": p.name, "is_latest": p == newest, "files": _files(p)}
-             for v, p in reversed(releases(dist))]
-    return _ENV.get_template("index.html.j2").render(about=about(), releases=items)
+    items = []
+    for v, p in reversed(releases(dist)):
+        files, rows = _files(p), _rows(p)
+        items.append({"version": ".".join(map(str, v)), "folder": p.name, "is_latest": p == newest, "files": files,
+                      "links": _links(p), "size": human_size(sum(f["bytes"] for f in files)),
+                      "documents": rows.get("documents"), "records": f"{sum(rows.values()):,}"})
+    doc_rows = _dictionary()
+    return _ENV.get_template("index.html.j2").render(
+        about=about(), releases=items, latest=items[0] if items else None,
+        current=_latest(newest) if newest else None, dictionary=doc_rows,
+        n_tables=len({d["table"] for d in doc_rows}))
 
 
 def write_index(dist: Path) -> None:

@@ -14,18 +14,26 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.release.aliases import with_aliases
 from pipeline.release.card import render_card
 from pipeline.release.changelog import render_changelog
+from pipeline.release.citation import render_citation
+from pipeline.release.croissant import write_croissant
 from pipeline.release.datapackage import write_datapackage
+from pipeline.release.diff import change_rows, diff_release
 from pipeline.release.files import write_checksums, write_csv, write_parquet, write_text
 from pipeline.release.page import write_index
-from pipeline.release.versioning import FIRST_VERSION, Shape, bump, latest, shape_of_release
+from pipeline.release.quality import Score
+from pipeline.release.versioning import FIRST_VERSION, Shape, bump, compare, latest, releases, shape_of_release
+from schemas import frames as frames_mod
+from schemas import registry
 from schemas.crosscheck import Failure
 from schemas.dictionary import dictionary
-from schemas.registry import TABLES
+from schemas.registry import CHANGES, TABLES
 from schemas.validate import validate_release
 
 BUILD_PREFIX = ".building-"
+CITATION_FILE = "CITATION.cff"  # in each release; `make dataset` copies dist/latest's to the repository root
 
 
 class PublishError(Exception):
@@ -51,26 +59,50 @@ def _version_of(folder: Path) -> str:
     return json.loads((folder / "datapackage.json").read_text("utf-8"))["version"]
 
 
-def _write_tables(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
+def _build_shape(frames: dict[str, pd.DataFrame]) -> Shape:
+    return Shape({n: tuple((c.name, c.type) for c in cols) for n, cols in dictionary().items()},
+                 frozenset(frames["documents"]["doc_id"]))
+
+
+def _write_release(folder: Path, frames: dict[str, pd.DataFrame], version: str,
+                   previous: Path | None, quality: tuple[Score, ...] = ()) -> None:
+    """Every file of the release ``version`` built from ``frames`` as the successor of ``previous``."""
+    if previous is not None:
+        previous_version = _version_of(previous)
+        changes = compare(shape_of_release(previous), _build_shape(frames), registry.RENAMES)
+    else:
+        previous_version, changes = None, None
+    renamed = changes.renamed if changes else ()
+    published = with_aliases(frames, renamed)
     for tb in TABLES:
-        write_parquet(frames[tb.name], folder / f"{tb.name}.parquet")
-        write_csv(frames[tb.name], folder / f"{tb.name}.csv")
-
-
-def _write_metadata(folder: Path, version: str, frames: dict[str, pd.DataFrame],
-                    previous: Path | None, previous_version: str | None) -> None:
-    rows = {k: len(v) for k, v in frames.items()}
-    write_datapackage(folder, version, rows)
-    write_text(render_card(version, frames), folder / "README.md")
-    write_text(render_changelog(version, frames, previous, previous_version), folder / "CHANGELOG.md")
+        write_parquet(published[tb.name], folder / f"{tb.name}.parquet")
+        write_csv(published[tb.name], folder / f"{tb.name}.csv")
+    diffs = diff_release(previous, published) if previous is not None else []
+    write_csv(frames_mod.build(CHANGES.name, change_rows(diffs)), folder / f"{CHANGES.name}.csv")
+    rows = {tb.name: len(frames[tb.name]) for tb in TABLES}
+    write_datapackage(folder, version, rows | {CHANGES.name: sum(len(d.added) + len(d.removed) + len(d.changed)
+                                                                  for d in diffs)}, renamed)
+    write_croissant(folder, version)
+    write_text(render_citation(version), folder / CITATION_FILE)
+    write_text(render_card(version, frames, quality), folder / "README.md")
+    write_text(render_changelog(version, rows, previous_version, changes, diffs,
+                                previous / "CHANGELOG.md" if previous is not None else None),
+               folder / "CHANGELOG.md")
     write_checksums(folder)
 
 
 def _same_content(new: Path, old: Path) -> bool:
-    """Every file but the changelog and checksums byte-identical (the build changes nothing)."""
-    names = {p.name for p in new.iterdir()} - {"CHANGELOG.md", "SHA256SUMS"}
-    old_names = {p.name for p in old.iterdir()} - {"CHANGELOG.md", "SHA256SUMS"}
-    return names == old_names and all(filecmp.cmp(new / n, old / n, shallow=False) for n in names)
+    """The two folders hold the same files, byte for byte."""
+    names = sorted(p.name for p in new.iterdir())
+    return names == sorted(p.name for p in old.iterdir()) and \
+        all(filecmp.cmp(new / n, old / n, shallow=False) for n in names)
+
+
+def _predecessor(dist: Path, folder: Path) -> Path | None:
+    """The release published before ``folder`` (None for the first)."""
+    order = [p for _, p in releases(dist)]
+    i = order.index(folder)
+    return order[i - 1] if i > 0 else None
 
 
 def point_latest(dist: Path, folder: Path) -> None:
@@ -92,8 +124,9 @@ def remove_stale_builds(dist: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def publish(frames: dict[str, pd.DataFrame], dist: Path) -> PublishResult:
-    """Publish the tables as the next release in ``dist`` (or report that nothing changed)."""
+def publish(frames: dict[str, pd.DataFrame], dist: Path, quality: tuple[Score, ...] = ()) -> PublishResult:
+    """Publish the tables as the next release in ``dist`` (or report that nothing changed); ``quality``: the
+    scores against hand annotations that the dataset card prints."""
     missing = [tb.name for tb in TABLES if tb.name not in frames]
     if missing:
         raise PublishError([Failure(name, "", None, "table missing from the build", "") for name in missing])
@@ -103,23 +136,24 @@ def publish(frames: dict[str, pd.DataFrame], dist: Path) -> PublishResult:
     dist.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(dist)
     previous = latest(dist)
-    previous_version = _version_of(previous) if previous else None
     rows = {tb.name: len(frames[tb.name]) for tb in TABLES}
     tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=dist))
     try:
-        _write_tables(tmp, frames)
         if previous is not None:
-            _write_metadata(tmp, previous_version, frames, None, None)
+            # Rebuild the previous release from these frames, as the successor of its own predecessor:
+            # identical bytes, file for file, means this build changes nothing.
+            previous_version = _version_of(previous)
+            _write_release(tmp, frames, previous_version, _predecessor(dist, previous), quality)
             if _same_content(tmp, previous):
                 shutil.rmtree(tmp)
                 point_latest(dist, previous)
                 return PublishResult("unchanged", previous_version, previous, rows)
-            new_shape = Shape({n: tuple((c.name, c.type) for c in cols) for n, cols in dictionary().items()},
-                              frozenset(frames["documents"]["doc_id"]))
-            version = bump(previous_version, shape_of_release(previous), new_shape)
+            shutil.rmtree(tmp)
+            tmp.mkdir()
+            version = bump(previous_version, shape_of_release(previous), _build_shape(frames), registry.RENAMES)
         else:
             version = FIRST_VERSION
-        _write_metadata(tmp, version, frames, previous, previous_version)
+        _write_release(tmp, frames, version, previous, quality)
         failures = validate_release(tmp)
         if failures:
             raise PublishError(failures)

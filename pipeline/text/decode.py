@@ -1,6 +1,7 @@
 """Decoding input bytes to text (DESIGN.md step 1): BOMs first, then strict UTF-8, then UTF-16 without BOM,
 GB18030 and Big5 checked strictly and compared by how much the result reads as Chinese prose (with
-charset-normalizer's guess as a tie-breaker). Never a silent guess: failure raises ``DecodeError``.
+charset-normalizer's guess as a tie-breaker). Never a silent guess: failure raises ``DecodeError``, as do a file
+too large to be one report and a saved HTML page.
 """
 from __future__ import annotations
 
@@ -26,6 +27,18 @@ _COMMON = set(
 _MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
           b"%PDF": "a PDF file", b"PK\x03\x04": "a ZIP archive (e.g. .docx)", b"\xd0\xcf\x11\xe0": "an OLE file (e.g. .doc)",
           b"{\\rtf": "an RTF file"}
+# A saved web page: a structural HTML tag anywhere, reported at its first tag (or comment) of any kind.
+_HTML_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
+_FIRST_TAG = re.compile(r"<(?:!--|!doctype\b|/?[a-z][a-z0-9]*[\s/>])", re.I)
+# Largest input accepted as one report. A work report is 10-100 kB; a larger file is several reports or not one.
+# Measured (pure functions normalise..extract on the seeds' text repeated with varied numbers): with lines and
+# headings the pipeline is linear (1 MB 9 s, 2 MB 16 s); on a single line it is not, because
+# clean_dup.repeated_sentences compares each sentence with every earlier one of its section (0.5 MB 15 s,
+# 1 MB 53 s, 1.5 MB 84 s; distinct sentences, the worst case: 20k characters 1.3 s, 40k 5.6 s, quadratic).
+# 10 MB on one line would take hours. 1 MB is ten times the longest report.
+MAX_BYTES = 1_000_000
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
 # share of frequent characters among the CJK characters for a decoding to count as Chinese prose
 MIN_COMMON_SHARE = 0.35
 MIN_CJK_SHARE = 0.2
@@ -63,15 +76,37 @@ def _strict(data: bytes, codec: str) -> tuple[str | None, int | None]:
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """(text, encoding) of a file's bytes; raises DecodeError when no encoding gives Chinese prose."""
+    """(text, encoding) of a file's bytes; raises DecodeError when no encoding gives Chinese prose, for a file
+    larger than MAX_BYTES and for an HTML page."""
     if not data:
         raise DecodeError(name, "empty file", None, "check the file: it has no content")
+    if len(data) > MAX_BYTES:
+        raise DecodeError(name, f"file is {len(data) / 1e6:.1f} MB, more than the {MAX_BYTES / 1e6:g} MB a single "
+                                "report can be", MAX_BYTES,
+                          "split it into one file per report (a work report is 10-100 kB)")
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             raise DecodeError(name, f"binary file ({what}), not text", 0, "export the report as plain text (.txt, UTF-8)")
-    boms = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
-            (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
-    for bom, codec in boms:
+    _reject_html(data.decode("latin-1"), 0, name)  # ASCII-compatible encodings: a character is a byte
+    text, codec = _decode(data, name)
+    bom = next((len(b) for b, c in _BOMS if data.startswith(b) and codec.startswith(c)), 0)
+    _reject_html(text, bom, name, codec.removesuffix("-sig"))
+    return text, codec
+
+
+def _reject_html(text: str, bom: int, name: str, codec: str | None = None) -> None:
+    """DecodeError at the byte offset of the first tag when ``text`` is an HTML page."""
+    if not _HTML_PAGE.search(text):
+        return
+    i = _FIRST_TAG.search(text).start()
+    offset = bom + (len(text[:i].encode(codec)) if codec else i)
+    raise DecodeError(name, "an HTML page, not plain text", offset,
+                      "save the page's text as .txt (in the browser: Save as… Text, or copy the report's text "
+                      "into a UTF-8 .txt file)")
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for bom, codec in _BOMS:
         if data.startswith(bom):
             body = data[len(bom):]
             text, off = _strict(body, codec)

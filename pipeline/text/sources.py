@@ -4,6 +4,7 @@ cursor and the documents' sha256). Reads bytes only; decoding is ``pipeline.text
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ class Source:
     doc_id: str
     data: bytes
     sha256: str
+    name: str  # the file name as text (``file_name``)
 
 
 def source_paths(folder: Path) -> list[Path]:
@@ -28,9 +30,25 @@ def source_paths(folder: Path) -> list[Path]:
                   key=lambda p: p.name)
 
 
+def file_name(path: Path) -> str:
+    """The file's name as text. A name whose bytes are not UTF-8 (on Linux: lone surrogates, which no table can
+    store), e.g. a GBK name unzipped from an archive made on Chinese Windows, is read as GB18030, and failing
+    that shown with \\xNN escapes."""
+    name = path.name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
 def doc_id_for(path: Path) -> str:
     """Stable id of a document: its file name without extension, NFC, whitespace as '_'."""
-    stem = unicodedata.normalize("NFC", path.stem)
+    stem = unicodedata.normalize("NFC", Path(file_name(path)).stem)
     return "_".join(stem.split()) or "_"
 
 
@@ -40,12 +58,12 @@ def read_sources(folder: Path) -> list[Source]:
         data = p.read_bytes()
         doc_id = doc_id_for(p)
         if doc_id in seen:  # same stem, other extension: keep both, distinguish by extension
-            doc_id = f"{doc_id}{p.suffix.replace('.', '_')}"
+            doc_id = f"{doc_id}{Path(file_name(p)).suffix.replace('.', '_')}"
         seen.add(doc_id)
-        out.append(Source(p, doc_id, data, hashlib.sha256(data).hexdigest()))
+        out.append(Source(p, doc_id, data, hashlib.sha256(data).hexdigest(), file_name(p)))
     return out
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
     """{file name: sha256 of its bytes} for every input file: changes exactly when content does."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in source_paths(folder)}
+    return {file_name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in source_paths(folder)}

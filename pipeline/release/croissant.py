@@ -1,0 +1,192 @@
+"""croissant.json (MLCommons Croissant 1.1), generated from the schemas and dataset.toml: one FileObject
+per table file with its sha256, one RecordSet per table (and for the release's changes.csv) with typed,
+described fields, the primary key and the foreign keys that mlcroissant can load; the dataset's name,
+licence, version, creator and citation.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from pipeline.release.about import about
+from pipeline.release.aliases import alias_description
+from pipeline.release.files import sha256_file
+from schemas.dictionary import ColumnDoc, columns
+from schemas.registry import CHANGES, RENAMES, TABLES, ForeignKey, Table, table
+
+CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
+
+# The standard @context of Croissant 1.1, as mlcroissant 1.1.1 expects it (a different one draws a warning).
+CONTEXT: dict = {
+    "@language": "en",
+    "@vocab": "https://schema.org/",
+    "arrayShape": "cr:arrayShape",
+    "citeAs": "cr:citeAs",
+    "column": "cr:column",
+    "conformsTo": "dct:conformsTo",
+    "containedIn": "cr:containedIn",
+    "cr": "http://mlcommons.org/croissant/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
+    "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "dct": "http://purl.org/dc/terms/",
+    "description": {"@container": "@language"},
+    "equivalentProperty": "cr:equivalentProperty",
+    "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract",
+    "field": "cr:field",
+    "fileProperty": "cr:fileProperty",
+    "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet",
+    "format": "cr:format",
+    "includes": "cr:includes",
+    "isArray": "cr:isArray",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
+    "key": "cr:key",
+    "md5": "cr:md5",
+    "name": {"@container": "@language"},
+    "parentField": "cr:parentField",
+    "path": "cr:path",
+    "recordSet": "cr:recordSet",
+    "references": "cr:references",
+    "regex": "cr:regex",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate",
+    "sc": "https://schema.org/",
+    "separator": "cr:separator",
+    "source": "cr:source",
+    "subField": "cr:subField",
+    "transform": "cr:transform",
+}
+
+ENCODING_FORMATS = {"csv": "text/csv", "parquet": "application/x-parquet"}
+
+# Which file the record sets read. Parquet: it keeps '' apart from null and text apart from numbers;
+# mlcroissant reads CSV with a bare pandas.read_csv (no dtypes), which turns '' into NaN and a text
+# column holding only digits into numbers. changes.csv has no Parquet twin and is read as CSV.
+SOURCE_FORMAT = "parquet"
+
+# Frictionless type (schemas.dictionary) -> Croissant dataType
+DATA_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float", "boolean": "sc:Boolean"}
+
+
+def _file_id(table: str, fmt: str) -> str:
+    return f"{table}.{fmt}"
+
+
+def _file_object(folder: Path, table: str, fmt: str) -> dict:
+    path = folder / _file_id(table, fmt)
+    return {
+        "@type": "cr:FileObject", "@id": _file_id(table, fmt), "name": path.name,
+        "description": f"Table `{table}` as {fmt.upper()}.",
+        "contentUrl": path.name, "contentSize": f"{path.stat().st_size} B",
+        "encodingFormat": ENCODING_FORMATS[fmt], "sha256": sha256_file(path),
+    }
+
+
+def _joinable(tb: Table) -> list[ForeignKey]:
+    """Foreign keys a Croissant join can follow: one column, always set (not optional), to another table,
+    and not part of a cycle (documents <-> texts)."""
+    return [fk for fk in tb.foreign_keys
+            if len(fk.columns) == 1 and not fk.optional and fk.table != tb.name
+            and not any(back.table == tb.name for back in table(fk.table).foreign_keys)]
+
+
+def _references(tb: Table) -> dict[str, ForeignKey]:
+    """The foreign keys declared as `references`: those to a table that declares none itself (documents,
+    indicators). mlcroissant loads a field with both `source` and `references` by joining the referenced
+    record set, and caches a joined record set's output as a one-shot generator, so a reference to a table
+    with references of its own (proposal_id -> proposals) fails once that table was loaded from the same
+    Dataset. The others are named in the column descriptions and declared in datapackage.json."""
+    return {fk.columns[0]: fk for fk in _joinable(tb) if not _joinable(table(fk.table))}
+
+
+def _field(tb: Table, c: ColumnDoc, fmt: str, refs: dict[str, ForeignKey]) -> dict:
+    f: dict = {
+        "@type": "cr:Field", "@id": f"{tb.name}/{c.name}", "name": c.name, "description": c.description,
+        "dataType": DATA_TYPES[c.type],
+        "source": {"fileObject": {"@id": _file_id(tb.name, fmt)}, "extract": {"column": c.name}},
+    }
+    if c.name in refs:
+        fk = refs[c.name]
+        f["references"] = {"field": {"@id": f"{fk.table}/{fk.ref_columns[0]}"}}
+    return f
+
+
+def _columns(tb: Table, folder: Path, fmt: str) -> list[ColumnDoc]:
+    """The dictionary's columns, then any deprecated alias of a renamed column the file carries."""
+    cols = columns(tb)
+    if fmt != "parquet":
+        return cols
+    present = set(pq.read_schema(folder / _file_id(tb.name, fmt)).names)
+    by_name = {c.name: c for c in cols}
+    aliases = [replace(by_name[r.new], name=r.old, description=alias_description(r), unique=False)
+               for r in RENAMES if r.table == tb.name and r.old in present and r.old not in by_name]
+    return cols + aliases
+
+
+def _record_set(tb: Table, folder: Path, fmt: str) -> dict:
+    refs = _references(tb)
+    keys = [{"@id": f"{tb.name}/{k}"} for k in tb.primary_key]
+    return {
+        "@type": "cr:RecordSet", "@id": tb.name, "name": tb.name, "description": tb.description,
+        "key": keys[0] if len(keys) == 1 else keys,
+        "field": [_field(tb, c, fmt, refs) for c in _columns(tb, folder, fmt)],
+    }
+
+
+def _published(folder: Path, source_format: str) -> list[tuple[Table, tuple[str, ...], str]]:
+    """(table, its file formats, the format its record set reads) for every table file of the release."""
+    out = [(tb, ("csv", "parquet"), source_format) for tb in TABLES]
+    if (folder / _file_id(CHANGES.name, "csv")).exists():
+        out.append((CHANGES, ("csv",), "csv"))
+    return out
+
+
+def bibtex(version: str) -> str:
+    """The dataset's BibTeX entry (no year: a release carries no date, so the bytes stay reproducible)."""
+    a = about()
+    return (f"@misc{{{a['citation']['bibtex_key']},\n"
+            f"  title = {{{{{a['title']}}}}},\n"
+            f"  author = {{{{{a['creator']['name']}}}}},\n"
+            f"  version = {{{version}}},\n"
+            f"  howpublished = {{\\url{{{a['homepage']}}}}},\n"
+            f"  note = {{Version {version}, licensed {a['license']['name']}}}\n"
+            f"}}")
+
+
+def croissant(folder: Path, version: str) -> dict:
+    """The Croissant JSON-LD of the release in ``folder`` (its table files must already be written)."""
+    return _croissant(folder, version, SOURCE_FORMAT)
+
+
+def _croissant(folder: Path, version: str, source_format: str) -> dict:
+    a = about()
+    published = _published(folder, source_format)
+    return {
+        "@context": CONTEXT,
+        "@type": "sc:Dataset",
+        "name": a["name"],
+        "description": a["description"],
+        "conformsTo": CONFORMS_TO,
+        "citeAs": bibtex(version),
+        "creator": {"@type": "sc:Organization", "name": a["creator"]["name"], "url": a["creator"]["url"]},
+        "inLanguage": a["language"],
+        "keywords": a["keywords"],
+        "license": a["license"]["path"],
+        "url": a["homepage"],
+        "version": version,
+        "distribution": [_file_object(folder, tb.name, fmt) for tb, fmts, _ in published for fmt in fmts],
+        "recordSet": [_record_set(tb, folder, fmt) for tb, _, fmt in published],
+    }
+
+
+def write_croissant(folder: Path, version: str) -> None:
+    """Write ``folder``/croissant.json: same files and version, same bytes."""
+    text = json.dumps(croissant(folder, version), ensure_ascii=False, indent=2)
+    (folder / "croissant.json").write_text(text + "\n", encoding="utf-8", newline="")
