@@ -36,3 +36,19 @@ def seeds_copy(tmp_path) -> Path:
     dst = tmp_path / "seeds"
     shutil.copytree(SEEDS, dst)
     return dst
+
+
+def release_frames(folder: Path) -> dict:
+    """Every published table of a release folder, as the build hands them to ``publish``."""
+    import pandas as pd
+
+    from schemas.registry import TABLES
+    return {tb.name: pd.read_parquet(folder / f"{tb.name}.parquet") for tb in TABLES}
+
+
+@pytest.fixture
+def built_copy(built, tmp_path) -> Path:
+    """A copy of the session's built dist/ that a test may publish into."""
+    d = tmp_path / "dist"
+    shutil.copytree(built, d, symlinks=True)
+    return d

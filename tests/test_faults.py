@@ -18,9 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, release_frames
 from pipeline.release.publish import BUILD_PREFIX, publish
-from schemas.registry import TABLES
 from schemas.validate import validate_release
 from test_release_job import snapshot
 
@@ -58,7 +57,7 @@ POLL, DEADLINE = 0.005, 90.0
 
 
 def _changed_frames(release: Path) -> dict[str, pd.DataFrame]:
-    frames = {tb.name: pd.read_parquet(release / f"{tb.name}.parquet") for tb in TABLES}
+    frames = release_frames(release)
     frames["metrics"].loc[0, "value"] += 1
     return frames
 

@@ -1,39 +1,30 @@
 """Publishing without Dagster: versions by rule, atomic swaps, and recovery from a run killed mid-publish."""
-import shutil
 
-import pandas as pd
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, release_frames
 from pipeline.assets.release import GOLD_FOLDER
 from pipeline.release.publish import PublishError, publish
 from pipeline.release.quality import evaluate
 from pipeline.release.versioning import Shape, bump
-from schemas.registry import TABLES
 from test_release_job import snapshot
 
 
-def _frames(folder):
-    return {tb.name: pd.read_parquet(folder / f"{tb.name}.parquet") for tb in TABLES}
-
-
 @pytest.fixture
-def dist(built, tmp_path):
-    d = tmp_path / "dist"
-    shutil.copytree(built, d, symlinks=True)
-    return d
+def dist(built_copy):
+    return built_copy
 
 
 def test_same_frames_publish_nothing(dist):
     before = snapshot(dist)
-    frames = _frames(dist / "latest")
+    frames = release_frames(dist / "latest")
     result = publish(frames, dist, tuple(evaluate(frames, SEEDS / GOLD_FOLDER)))  # what the build's card holds
     assert result.status == "unchanged" and snapshot(dist) == before
 
 
 def test_corrected_value_is_a_patch_release_and_old_release_stays(dist):
     old = snapshot(dist / "v0.1.0")
-    frames = _frames(dist / "latest")
+    frames = release_frames(dist / "latest")
     frames["metrics"].loc[0, "value"] += 1
     result = publish(frames, dist)
     assert (result.status, result.version) == ("published", "0.1.1")
@@ -45,7 +36,7 @@ def test_corrected_value_is_a_patch_release_and_old_release_stays(dist):
 
 
 def test_a_run_killed_after_the_rename_is_completed_by_the_next(dist):
-    frames = _frames(dist / "latest")
+    frames = release_frames(dist / "latest")
     frames["metrics"].loc[0, "value"] += 1
     stale_index = (dist / "index.html").read_bytes()
     publish(frames, dist)
@@ -62,7 +53,7 @@ def test_a_run_killed_after_the_rename_is_completed_by_the_next(dist):
 
 def test_invalid_table_is_not_published(dist):
     before = snapshot(dist)
-    frames = _frames(dist / "latest")
+    frames = release_frames(dist / "latest")
     frames["laws"].loc[0, "quote"] = "这不是原文"
     with pytest.raises(PublishError, match=r"laws\.quote row 0"):
         publish(frames, dist)

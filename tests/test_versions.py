@@ -1,29 +1,23 @@
 """Versions and changes: the row-level diff by primary key, changes.csv and the changelog, the version rule on
 real releases (patch, minor, major), and a renamed column's deprecated alias kept for exactly one release."""
 import json
-import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import release_frames
 from pipeline.release.diff import change_rows, diff_table
 from pipeline.release.publish import publish
 from schemas import registry
-from schemas.registry import TABLES, Rename
+from schemas.registry import Rename
 from schemas.validate import read_csv_text, validate_release
 from test_release_job import snapshot
 
 
-def _frames(folder):
-    return {tb.name: pd.read_parquet(folder / f"{tb.name}.parquet") for tb in TABLES}
-
-
 @pytest.fixture
-def dist(built, tmp_path):
-    d = tmp_path / "dist"
-    shutil.copytree(built, d, symlinks=True)
-    return d
+def dist(built_copy):
+    return built_copy
 
 
 def test_diff_by_primary_key():
@@ -55,7 +49,7 @@ def _changes(folder):
 
 
 def test_corrected_value_is_one_changed_row(dist):
-    frames = _frames(dist / "latest")
+    frames = release_frames(dist / "latest")
     frames["metrics"].loc[3, "value"] += 1
     key = frames["metrics"].loc[3, "metric_id"]
     result = publish(frames, dist)
@@ -71,7 +65,7 @@ def test_corrected_value_is_one_changed_row(dist):
 
 
 def test_removed_document_is_a_minor_release_and_every_row_is_listed(dist):
-    frames = _frames(dist / "latest")
+    frames = release_frames(dist / "latest")
     gone = sorted(frames["documents"]["doc_id"])[-1]
     lost = {name: int((df["doc_id"] == gone).sum()) for name, df in frames.items() if "doc_id" in df.columns}
     frames = {name: df[df["doc_id"] != gone].reset_index(drop=True) if "doc_id" in df.columns else df
@@ -100,7 +94,7 @@ def _pretend_previous_release_used(folder, table, old, new):
 
 
 def test_renamed_column_keeps_a_deprecated_alias_for_one_release(dist, monkeypatch):
-    frames = _frames(dist / "latest")
+    frames = release_frames(dist / "latest")
     _pretend_previous_release_used(dist / "v0.1.0", "metrics", "indicator_text", "indicator")
     monkeypatch.setattr(registry, "RENAMES", (Rename("metrics", "indicator_text", "indicator"),))
 
@@ -127,7 +121,7 @@ def test_renamed_column_keeps_a_deprecated_alias_for_one_release(dist, monkeypat
 
 
 def test_an_alias_that_differs_from_its_column_is_invalid(dist, monkeypatch):
-    frames = _frames(dist / "latest")
+    frames = release_frames(dist / "latest")
     _pretend_previous_release_used(dist / "v0.1.0", "laws", "law_name", "name")
     monkeypatch.setattr(registry, "RENAMES", (Rename("laws", "law_name", "name"),))
     folder = publish(frames, dist).folder

@@ -105,6 +105,23 @@ def _predecessor(dist: Path, folder: Path) -> Path | None:
     return order[i - 1] if i > 0 else None
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush every file of ``folder`` and the folder itself to disk, so that a power cut after the rename
+    cannot leave a vX.Y.Z folder with empty files (a kill -9 cannot: the kernel keeps what was written)."""
+    for p in folder.iterdir():
+        if p.is_file():
+            _fsync(p)
+    _fsync(folder)
+
+
 def point_latest(dist: Path, folder: Path) -> None:
     """Make dist/latest a link to ``folder`` and dist/index.html list every release; atomic, and a no-op
     when both are already right (so a run killed after the rename is completed by the next one)."""
@@ -161,7 +178,9 @@ def publish(frames: dict[str, pd.DataFrame], dist: Path, quality: tuple[Score, .
         if final.exists():
             raise PublishError([Failure(final.name, "", None, "a release with this version already exists", str(final))])
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700
+        sync_folder(tmp)
         os.rename(tmp, final)
+        _fsync(dist)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
