@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup
 
+from pipeline.vocab import load
+
 # period -> (colour, legend text); the order is the legend's and the sort order within a panel
 PERIODS: dict[str, tuple[str, str]] = {
     "past_year": ("#2b6cb0", "past year (the year reviewed)"),
@@ -19,14 +21,8 @@ PERIODS: dict[str, tuple[str, str]] = {
     "plan": ("#2f855a", "plan (the year ahead)"),
     "other": ("#718096", "other period"),
 }
-# codebook category -> heading above its charts, in the order a work report covers them (categories as in
-# gold/README.md; an unknown one is shown as it is, after these)
-CATEGORIES: dict[str, str] = {
-    "legislation": "Legislation", "oversight": "Oversight", "decisions": "Decisions on major matters",
-    "appointments": "Elections and appointments", "deputies": "Work with deputies", "petitions": "Letters and visits",
-    "party": "Party leadership", "self": "The committee's own capacity (自身建设)", "publicity": "Publicity and research",
-    "other": "Sessions and other",
-}
+# codebook category -> heading above its charts, in report order (pipeline/vocab/metric_categories.toml)
+CATEGORIES: dict[str, str] = dict(load("metric_categories")["labels"])
 MAX_BARS = 12          # a panel with more figures shows its largest MAX_BARS
 WIDTH = 1080           # viewBox width; the SVG scales to the page
 COLUMNS = 3
