@@ -182,3 +182,15 @@ def test_county_without_city_names_no_province():
 def test_speaker_in_digest_prose(front, speaker):
     from pipeline.extract.metadata import _speaker, vocab
     assert _speaker(front, vocab()) == speaker
+
+
+# Place names with characters outside the basic CJK block (Extension A 㙟, Extension B 𠮷) are kept whole.
+@pytest.mark.parametrize("title,issuer,province,city,level", [
+    ("㙟川区人大常委会工作报告", "㙟川区人大常委会", "", "㙟川区", "county"),
+    ("𠮷川县人民代表大会常务委员会工作报告", "𠮷川县人大常委会", "", "𠮷川县", "county"),
+    ("广州市㙟川区人民代表大会常务委员会工作报告", "广州市㙟川区人大常委会", "广东省", "广州市", "county"),
+    ("㙟川市人大常委会工作报告", "㙟川市人大常委会", "", "㙟川市", "municipal"),
+], ids=["ext_a_district", "ext_b_county", "ext_a_district_of_city", "ext_a_city"])
+def test_place_with_extension_characters(title, issuer, province, city, level):
+    m = infer_metadata(f"# {title}\n\n各位代表：\n", [], "x.txt")
+    assert (m.issuer, m.province, m.city, m.level) == (issuer, province, city, level)

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.extract.model import DocumentMeta
 from pipeline.text.model import Section
 from pipeline.extract.numerals import parse_numeral
+from pipeline.text.clean_lex import CJK
 from pipeline.vocab import alternation, load, longest_first
 
 _FRONT = 1500           # characters of front matter searched for title, issuer, date, speaker
@@ -57,7 +58,7 @@ def vocab() -> _Vocab:
     """The front-matter vocabularies, loaded once."""
     v = load("metadata")
     g, r, w = v["genre"], v["review"], v["issuer_wrapped"]
-    place = r"[\u4e00-\u9fff]{0,12}?(?:" + alternation(v["division_suffixes"]) + ")"
+    place = rf"[{CJK}]{{0,12}}?(?:" + alternation(v["division_suffixes"]) + ")"
     return _Vocab(
         issuer_re=re.compile(rf"(全国|{place})?(?:第[一二三四五六七八九十]+届)?({alternation(v['issuers'])})"),
         wrapped_re=re.compile(rf"(?:{alternation(w['prefixes'])})(全国|{place}){re.escape(w['suffix'])}"),
@@ -75,9 +76,9 @@ def vocab() -> _Vocab:
         proposal_title=tuple(g["proposal_title"]),
         proposal_share=float(g["proposal_share"]),
         speaker_prose_re=re.compile(
-            rf"(?:{alternation(v['speaker']['posts'])})([\u4e00-\u9fff·]{{2,3}}?)(?:代表[^，。；\n]{{1,20}}?)?"
+            rf"(?:{alternation(v['speaker']['posts'])})([{CJK}·]{{2,3}}?)(?:代表[^，。；\n]{{1,20}}?)?"
             rf"(?:{alternation(v['speaker']['delivered'])})[^，。；\n]{{0,20}}?(?:{alternation(v['speaker']['report_words'])})"),
-        speaker_re=re.compile(rf"^(.{{2,30}}?(?:{alternation(v['speaker']['posts'])}))[ \t\u3000]+([\u4e00-\u9fff·]{{2,10}})$"),
+        speaker_re=re.compile(rf"^(.{{2,30}}?(?:{alternation(v['speaker']['posts'])}))[ \t\u3000]+([{CJK}·]{{2,10}})$"),
         span_re=re.compile(r["span_pattern"]),
         term_words=tuple(r["term_words"]),
         term_years=int(r["term_years"]),
@@ -142,7 +143,7 @@ def _place(prefix: str, v: _Vocab) -> tuple[str, str, str]:
                   if place.endswith(suf)), "")
     city = place if level == "municipal" else ""
     if level == "county":     # a district of a city: the city; a county directly named: the county itself
-        m = re.match(r"^([\u4e00-\u9fff]{2,8}?[市州盟])(?=.)", place)
+        m = re.match(rf"^([{CJK}]{{2,8}}?[市州盟])(?=.)", place)
         city = m.group(1) if m else place
     return province, city, level
 

@@ -4,7 +4,9 @@ characters/words (巩固巩固, 群群) that are not words of the dictionary.
 """
 from __future__ import annotations
 
+import bisect
 import re
+import zlib
 
 from pipeline.text.clean_lex import CJK, word_freq
 from pipeline.text.clean_log import Proposal
@@ -23,45 +25,96 @@ def _paragraphs(text: str):
         pos += len(line) + 1
 
 
+class _Marks:
+    """Positions of the characters of ``chars`` in ``par``, found once and looked up by bisection."""
+
+    def __init__(self, par: str, chars: str) -> None:
+        self.pos = [m.start() for m in re.finditer(f"[{re.escape(chars)}]", par)]
+
+    def first_in(self, lo: int, hi: int) -> int | None:
+        """The first position in [lo, hi), if any."""
+        k = bisect.bisect_left(self.pos, lo)
+        return self.pos[k] if k < len(self.pos) and self.pos[k] < hi else None
+
+    def last_in(self, lo: int, hi: int) -> int | None:
+        """The last position in [lo, hi), if any."""
+        k = bisect.bisect_left(self.pos, hi) - 1
+        return self.pos[k] if k >= 0 and self.pos[k] >= lo else None
+
+
+EXTEND_STEP = 64   # characters compared at once when extending a match (slice equality runs in C)
+
+
+def _extend(par: str, i: int, j: int, length: int) -> int:
+    """Length of the maximal forward match par[i:] == par[j:] (i < j), knowing it is at least ``length``."""
+    n = len(par)
+    while j + length + EXTEND_STEP <= n and par[i + length:i + length + EXTEND_STEP] == \
+            par[j + length:j + length + EXTEND_STEP]:
+        length += EXTEND_STEP
+    while j + length < n and par[i + length] == par[j + length]:
+        length += 1
+    return length
+
+
 def duplicated_passage(text: str) -> Proposal | None:
-    """The first removable repeat in the text (call again after applying it)."""
+    """The first removable repeat in the text (call again after applying it).
+
+    Linear in the paragraph's length on prose: a match is extended once per diagonal (j - i) and reused for the
+    following positions of the same run, punctuation is looked up by bisection."""
     for base, par in _paragraphs(text):
         if len(par) < 2 * MIN_PASSAGE:
             continue
         seen: dict[str, int] = {}
+        sentence_ends: _Marks | None = None
+        clause_ends: _Marks | None = None
+        run_end: dict[int, int] = {}   # diagonal j - i -> end (in j) of the last maximal match found on it
+        tandem = (0, 0, 0)   # (start, period, end) of the last tandem match: par[start:end] has that period
         for j in range(len(par) - MIN_PASSAGE + 1):
             key = par[j:j + MIN_PASSAGE]
             i = seen.get(key)
             if i is None:
                 seen[key] = j
                 continue
-            # maximal forward extension of the match par[i:] == par[j:]
-            length = MIN_PASSAGE
-            while j + length < len(par) and par[i + length] == par[j + length]:
-                length += 1
             period = j - i
+            end = run_end.get(period, -1)
+            t_start, t_period, t_end = tandem
+            if end - j >= MIN_PASSAGE:
+                # inside a maximal match found earlier on the same diagonal: it ends where that one ends
+                length = end - j
+            elif t_period and period % t_period == 0 and i >= t_start and t_end - j >= MIN_PASSAGE:
+                # inside a periodic stretch (巴巴巴…, ABAB…) on a multiple of its period: it ends where it ends
+                length = t_end - j
+            else:
+                length = _extend(par, i, j, MIN_PASSAGE)
+                if period <= length:
+                    tandem = (i, period, j + length)
+            run_end[period] = j + length
+            if sentence_ends is None:
+                sentence_ends, clause_ends = _Marks(par, SENTENCE_END), _Marks(par, CLAUSE_END)
             if period <= length:  # tandem repeat: remove one period, cut after a sentence end when possible
                 lo, hi = j, i + length
-                cut = next((k for k in range(lo, hi + 1) if par[k - 1] in SENTENCE_END), None)
-                if cut is None:
-                    cut = next((k for k in range(lo, hi + 1) if par[k - 1] in CLAUSE_END), None)
-                if cut is None:
+                k = sentence_ends.first_in(lo - 1, hi)
+                if k is None:
+                    k = clause_ends.first_in(lo - 1, hi)
+                if k is None:
                     continue
+                cut = k + 1
                 return Proposal(base + cut, base + cut + period, "", "duplicated_sentence", "dup.passage_repeated")
-            copy = par[j:j + length]
             # only whole clauses: the copy starts after and ends with clause punctuation
-            while copy and copy[-1] not in CLAUSE_END:
-                copy = copy[:-1]
-            if len(copy) < MIN_PASSAGE or (j and par[j - 1] not in CLAUSE_END):
+            if j and par[j - 1] not in CLAUSE_END:
                 continue
-            gap = par[i + len(copy):j]
-            if gap and gap[-1] not in SENTENCE_END and len(gap) < len(copy):
+            last = clause_ends.last_in(j, j + length)
+            copy_len = 0 if last is None else last + 1 - j
+            if copy_len < MIN_PASSAGE:
+                continue
+            gap = par[i + copy_len:j]
+            if gap and gap[-1] not in SENTENCE_END and len(gap) < copy_len:
                 # the copy is preceded by a broken clause (a fragment of the copy-paste): remove both
-                return Proposal(base + i + len(copy), base + j + len(copy), "", "duplicated_sentence",
+                return Proposal(base + i + copy_len, base + j + copy_len, "", "duplicated_sentence",
                                 "dup.passage_repeated")
             if gap and gap[-1] not in SENTENCE_END:
                 continue
-            return Proposal(base + j, base + j + len(copy), "", "duplicated_sentence", "dup.passage_repeated")
+            return Proposal(base + j, base + j + copy_len, "", "duplicated_sentence", "dup.passage_repeated")
     return None
 
 
@@ -108,24 +161,35 @@ def doubled_chars(text: str) -> list[Proposal]:
 
 
 SHARED_RUN = 6        # characters: the shortest common run counted when comparing two sentences
+SCAN_LIMIT = 2000     # below this length of ``earlier``, substring tests (`in`) beat building a set of its runs
+
+
+def _runs_in(s: str, earlier: str, n: int) -> list[bool]:
+    """For each start a of ``s``: does s[a:a+n] occur in ``earlier``? (empty when len(s) < n)"""
+    starts = range(len(s) - n + 1)
+    if len(earlier) <= SCAN_LIMIT:
+        return [s[a:a + n] in earlier for a in starts]
+    grams = {earlier[b:b + n] for b in range(len(earlier) - n + 1)}
+    return [s[a:a + n] in grams for a in starts]
 
 
 def _covered(s: str, earlier: str) -> list[bool]:
     """Which characters of ``s`` lie in a run of SHARED_RUN+ characters that also occurs in ``earlier``."""
     cov = [False] * len(s)
-    for a in range(len(s) - SHARED_RUN + 1):
-        if s[a:a + SHARED_RUN] in earlier:
+    for a, hit in enumerate(_runs_in(s, earlier, SHARED_RUN)):
+        if hit:
             cov[a:a + SHARED_RUN] = [True] * SHARED_RUN
     return cov
 
 
-def _longest_common(s: str, earlier: str) -> int:
-    best = 0
-    for a in range(len(s)):
-        n = best + 1
-        while a + n <= len(s) and s[a:a + n] in earlier:
-            best, n = n, n + 1
-    return best
+def _shares_run(s: str, earlier: str, n: int) -> bool:
+    """Do ``s`` and ``earlier`` have a common run of ``n``+ characters? (linear: a set of n-grams when long)"""
+    if len(s) < n or len(earlier) < n:
+        return False
+    if len(earlier) <= SCAN_LIMIT:
+        return any(s[a:a + n] in earlier for a in range(len(s) - n + 1))
+    grams = {earlier[b:b + n] for b in range(len(earlier) - n + 1)}
+    return any(s[a:a + n] in grams for a in range(len(s) - n + 1))
 
 
 def is_repeat(s: str, earlier: str) -> bool:
@@ -136,10 +200,49 @@ def is_repeat(s: str, earlier: str) -> bool:
         return False
     if s == earlier:
         return True
-    if _longest_common(s, earlier) < MIN_PASSAGE:
+    if not _shares_run(s, earlier, MIN_PASSAGE):
         return False
     loose = [c for c, ok in zip(s, _covered(s, earlier)) if not ok]
     return len(loose) <= max(2, len(s) // 10) and not any(c.isdigit() or c in NUMERALS for c in loose)
+
+
+# Candidates for is_repeat through minimizers: of every window of WINDOW consecutive KGRAM-grams of a sentence, the
+# one with the smallest key (crc32 of its UTF-8: the same in every process). Two sentences with a common run of
+# MIN_PASSAGE characters share the window of that run, hence its minimizer; so only sentences sharing a minimizer
+# can repeat one another (is_repeat needs equality or such a run), and is_repeat checks each candidate.
+KGRAM = 10
+WINDOW = MIN_PASSAGE - KGRAM + 1
+
+
+def _minimizers(s: str) -> set[int]:
+    keys = [zlib.crc32(s[a:a + KGRAM].encode("utf-8", "surrogatepass")) for a in range(len(s) - KGRAM + 1)]
+    return {min(keys[a:a + WINDOW]) for a in range(len(keys) - WINDOW + 1)}
+
+
+class _Earlier:
+    """The earlier sentences of a section that a sentence of MIN_PASSAGE+ characters can repeat (the shorter
+    ones never can), indexed by their minimizers."""
+
+    def __init__(self) -> None:
+        self.sentences: list[str] = []
+        self.exact: set[str] = set()
+        self.by_key: dict[int, list[int]] = {}
+
+    def add(self, s: str, keys: set[int] | None = None) -> None:
+        if len(s) < MIN_PASSAGE or s in self.exact:
+            return          # a second copy of an indexed sentence adds no candidate
+        self.exact.add(s)
+        self.sentences.append(s)
+        for k in _minimizers(s) if keys is None else keys:
+            self.by_key.setdefault(k, []).append(len(self.sentences) - 1)
+
+    def repeats(self, s: str) -> tuple[bool, set[int]]:
+        """(does ``s`` repeat an earlier sentence, its minimizers)."""
+        keys = _minimizers(s)
+        if s in self.exact:
+            return True, keys
+        cands = sorted({n for k in keys for n in self.by_key.get(k, ())})
+        return any(is_repeat(s, self.sentences[n]) for n in cands), keys
 
 
 def repeated_sentences(text: str) -> list[Proposal]:
@@ -148,22 +251,25 @@ def repeated_sentences(text: str) -> list[Proposal]:
     from pipeline.text.sections import heading_in_line
 
     out: list[Proposal] = []
-    earlier: list[str] = []
+    earlier = _Earlier()
     pos, prev_end = 0, 0
     for line in text.split("\n"):
         base, pos = pos, pos + len(line) + 1
         if not line.strip():
             continue
         if heading_in_line(line) is not None or line.lstrip().startswith(("#", "**")):
-            earlier, prev_end = [], base + len(line)
+            earlier, prev_end = _Earlier(), base + len(line)
             continue
         found: list[tuple[int, int]] = []
         for m in re.finditer(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*", line):
             s = m.group().strip()
-            if len(s) >= MIN_PASSAGE and any(is_repeat(s, e) for e in earlier):
+            if len(s) < MIN_PASSAGE:
+                continue    # never a repeat, and never repeated by a sentence of MIN_PASSAGE+ characters
+            hit, keys = earlier.repeats(s)
+            if hit:
                 found.append((base + m.start(), base + m.end()))
             else:
-                earlier.append(s)
+                earlier.add(s, keys)
         if found and found[0][0] == base + len(line) - len(line.lstrip()) and found[-1][1] >= base + len(line.rstrip()):
             if len(found) == sum(1 for _ in re.finditer(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*", line.strip())):
                 found = [(prev_end, base + len(line))]       # the whole paragraph is a copy

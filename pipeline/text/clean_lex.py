@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# CJK ideographs: Extension A, the basic block, compatibility ideographs, and planes 2-3 (Extensions B-I and the
+# compatibility supplement: rare characters of place and personal names, 𠮷 𡌶).
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
 CJK_RE = re.compile(f"[{CJK}]")
 # Chinese (full-width) punctuation and quotes that mark a neighbour as Chinese text.
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～"
