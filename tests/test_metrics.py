@@ -372,3 +372,16 @@ def test_category_publications_and_inspections(text, value, category):
 ], ids=["bare-year", "year-comma", "out-of-range-year", "punctuation", "full-width-digits"])
 def test_review_year_hostile(chunks):
     periods(chunks)
+
+
+def test_paragraph_cues_equal_the_plain_scan(seed_texts):
+    """The indexed paragraph cue lookup says what ``w in paragraph[:pos]`` says, at every position of the seeds."""
+    from pipeline.extract.metrics import _ParagraphCues, _vocab
+    v = _vocab()
+    for text in seed_texts.values():
+        cues = _ParagraphCues(text, v)
+        for pos in range(0, len(text), 7):
+            before = text[text.rfind("\n", 0, pos) + 1:pos]
+            want = "term" if any(w in before for w in v.term) else \
+                "past_year" if any(w in before for w in v.past_year) else ""
+            assert cues.before(pos) == want, pos

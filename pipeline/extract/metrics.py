@@ -467,7 +467,38 @@ def _plan_cue(before: str, v: _Vocab) -> bool:
     return False
 
 
-def _period(part: str, before: str, paragraph_before: str, unit_is_streak: bool, layout: _Layout, v: _Vocab) -> str:
+class _ParagraphCues:
+    """Which period cue a paragraph holds before a position: each paragraph's earliest cue ends are found once,
+    so a text that is one long line is not re-scanned for every number (``w in text[para_start:upto]`` holds
+    exactly when w's first occurrence from para_start ends by ``upto``)."""
+
+    def __init__(self, clean: str, v: _Vocab):
+        self.clean, self.v = clean, v
+        self.newlines = [m.start() for m in re.finditer("\n", clean)]
+        self.ends: dict[int, tuple[int | None, int | None]] = {}
+
+    def paragraph_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self.newlines, pos)
+        return self.newlines[i - 1] + 1 if i else 0
+
+    def before(self, pos: int) -> str:
+        """term | past_year | '' (a term cue wins) for the paragraph of ``pos``, up to ``pos``."""
+        start = self.paragraph_start(pos)
+        if start not in self.ends:
+            i = bisect.bisect_left(self.newlines, start)
+            end = self.newlines[i] if i < len(self.newlines) else len(self.clean)
+            self.ends[start] = tuple(
+                min((p + len(w) for w in words if (p := self.clean.find(w, start, end)) >= 0), default=None)
+                for words in (self.v.term, self.v.past_year))
+        term_end, past_end = self.ends[start]
+        if term_end is not None and term_end <= pos:
+            return "term"
+        if past_end is not None and past_end <= pos:
+            return "past_year"
+        return ""
+
+
+def _period(part: str, before: str, paragraph_cue: str, unit_is_streak: bool, layout: _Layout, v: _Vocab) -> str:
     """plan | other | term | past_year of a figure from its part and the cues before it.
 
     The nearest cue before the number decides: a term cue (本届以来, 五年来), a one-year cue (去年,
@@ -492,10 +523,8 @@ def _period(part: str, before: str, paragraph_before: str, unit_is_streak: bool,
         best = "past_year"
     if best:
         return best
-    if any(w in paragraph_before for w in v.term):
-        return "term"
-    if any(w in paragraph_before for w in v.past_year):
-        return "past_year"
+    if paragraph_cue:
+        return paragraph_cue
     return "term" if layout.review_is_term else "past_year"
 
 
@@ -575,6 +604,7 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
     layout = _layout(clean, sentences, v)
     sent_starts = [s.char_start for s in sentences]
     categories = {c.code: c.category for c in codebook}
+    para_cues = _ParagraphCues(clean, v)
     out: list[Metric] = []
     prev_key, prev_end, prev_object, prev_verb = None, -1, "", ""
     for idx, n in enumerate(mets):
@@ -669,8 +699,7 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
             category = out[-1].category
         if part == PROPOSALS_PART:
             category = "other"   # the categories are fields of congress work; a CPPCC proposal's figures are none
-        para_start = clean.rfind("\n", 0, s_start) + 1
-        period = _period(part, clean[s_start:ns], clean[para_start:s_start], streak, layout, v)
+        period = _period(part, clean[s_start:ns], para_cues.before(s_start), streak, layout, v)
 
         out.append(Metric(sentence=sent.index if sent else -1, char_start=q_start, char_end=q_end,
                           quote=clean[q_start:q_end], value=n.value, unit=n.unit, indicator=indicator,

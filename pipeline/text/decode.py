@@ -31,11 +31,11 @@ _MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "
 _HTML_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.I)
 _FIRST_TAG = re.compile(r"<(?:!--|!doctype\b|/?[a-z][a-z0-9]*[\s/>])", re.I)
 # Largest input accepted as one report. A work report is 10-100 kB; a larger file is several reports or not one.
-# Measured (pure functions normalise..extract on the seeds' text repeated with varied numbers): with lines and
-# headings the pipeline is linear (1 MB 9 s, 2 MB 16 s). On a single line it is not: the duplicate-sentence
-# check was quadratic (1 MB 53 s) until clean_dup indexed earlier sentences (normalise on 1 MB now 4.9 s,
-# 4.2 MB 22 s), and metrics' period cues still scan the whole paragraph before each number (1 MB on one line:
-# extract_metrics 102 s of 113 s in all; 5 MB would take most of an hour). Raise the limit once that is linear.
+# Measured (pure functions normalise..extract on the seeds' text, numbers varied): with lines and headings the
+# pipeline is linear (1 MB 9 s, 2 MB 16 s). A text that is one long line used to be quadratic (duplicate-sentence
+# check: 1 MB 53 s; metrics' paragraph period cues: 1 MB 102 s); both now index the text once, and one line of
+# 1 MB takes 6 s, of 3 MB 18 s. The limit stays at ten times the longest report: a line that is also a heading
+# (a whole text after "# ") is still one sentence to the category cues, superlinear (3 MB: about a minute).
 MAX_BYTES = 1_000_000
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
