@@ -19,7 +19,6 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from pipeline.release import croissant as croissant_module
 from pipeline.release.about import about
 from pipeline.release.citation import render_citation
 from pipeline.release.croissant import write_croissant
@@ -192,7 +191,7 @@ def test_a_corrupted_table_file_fails_its_hash_check(tmp_path):
     assert "Hash of downloaded file" in str(err.value.__cause__)
 
 
-def test_changes_csv_and_a_renamed_columns_alias_are_described_and_load(tmp_path, monkeypatch):
+def test_changes_csv_and_a_renamed_columns_alias_are_described_and_load(tmp_path):
     import mlcroissant as mlc
     folder = tmp_path / "release"
     shutil.copytree(ROOT / "dist" / "latest", folder, symlinks=False)
@@ -200,8 +199,7 @@ def test_changes_csv_and_a_renamed_columns_alias_are_described_and_load(tmp_path
                                         "laws,l1,added,\n", encoding="utf-8")
     metrics = pd.read_parquet(folder / "metrics.parquet")
     write_parquet(metrics.assign(unit_old=metrics["unit"]), folder / "metrics.parquet")
-    monkeypatch.setattr(croissant_module, "RENAMES", (Rename("metrics", "unit_old", "unit"),))
-    write_croissant(folder, VERSION)
+    write_croissant(folder, VERSION, (Rename("metrics", "unit_old", "unit"),))
     doc = json.loads((folder / "croissant.json").read_text("utf-8"))
     files = {f["@id"]: f for f in doc["distribution"]}
     assert "changes.parquet" not in files

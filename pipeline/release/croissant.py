@@ -6,16 +6,13 @@ licence, version, creator and citation.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from pipeline.release.about import about
-from pipeline.release.aliases import alias_description
+from pipeline.release.aliases import alias_columns
 from pipeline.release.files import sha256_file
 from schemas.dictionary import ColumnDoc, columns
-from schemas.registry import CHANGES, RENAMES, TABLES, ForeignKey, Table, table
+from schemas.registry import CHANGES, TABLES, ForeignKey, Rename, Table, table
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 
@@ -118,25 +115,13 @@ def _field(tb: Table, c: ColumnDoc, fmt: str, refs: dict[str, ForeignKey]) -> di
     return f
 
 
-def _columns(tb: Table, folder: Path, fmt: str) -> list[ColumnDoc]:
-    """The dictionary's columns, then any deprecated alias of a renamed column the file carries."""
-    cols = columns(tb)
-    if fmt != "parquet":
-        return cols
-    present = set(pq.read_schema(folder / _file_id(tb.name, fmt)).names)
-    by_name = {c.name: c for c in cols}
-    aliases = [replace(by_name[r.new], name=r.old, description=alias_description(r), unique=False)
-               for r in RENAMES if r.table == tb.name and r.old in present and r.old not in by_name]
-    return cols + aliases
-
-
-def _record_set(tb: Table, folder: Path, fmt: str) -> dict:
+def _record_set(tb: Table, fmt: str, renamed: tuple[Rename, ...]) -> dict:
     refs = _references(tb)
     keys = [{"@id": f"{tb.name}/{k}"} for k in tb.primary_key]
     return {
         "@type": "cr:RecordSet", "@id": tb.name, "name": tb.name, "description": tb.description,
         "key": keys[0] if len(keys) == 1 else keys,
-        "field": [_field(tb, c, fmt, refs) for c in _columns(tb, folder, fmt)],
+        "field": [_field(tb, c, fmt, refs) for c in columns(tb) + alias_columns(tb, renamed)],
     }
 
 
@@ -160,12 +145,13 @@ def bibtex(version: str) -> str:
             f"}}")
 
 
-def croissant(folder: Path, version: str) -> dict:
-    """The Croissant JSON-LD of the release in ``folder`` (its table files must already be written)."""
-    return _croissant(folder, version, SOURCE_FORMAT)
+def croissant(folder: Path, version: str, renamed: tuple[Rename, ...] = ()) -> dict:
+    """The Croissant JSON-LD of the release in ``folder`` (its table files must already be written);
+    ``renamed``: the renames whose deprecated alias columns the files carry."""
+    return _croissant(folder, version, SOURCE_FORMAT, renamed)
 
 
-def _croissant(folder: Path, version: str, source_format: str) -> dict:
+def _croissant(folder: Path, version: str, source_format: str, renamed: tuple[Rename, ...] = ()) -> dict:
     a = about()
     published = _published(folder, source_format)
     return {
@@ -182,11 +168,11 @@ def _croissant(folder: Path, version: str, source_format: str) -> dict:
         "url": a["homepage"],
         "version": version,
         "distribution": [_file_object(folder, tb.name, fmt) for tb, fmts, _ in published for fmt in fmts],
-        "recordSet": [_record_set(tb, folder, fmt) for tb, _, fmt in published],
+        "recordSet": [_record_set(tb, fmt, renamed) for tb, _, fmt in published],
     }
 
 
-def write_croissant(folder: Path, version: str) -> None:
+def write_croissant(folder: Path, version: str, renamed: tuple[Rename, ...] = ()) -> None:
     """Write ``folder``/croissant.json: same files and version, same bytes."""
-    text = json.dumps(croissant(folder, version), ensure_ascii=False, indent=2)
+    text = json.dumps(croissant(folder, version, renamed), ensure_ascii=False, indent=2)
     (folder / "croissant.json").write_text(text + "\n", encoding="utf-8", newline="")

@@ -5,11 +5,10 @@ keys, bytes and sha256; a deprecated alias column is marked with ``aliasOf``.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 from pipeline.release.about import about
-from pipeline.release.aliases import alias_description
+from pipeline.release.aliases import alias_columns
 from pipeline.release.files import sha256_file
 from pipeline.release.versioning import ALIAS_KEY
 from schemas.dictionary import ColumnDoc, columns
@@ -37,14 +36,9 @@ def _field(c: ColumnDoc) -> dict:
 
 
 def _fields(tb: Table, renamed: tuple[Rename, ...]) -> list[dict]:
-    cols = columns(tb)
-    fields = [_field(c) for c in cols]
-    by_name = {c.name: c for c in cols}
-    for r in renamed:
-        if r.table == tb.name:
-            alias = replace(by_name[r.new], name=r.old, description=alias_description(r), unique=False)
-            fields.append({**_field(alias), ALIAS_KEY: r.new})
-    return fields
+    target = {r.old: r.new for r in renamed if r.table == tb.name}
+    return [_field(c) for c in columns(tb)] + [{**_field(a), ALIAS_KEY: target[a.name]}
+                                               for a in alias_columns(tb, renamed)]
 
 
 def _resource(tb: Table, folder: Path, rows: int, renamed: tuple[Rename, ...] = ()) -> dict:

@@ -82,7 +82,7 @@ def _write_release(folder: Path, frames: dict[str, pd.DataFrame], version: str,
     rows = {tb.name: len(frames[tb.name]) for tb in TABLES}
     write_datapackage(folder, version, rows | {CHANGES.name: sum(len(d.added) + len(d.removed) + len(d.changed)
                                                                   for d in diffs)}, renamed)
-    write_croissant(folder, version)
+    write_croissant(folder, version, renamed)
     write_text(render_citation(version), folder / CITATION_FILE)
     write_text(render_card(version, frames, quality), folder / "README.md")
     write_text(render_changelog(version, rows, previous_version, changes, diffs,
