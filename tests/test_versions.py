@@ -129,3 +129,13 @@ def test_an_alias_that_differs_from_its_column_is_invalid(dist, monkeypatch):
     laws.loc[0, "law_name"] = "别的名字"
     laws.to_parquet(folder / "laws.parquet", index=False)
     assert any(f.check == "deprecated alias differs from name" for f in validate_release(folder))
+
+
+def test_a_maintainers_release_note_heads_its_versions_entry():
+    from pipeline.release.about import about
+    from pipeline.release.changelog import render_changelog
+    from pipeline.release.versioning import SchemaChanges
+    version, note = next(iter(about()["release_notes"].items()))
+    log = render_changelog(version, {"metrics": 1}, "0.0.1", SchemaChanges(), [], None)
+    assert note in log and log.index(note) < log.index("| table |")
+    assert note not in render_changelog("9.9.9", {"metrics": 1}, "9.9.8", SchemaChanges(), [], None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.release.about import about
 from pipeline.release.diff import TableDiff
 from pipeline.release.versioning import SchemaChanges
 
@@ -53,6 +54,9 @@ def render_changelog(version: str, rows: dict[str, int], previous_version: str |
         lines += [f"| {name} | {n} |" for name, n in rows.items()]
         return "\n".join(lines) + "\n"
     lines += [f"Compared with {previous_version}. {_kind(version, previous_version)}", ""]
+    note = about().get("release_notes", {}).get(version)
+    if note:
+        lines += [note, ""]
     schema = _schema_lines(changes)
     if schema:
         lines += schema + [""]
