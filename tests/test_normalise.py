@@ -254,3 +254,11 @@ def test_abbreviation_is_not_a_near_miss():
             "组织第十七届人民代表大会代表视察。")
     _, edits = normalise(text)
     assert [e for e in edits if e.kind == "typo"] == []
+
+
+def test_is_cjk_agrees_with_the_cjk_class():
+    """The per-character test and the regex class cover the same ideographs, rare name characters included."""
+    from pipeline.text.clean_lex import CJK_RE, is_cjk
+    for ch in "郑㙟𠮷𡌶豈a1，":
+        assert is_cjk(ch) == bool(CJK_RE.fullmatch(ch)), ch
+    assert is_cjk("𠮷") and not is_cjk("，") and not is_cjk("")

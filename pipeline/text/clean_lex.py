@@ -19,7 +19,9 @@ CLOSERS = "”’」』）)》】\"'*"
 
 
 def is_cjk(ch: str) -> bool:
-    return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff")
+    """One character of the CJK class above (comparisons, not the regex: this runs once per character)."""
+    return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+                         or "\U00020000" <= ch <= "\U000323af")
 
 
 def is_chinese_context(ch: str) -> bool:
