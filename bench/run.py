@@ -1,0 +1,174 @@
+"""Scale benchmark (DESIGN.md "Scale", issue 6 item 3): times a full build of a corpus folder with the real CLI and
+compares it with a bare read-decode-regex scan of the same files, measured in the same run.
+
+    python bench/run.py CORPUS [--dist DIR] [--add-one]
+
+- full build: ``python -m pipeline release --seeds <copy of CORPUS> --dist DIR`` as a subprocess (wall time, peak
+  RSS of the child from getrusage, documents/s, characters/s; characters = sum of the decoded texts' lengths);
+- stages: from the CLI's progress lines ``[  12.6s] clean_documents: ...``; a stage's time is the difference
+  between its stamp and the previous line's stamp (the job runs in process, one step at a time, so an interval
+  also holds the table checks and output writing done before that asset logged; the first one also holds
+  loading the pipeline's modules);
+- baseline: read every file's bytes, decode (codec from manifest.csv, else ``decode_bytes``), count the matches
+  of one number regex; ratio = pipeline seconds per character / baseline seconds per character, for the text and
+  extraction stages (clean_documents .. panel: everything logged after raw_documents and before release) and
+  for the whole build;
+- --add-one: after the full build, add ONE new document (make_corpus's ``make_document``) and rebuild into the
+  same dist; its time as a share of the full build.
+
+CORPUS is copied into a temporary folder without manifest.csv (the manifest is not a document). Prints
+``key: value`` lines, then one line of JSON with every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import make_corpus  # noqa: E402  (bench/make_corpus.py: the new document of --add-one)
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+STAMP = re.compile(r"^\[\s*(\d+(?:\.\d+)?)s\] (?!warning: |FAILED )([a-z_]+): ")
+PUBLISHED = re.compile(r"^\s+documents: (\d+); problems: (\d+)")
+NOT_DOCUMENTS = {"manifest.csv"}
+CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "gb18030": "gb18030", "big5": "big5"}
+ADDED_SEED = 0  # seed of the document --add-one generates (any seed: it only has to be new)
+
+
+def stage(corpus: Path, to: Path) -> list[Path]:
+    """Copy the corpus's documents (not its manifest) into ``to``."""
+    to.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in corpus.iterdir()
+                   if p.is_file() and not p.name.startswith(".") and p.name not in NOT_DOCUMENTS)
+    for p in files:
+        shutil.copyfile(p, to / p.name)
+    return [to / p.name for p in files]
+
+
+def baseline(files: list[Path], codecs: dict[str, str]) -> dict:
+    """Read, decode and scan every file with one number regex; wall time and counts."""
+    t0 = time.perf_counter()
+    chars = matches = 0
+    for p in files:
+        data = p.read_bytes()
+        codec = codecs.get(p.name)
+        if codec:
+            text = data.decode(codec)
+        else:
+            from pipeline.text.decode import decode_bytes
+            text = decode_bytes(data, p.name)[0]
+        chars += len(text)
+        matches += sum(1 for _ in NUMBER.finditer(text))
+    return {"s": time.perf_counter() - t0, "chars": chars, "matches": matches}
+
+
+def build(seeds: Path, dist: Path) -> dict:
+    """Run the CLI once; wall time, exit code, per-stage seconds, published document count."""
+    cmd = [sys.executable, "-m", "pipeline", "release", "--seeds", str(seeds), "--dist", str(dist)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    stamps, published = [], None
+    for line in proc.stdout:
+        sys.stderr.write("  | " + line)  # live progress; stdout stays the report
+        if m := STAMP.match(line):
+            stamps.append((m.group(2), float(m.group(1))))
+        elif m := PUBLISHED.match(line):
+            published = int(m.group(1))
+    rc = proc.wait()
+    wall = time.perf_counter() - t0
+    stages, last = {}, 0.0
+    for name, t in stamps:
+        stages[name] = round(stages.get(name, 0.0) + t - last, 2)
+        last = t
+    return {"wall_s": wall, "rc": rc, "stages": stages, "published": published}
+
+
+def add_document(folder: Path, index: int) -> Path:
+    """Write one new synthetic document (make_corpus's document ``index``) into ``folder``."""
+    genre, layout, encoding = make_corpus.plan(index + 1, ADDED_SEED)[index]
+    name, data, _ = make_corpus.make_document(index, ADDED_SEED, genre, layout, encoding, make_corpus.load_vocab())
+    path = folder / name
+    if path.exists():
+        path = folder / f"added_{name}"
+    path.write_bytes(data)
+    return path
+
+
+def machine() -> dict:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
+    except OSError:
+        commit = ""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpus": cpus, "python": platform.python_version(), "platform": platform.platform(),
+            "commit": commit}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", type=Path, help="folder of documents (e.g. written by bench/make_corpus.py)")
+    ap.add_argument("--dist", type=Path, help="release folder to build into (default: a temporary folder)")
+    ap.add_argument("--add-one", action="store_true", help="then add one document and rebuild into the same dist")
+    a = ap.parse_args(argv)
+
+    codecs: dict[str, str] = {}
+    if (a.corpus / "manifest.csv").is_file():
+        with open(a.corpus / "manifest.csv", encoding="utf-8", newline="") as f:
+            codecs = {r["file"]: CODECS[r["encoding"]] for r in csv.DictReader(f) if r["encoding"] in CODECS}
+    with tempfile.TemporaryDirectory(prefix="bench_") as tmp:
+        seeds, dist = Path(tmp) / "seeds", a.dist or Path(tmp) / "dist"
+        files = stage(a.corpus, seeds)
+        base = baseline(files, codecs)
+        full = build(seeds, dist)
+        rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux (bytes on macOS)
+        if sys.platform == "darwin":
+            rss_kib //= 1024
+        added = None
+        if a.add_one and full["rc"] == 0:
+            add_document(seeds, len(files))
+            added = build(seeds, dist)
+
+    n, chars = len(files), base["chars"]
+    text_stages = {k: v for k, v in full["stages"].items() if k not in ("raw_documents", "release")}
+    text_s = sum(text_stages.values())
+    r = {
+        **machine(),
+        "corpus": str(a.corpus), "documents": n, "documents_published": full["published"], "characters": chars,
+        "build_exit": full["rc"], "build_s": round(full["wall_s"], 2),
+        "documents_per_s": round(n / full["wall_s"], 2), "chars_per_s": round(chars / full["wall_s"]),
+        "peak_rss_mib": round(rss_kib / 1024, 1),
+        "stages_s": full["stages"], "text_extraction_s": round(text_s, 2),
+        "text_extraction_chars_per_s": round(chars / text_s) if text_s else None,
+        "baseline_s": round(base["s"], 4), "baseline_chars_per_s": round(chars / base["s"]) if base["s"] else None,
+        "baseline_matches": base["matches"], "baseline_decoder": "manifest codec" if codecs else "decode_bytes",
+        "ratio_text_extraction": round(text_s / base["s"], 1) if base["s"] else None,
+        "ratio_overall": round(full["wall_s"] / base["s"], 1) if base["s"] else None,
+    }
+    if added is not None:
+        r |= {"add_one_exit": added["rc"], "add_one_s": round(added["wall_s"], 2),
+              "add_one_share": round(added["wall_s"] / full["wall_s"], 3),
+              "add_one_stages_s": added["stages"]}
+    for k, v in r.items():
+        if isinstance(v, dict):
+            v = ", ".join(f"{s} {t}" for s, t in v.items())
+        print(f"{k}: {v}")
+    print("stage times: differences between consecutive progress stamps (0.1 s resolution)")
+    print(json.dumps(r, ensure_ascii=False, sort_keys=False))
+    return 0 if full["rc"] == 0 and (added is None or added["rc"] == 0) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Smoke test of the scale benchmark (bench/run.py): on a 6-document synthetic corpus it builds, rebuilds with
+one more document, and prints a parseable JSON line with the figures the README quotes."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bench_run_smoke(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "6", str(corpus), "--seed", "3"],
+                   check=True, capture_output=True, timeout=60)
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), str(corpus), "--add-one",
+                           "--dist", str(tmp_path / "dist")],
+                          capture_output=True, text=True, timeout=90, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert r["documents"] == 6 and r["documents_published"] == 6
+    assert r["build_exit"] == 0 and r["build_s"] > 0 and r["peak_rss_mib"] > 0
+    with open(corpus / "manifest.csv", encoding="utf-8", newline="") as f:
+        assert r["characters"] == sum(int(row["n_chars"]) for row in csv.DictReader(f)) > 0
+    assert r["baseline_chars_per_s"] > 0 and r["baseline_matches"] > 0
+    assert r["ratio_text_extraction"] > 0 and r["ratio_overall"] >= r["ratio_text_extraction"]
+    assert {"raw_documents", "clean_documents", "metrics", "panel", "release"} <= set(r["stages_s"])
+    assert r["add_one_exit"] == 0 and r["add_one_share"] > 0
+    assert (tmp_path / "dist" / "latest").exists()
+    assert "documents: 6\n" in proc.stdout
