@@ -69,13 +69,25 @@ def to_csv_text(df: pd.DataFrame) -> str:
     return df.to_csv(index=False, lineterminator="\n")
 
 
-def checksum_failures(folder: Path) -> list[Failure]:
+def read_checksums(folder: Path) -> dict[str, str] | None:
+    """{file name: sha256} as the folder's SHA256SUMS lists them, in its order (None: no SHA256SUMS)."""
     sums = folder / "SHA256SUMS"
     if not sums.exists():
-        return [Failure("SHA256SUMS", "", None, "file missing", str(sums))]
-    out = []
+        return None
+    out = {}
     for line in sums.read_text("utf-8").splitlines():
         digest, _, name = line.partition("  ")
+        if name:
+            out[name] = digest
+    return out
+
+
+def checksum_failures(folder: Path) -> list[Failure]:
+    sums = read_checksums(folder)
+    if sums is None:
+        return [Failure("SHA256SUMS", "", None, "file missing", str(folder / "SHA256SUMS"))]
+    out = []
+    for name, digest in sums.items():
         path = folder / name
         if not path.exists():
             out.append(Failure(name, "", None, "listed in SHA256SUMS but missing", name))

@@ -19,6 +19,7 @@ from pipeline.release.preview import preview
 from pipeline.release.versioning import latest, releases
 from schemas.dictionary import ColumnDoc, dictionary
 from schemas.registry import TABLES, table
+from schemas.validate import read_checksums
 
 _ENV = Environment(loader=PackageLoader("pipeline.release", "templates"), undefined=StrictUndefined,
                    autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
@@ -48,14 +49,8 @@ def _rows(folder: Path) -> dict[str, int]:
 
 def _files(folder: Path) -> list[dict]:
     """Every file of SHA256SUMS: tables in registry order (Parquet, then CSV), then the others by name."""
-    sums_file = folder / "SHA256SUMS"
-    sums = {}
-    if sums_file.exists():
-        for line in sums_file.read_text("utf-8").splitlines():
-            digest, _, name = line.partition("  ")
-            if name:
-                sums[name] = digest
-    else:   # a release without checksums still lists its files
+    sums = read_checksums(folder)
+    if sums is None:   # a release without checksums still lists its files
         sums = {p.name: "" for p in folder.iterdir() if p.is_file()}
     rows = _rows(folder)
     order = {f"{name}.{ext}": (i, j) for i, name in enumerate(_table_names(rows))

@@ -24,7 +24,8 @@ from pipeline.release.diff import change_rows, diff_release
 from pipeline.release.files import write_checksums, write_csv, write_parquet, write_text
 from pipeline.release.page import write_index
 from pipeline.release.quality import Score
-from pipeline.release.versioning import FIRST_VERSION, Shape, bump, compare, latest, releases, shape_of_release
+from pipeline.release.versioning import (FIRST_VERSION, SchemaChanges, Shape, compare, latest, next_version,
+                                         releases, shape_of_release)
 from schemas import frames as frames_mod
 from schemas import registry
 from schemas.crosscheck import Failure
@@ -64,24 +65,28 @@ def _build_shape(frames: dict[str, pd.DataFrame]) -> Shape:
                  frozenset(frames["documents"]["doc_id"]))
 
 
-def _write_release(folder: Path, frames: dict[str, pd.DataFrame], version: str,
-                   previous: Path | None, quality: tuple[Score, ...] = ()) -> None:
-    """Every file of the release ``version`` built from ``frames`` as the successor of ``previous``."""
-    if previous is not None:
-        previous_version = _version_of(previous)
-        changes = compare(shape_of_release(previous), _build_shape(frames), registry.RENAMES)
-    else:
-        previous_version, changes = None, None
+def _changes(previous: Path | None, frames: dict[str, pd.DataFrame]) -> SchemaChanges | None:
+    """How the build's shape differs from the release in ``previous`` (None when there is none)."""
+    if previous is None:
+        return None
+    return compare(shape_of_release(previous), _build_shape(frames), registry.RENAMES)
+
+
+def _write_release(folder: Path, frames: dict[str, pd.DataFrame], version: str, previous: Path | None,
+                   changes: SchemaChanges | None, quality: tuple[Score, ...] = ()) -> None:
+    """Every file of the release ``version`` built from ``frames`` as the successor of ``previous``, from which
+    it differs by ``changes``."""
+    previous_version = _version_of(previous) if previous is not None else None
     renamed = changes.renamed if changes else ()
     published = with_aliases(frames, renamed)
     for tb in TABLES:
         write_parquet(published[tb.name], folder / f"{tb.name}.parquet")
         write_csv(published[tb.name], folder / f"{tb.name}.csv")
     diffs = diff_release(previous, published) if previous is not None else []
-    write_csv(frames_mod.build(CHANGES.name, change_rows(diffs)), folder / f"{CHANGES.name}.csv")
+    changed_rows = change_rows(diffs)
+    write_csv(frames_mod.build(CHANGES.name, changed_rows), folder / f"{CHANGES.name}.csv")
     rows = {tb.name: len(frames[tb.name]) for tb in TABLES}
-    write_datapackage(folder, version, rows | {CHANGES.name: sum(len(d.added) + len(d.removed) + len(d.changed)
-                                                                  for d in diffs)}, renamed)
+    write_datapackage(folder, version, rows | {CHANGES.name: len(changed_rows)}, renamed)
     write_croissant(folder, version, renamed)
     write_text(render_citation(version), folder / CITATION_FILE)
     write_text(render_card(version, frames, quality), folder / "README.md")
@@ -160,17 +165,17 @@ def publish(frames: dict[str, pd.DataFrame], dist: Path, quality: tuple[Score, .
             # Rebuild the previous release from these frames, as the successor of its own predecessor:
             # identical bytes, file for file, means this build changes nothing.
             previous_version = _version_of(previous)
-            _write_release(tmp, frames, previous_version, _predecessor(dist, previous), quality)
+            predecessor = _predecessor(dist, previous)
+            _write_release(tmp, frames, previous_version, predecessor, _changes(predecessor, frames), quality)
             if _same_content(tmp, previous):
                 shutil.rmtree(tmp)
                 point_latest(dist, previous)
                 return PublishResult("unchanged", previous_version, previous, rows)
             shutil.rmtree(tmp)
             tmp.mkdir()
-            version = bump(previous_version, shape_of_release(previous), _build_shape(frames), registry.RENAMES)
-        else:
-            version = FIRST_VERSION
-        _write_release(tmp, frames, version, previous, quality)
+        changes = _changes(previous, frames)
+        version = next_version(previous_version, changes) if changes is not None else FIRST_VERSION
+        _write_release(tmp, frames, version, previous, changes, quality)
         failures = validate_release(tmp)
         if failures:
             raise PublishError(failures)

@@ -91,8 +91,12 @@ def bump(previous: str, old: Shape, new: Shape, renames: tuple[Rename, ...] = ()
     """major: a table or column removed, renamed or retyped; minor: tables, columns or documents added (or
     documents removed); patch: values only. Dropping the deprecated alias of a column renamed in the
     previous release is part of that rename (announced in its changelog) and bumps nothing by itself."""
+    return next_version(previous, compare(old, new, renames))
+
+
+def next_version(previous: str, c: SchemaChanges) -> str:
+    """The version after ``previous`` for a build that differs from it by ``c`` (rule: see ``bump``)."""
     major, minor, patch = map(int, previous.split("."))
-    c = compare(old, new, renames)
     if c.breaking:
         return f"{major + 1}.0.0"
     if c.additive:
