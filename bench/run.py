@@ -1,7 +1,7 @@
 """Scale benchmark (DESIGN.md "Scale", issue 6 item 3): times a full build of a corpus folder with the real CLI and
 compares it with a bare read-decode-regex scan of the same files, measured in the same run.
 
-    python bench/run.py CORPUS [--dist DIR] [--add-one]
+    python bench/run.py CORPUS [--dist DIR] [--no-add-one] [--executor NAME] [--profile OUT.txt]
 
 - full build: ``python -m pipeline release --seeds <copy of CORPUS> --dist DIR`` as a subprocess (wall time, peak
   RSS of the child from getrusage, documents/s, characters/s; characters = sum of the decoded texts' lengths);
@@ -11,10 +11,12 @@ compares it with a bare read-decode-regex scan of the same files, measured in th
   loading the pipeline's modules);
 - baseline: read every file's bytes, decode (codec from manifest.csv, else ``decode_bytes``), count the matches
   of one number regex; ratio = pipeline seconds per character / baseline seconds per character, for the text and
-  extraction stages (clean_documents .. panel: everything logged after raw_documents and before release) and
-  for the whole build;
-- --add-one: after the full build, add ONE new document (make_corpus's ``make_document``) and rebuild into the
-  same dist; its time as a share of the full build.
+  extraction stages (clean_documents .. panel: everything logged after raw_documents and before release; not the
+  plan, which hashes the files) and for the whole build;
+- add one (unless --no-add-one): after the full build, add ONE new document (make_corpus's ``make_document``) and
+  rebuild into the same dist (and so the same work folder: only that document is processed, then the release);
+  its time as a share of the full build, and how many documents the CLI's plan processed;
+- --profile OUT.txt: the full build runs under pyinstrument (sampling; slower) and its call tree goes to OUT.txt.
 
 CORPUS is copied into a temporary folder without manifest.csv (the manifest is not a document). Prints
 ``key: value`` lines, then one line of JSON with every figure.
@@ -42,8 +44,10 @@ import make_corpus  # noqa: E402  (bench/make_corpus.py: the new document of --a
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 STAMP = re.compile(r"^\[\s*(\d+(?:\.\d+)?)s\] (?!warning: |FAILED )([a-z_]+): ")
 PUBLISHED = re.compile(r"^\s+documents: (\d+); problems: (\d+)")
+PLANNED = re.compile(r"plan: \d+ document\(s\): (\d+) to process")
 NOT_DOCUMENTS = {"manifest.csv"}
 CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "gb18030": "gb18030", "big5": "big5"}
+NOT_TEXT_STAGES = ("plan", "raw_documents", "release")  # hashing and reading files, writing the release
 ADDED_SEED = 0  # seed of the document --add-one generates (any seed: it only has to be new)
 
 
@@ -74,14 +78,18 @@ def baseline(files: list[Path], codecs: dict[str, str]) -> dict:
     return {"s": time.perf_counter() - t0, "chars": chars, "matches": matches}
 
 
-def build(seeds: Path, dist: Path) -> dict:
-    """Run the CLI once; wall time, exit code, per-stage seconds, published document count."""
-    cmd = [sys.executable, "-m", "pipeline", "release", "--seeds", str(seeds), "--dist", str(dist)]
+def build(seeds: Path, dist: Path, executor: str = "in_process", profile: Path | None = None) -> dict:
+    """Run the CLI once; wall time, exit code, per-stage seconds, published document count. With ``profile``,
+    under pyinstrument, writing its text report there (slower: sampling overhead)."""
+    cli = ["-m", "pipeline", "release", "--seeds", str(seeds), "--dist", str(dist), "--executor", executor]
+    cmd = [sys.executable, *(["-m", "pyinstrument", "-r", "text", "-o", str(profile)] if profile else []), *cli]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    stamps, published = [], None
+    stamps, published, processed = [], None, None
     for line in proc.stdout:
         sys.stderr.write("  | " + line)  # live progress; stdout stays the report
+        if m := PLANNED.search(line):
+            processed = int(m.group(1))
         if m := STAMP.match(line):
             stamps.append((m.group(2), float(m.group(1))))
         elif m := PUBLISHED.match(line):
@@ -92,7 +100,7 @@ def build(seeds: Path, dist: Path) -> dict:
     for name, t in stamps:
         stages[name] = round(stages.get(name, 0.0) + t - last, 2)
         last = t
-    return {"wall_s": wall, "rc": rc, "stages": stages, "published": published}
+    return {"wall_s": wall, "rc": rc, "stages": stages, "published": published, "processed": processed}
 
 
 def add_document(folder: Path, index: int) -> Path:
@@ -121,7 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", type=Path, help="folder of documents (e.g. written by bench/make_corpus.py)")
     ap.add_argument("--dist", type=Path, help="release folder to build into (default: a temporary folder)")
-    ap.add_argument("--add-one", action="store_true", help="then add one document and rebuild into the same dist")
+    ap.add_argument("--no-add-one", dest="add_one", action="store_false",
+                    help="skip the second build (one document added to the built corpus, republished)")
+    ap.add_argument("--executor", default="in_process", choices=("in_process", "multiprocess", "dask"))
+    ap.add_argument("--profile", type=Path, help="run the full build under pyinstrument; its report goes here")
     a = ap.parse_args(argv)
 
     codecs: dict[str, str] = {}
@@ -132,21 +143,21 @@ def main(argv: list[str] | None = None) -> int:
         seeds, dist = Path(tmp) / "seeds", a.dist or Path(tmp) / "dist"
         files = stage(a.corpus, seeds)
         base = baseline(files, codecs)
-        full = build(seeds, dist)
+        full = build(seeds, dist, a.executor, a.profile)
         rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux (bytes on macOS)
         if sys.platform == "darwin":
             rss_kib //= 1024
         added = None
         if a.add_one and full["rc"] == 0:
             add_document(seeds, len(files))
-            added = build(seeds, dist)
+            added = build(seeds, dist, a.executor)
 
     n, chars = len(files), base["chars"]
-    text_stages = {k: v for k, v in full["stages"].items() if k not in ("raw_documents", "release")}
+    text_stages = {k: v for k, v in full["stages"].items() if k not in NOT_TEXT_STAGES}
     text_s = sum(text_stages.values())
     r = {
         **machine(),
-        "corpus": str(a.corpus), "documents": n, "documents_published": full["published"], "characters": chars,
+        "corpus": str(a.corpus), "executor": a.executor, "documents": n, "documents_published": full["published"], "characters": chars,
         "build_exit": full["rc"], "build_s": round(full["wall_s"], 2),
         "documents_per_s": round(n / full["wall_s"], 2), "chars_per_s": round(chars / full["wall_s"]),
         "peak_rss_mib": round(rss_kib / 1024, 1),
@@ -160,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     if added is not None:
         r |= {"add_one_exit": added["rc"], "add_one_s": round(added["wall_s"], 2),
               "add_one_share": round(added["wall_s"] / full["wall_s"], 3),
+              "add_one_documents_processed": added["processed"],
               "add_one_stages_s": added["stages"]}
     for k, v in r.items():
         if isinstance(v, dict):

@@ -1,5 +1,5 @@
 """The Dagster code location: every asset, the blocking table checks, the release job, its schedule and
-sensor, and the settings resource. ``build_definitions`` lets the CLI and tests point it at other folders."""
+sensor, the settings and the store. ``build_definitions`` lets the CLI and tests point it at other folders."""
 
 import dagster as dg
 
@@ -12,6 +12,7 @@ from pipeline.assets.records import (indicators, laws, metrics, numbers, oversig
                                      proposals_and_recommendations)
 from pipeline.assets.release import release
 from pipeline.assets.settings import PipelineSettings
+from pipeline.assets.store import DocumentStore
 from pipeline.assets.structure import sections, sentences
 
 ASSETS = [raw_documents, clean_documents_and_edits, sections, sentences, numbers, metrics, laws, oversight,
@@ -19,9 +20,17 @@ ASSETS = [raw_documents, clean_documents_and_edits, sections, sentences, numbers
 
 
 def build_definitions(settings: PipelineSettings | None = None, loggers: dict | None = None) -> dg.Definitions:
+    settings = settings or PipelineSettings()
     return dg.Definitions(
         assets=ASSETS, asset_checks=table_checks(ASSETS), jobs=[release_job], schedules=[daily_release],
-        sensors=[seeds_sensor], resources={"settings": settings or PipelineSettings()}, loggers=loggers)
+        sensors=[seeds_sensor], loggers=loggers,
+        resources={"settings": settings, "io_manager": DocumentStore(base_dir=str(settings.store))})
 
 
 defs = build_definitions()
+
+
+def release_job_def() -> dg.JobDefinition:
+    """The release job of this code location, for ``dagster.reconstructable``: executors that run steps in other
+    processes or on other machines load it from here (folders come from the run config)."""
+    return defs.resolve_job_def("release_job")

@@ -17,10 +17,11 @@ def seed_texts() -> dict[str, str]:
     return {p.stem: p.read_text("utf-8") for p in (SEED_000, SEED_001)}
 
 
-def run_release(seeds: Path, dist: Path) -> int:
-    """The CLI's release command, in process (it runs the real Dagster job)."""
+def run_release(seeds: Path, dist: Path, *extra: str) -> int:
+    """The CLI's release command, in process (it runs the real Dagster job; its work folder is build/<dist name>
+    beside ``dist``)."""
     from pipeline.__main__ import main
-    return main(["release", "--seeds", str(seeds), "--dist", str(dist)])
+    return main(["release", "--seeds", str(seeds), "--dist", str(dist), *extra])
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "6", str(corpus), "--seed", "3"],
                    check=True, capture_output=True, timeout=60)
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), str(corpus), "--add-one",
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), str(corpus),
                            "--dist", str(tmp_path / "dist")],
                           capture_output=True, text=True, timeout=90, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
@@ -28,5 +28,6 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     assert r["ratio_text_extraction"] > 0 and r["ratio_overall"] >= r["ratio_text_extraction"]
     assert {"raw_documents", "clean_documents", "metrics", "panel", "release"} <= set(r["stages_s"])
     assert r["add_one_exit"] == 0 and r["add_one_share"] > 0
+    assert r["add_one_documents_processed"] == 1  # the other six are unchanged: not processed again
     assert (tmp_path / "dist" / "latest").exists()
     assert "documents: 6\n" in proc.stdout

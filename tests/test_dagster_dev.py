@@ -1,7 +1,8 @@
 """The Dagster UI as an operator sees it, asked through the GraphQL endpoint of one `dagster dev` server on
-127.0.0.1: every asset in a layer group with a description, its blocking check, the job, schedule and sensor;
-then the release job launched as from the launchpad, its checks' results, the materialization metadata
-(row count, column schema, preview) and the release it published into a temporary dist/."""
+127.0.0.1 whose working directory has a seeds/ folder: every asset in a layer group with a description, its
+blocking check, the job, schedule and sensor; then the run the sensor requests by itself (one partition per
+document, all in one run), its checks' results, the materialization metadata (row count, column schema, preview)
+and the release it published; last, a run launched as from the launchpad."""
 import json
 import os
 import signal
@@ -25,7 +26,7 @@ from test_definitions import STAGES
 
 LAYERS = {"raw", "clean", "structure", "records", "catalog", "release"}
 LOCATION, REPOSITORY = "pipeline.definitions", "__repository__"
-SERVER_START_S, RUN_S = 120, 240
+SERVER_START_S, RUN_S, SENSOR_S = 120, 240, 180
 
 # dagster dev started from a shell in the background inherits an ignored SIGINT and then ignores SIGTERM:
 # restore default handlers before exec'ing it, so the test can stop it.
@@ -94,9 +95,10 @@ def server(tmp_path_factory) -> Server:
     home, work = root / "dagster_home", root / "work"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    # The working directory holds no seeds/ folder: the sensor (default RUNNING) and the schedule resolve
-    # the default settings (seeds/, dist/) against it, so they skip or fail there and never touch the repo.
+    # The working directory holds seeds/ (a link to the repo's): the sensor (default RUNNING) resolves the default
+    # settings (seeds/, dist/, build/dist/) against it, so it processes the seeds and publishes into work/dist.
     work.mkdir()
+    (work / "seeds").symlink_to(SEEDS)
     log = root / "dagster_dev.log"  # a file, not a pipe: the run's event log would fill a pipe and block
     port = _free_port()
     dagster = str(Path(sys.executable).with_name("dagster"))
@@ -124,26 +126,36 @@ def server(tmp_path_factory) -> Server:
             proc.wait()
 
 
-def _launch_release_job(server: Server, seeds: Path, dist: Path) -> tuple[str, str]:
-    """Launch release_job through the API, as from the launchpad, and wait: (run id, final status)."""
-    params = {
-        "selector": {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY, "jobName": "release_job"},
-        "runConfigData": {
-            # one process for every step: the default multiprocess executor starts a Python per step
-            # (~3 min on 2 cores instead of ~25 s)
-            "execution": {"config": {"in_process": {}}},
-            "resources": {"settings": {"config": {"seeds_dir": str(seeds), "dist_dir": str(dist)}}}},
-        "executionMetadata": {"tags": [{"key": "test", "value": "test_dagster_dev"}]},
-    }
-    launched = _graphql(server.port, LAUNCH_RUN, {"params": params})["launchRun"]
-    assert launched["__typename"] == "LaunchRunSuccess", launched
-    run_id = launched["run"]["runId"]
+RUNS = """query ($tags: [ExecutionTag!]) { runsOrError(filter: {tags: $tags}) { ... on Runs { results {
+  runId status tags { key value } } } } }"""
+
+
+def _wait(server: Server, run_id: str) -> str:
     deadline, status = time.monotonic() + RUN_S, None
     while status not in ("SUCCESS", "FAILURE", "CANCELED"):
         assert time.monotonic() < deadline, f"run {run_id} still {status} after {RUN_S} s"
         time.sleep(2)
         status = _graphql(server.port, RUN_STATUS, {"id": run_id})["runOrError"]["status"]
-    return run_id, status
+    return status
+
+
+def _sensor_runs(server: Server) -> list[dict]:
+    tags = [{"key": "dagster/sensor_name", "value": "seeds_sensor"}]
+    return _graphql(server.port, RUNS, {"tags": tags})["runsOrError"]["results"]
+
+
+def _launch(server: Server, assets: list[str]) -> tuple[str, str]:
+    """Launch release_job for some assets through the API, as from the launchpad, and wait: (run id, status)."""
+    params = {
+        "selector": {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY, "jobName": "release_job",
+                     "assetSelection": [{"path": [a]} for a in assets]},
+        "runConfigData": {"execution": {"config": {"in_process": {}}}},
+        "executionMetadata": {"tags": [{"key": "test", "value": "test_dagster_dev"}]},
+    }
+    launched = _graphql(server.port, LAUNCH_RUN, {"params": params})["launchRun"]
+    assert launched["__typename"] == "LaunchRunSuccess", launched
+    run_id = launched["run"]["runId"]
+    return run_id, _wait(server, run_id)
 
 
 def _run_errors(server: Server, run_id: str) -> str:
@@ -161,12 +173,14 @@ def _run_errors(server: Server, run_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def release_run(server) -> str:
-    """Id of one run of release_job finished with SUCCESS; its settings point at a symlink to the repo's seeds
-    and at a dist/ inside the test's folder."""
-    run_dir = server.root / "run"
-    run_dir.mkdir()
-    (run_dir / "seeds").symlink_to(SEEDS)
-    run_id, status = _launch_release_job(server, run_dir / "seeds", run_dir / "dist")
+    """Id of the run the sensor requested by itself for the seeds, finished with SUCCESS."""
+    deadline = time.monotonic() + SENSOR_S
+    while not (runs := _sensor_runs(server)):
+        assert time.monotonic() < deadline, f"the sensor requested no run within {SENSOR_S} s"
+        time.sleep(3)
+    assert len(runs) == 1, runs
+    run_id = runs[0]["runId"]
+    status = _wait(server, run_id)
     if status != "SUCCESS":
         pytest.fail(f"run {run_id} ended {status}:\n" + _run_errors(server, run_id)[-6000:])
     return run_id
@@ -218,7 +232,7 @@ def test_launched_run_passes_every_blocking_check(server, release_run):
         cases = meta["failure_cases"]
         assert (cases["__typename"], cases["mdStr"]) == ("MarkdownMetadataEntry", "none"), tb.name
         rows = meta["rows"]["intValue"]
-        published = pd.read_parquet(server.root / "run" / "dist" / "latest" / f"{tb.name}.parquet")
+        published = pd.read_parquet(server.root / "work" / "dist" / "latest" / f"{tb.name}.parquet")
         assert rows == len(published), tb.name
         if tb.name in ("metrics", "laws", "sentences", "numbers", "proposals"):
             assert rows > 0, tb.name
@@ -231,7 +245,7 @@ def test_launched_run_passes_every_blocking_check(server, release_run):
 
 
 def test_materializations_carry_row_count_column_schema_and_preview(server, release_run):
-    latest = server.root / "run" / "dist" / "latest"
+    latest = server.root / "work" / "dist" / "latest"
     nodes = _graphql(server.port, "{ assetNodes { assetKey { path } assetMaterializations(limit: 1) { runId "
                                   + METADATA + " } } }")["assetNodes"]
     by_key = {"/".join(n["assetKey"]["path"]): n["assetMaterializations"] for n in nodes}
@@ -260,7 +274,7 @@ def test_materializations_carry_row_count_column_schema_and_preview(server, rele
 
 
 def test_release_published_into_the_temporary_dist(server, release_run):
-    dist = server.root / "run" / "dist"
+    dist = server.root / "work" / "dist"
     latest = dist / "latest"
     assert latest.is_symlink() and latest.resolve().name.startswith("v")
     assert validate_release(latest) == []
@@ -274,11 +288,24 @@ def test_release_published_into_the_temporary_dist(server, release_run):
     assert meta["version"]["text"] == latest.resolve().name.removeprefix("v")
     for tb in TABLES:
         assert meta[f"rows/{tb.name}"]["intValue"] == len(pd.read_parquet(latest / f"{tb.name}.parquet")), tb.name
-    # the sensor ran in the server's working directory, which has no seeds/: the UI shows why it skipped
+    # one partition per seed, added by the sensor, all processed by that one run
+    keys = _graphql(server.port, """{ partitionSetsOrError(repositorySelector: {repositoryLocationName: "%s",
+        repositoryName: "%s"}, pipelineName: "release_job") { ... on PartitionSets { results {
+        partitionsOrError { ... on Partitions { results { name } } } } } } }""" % (LOCATION, REPOSITORY))
+    (pset,) = keys["partitionSetsOrError"]["results"]
+    assert sorted(p["name"] for p in pset["partitionsOrError"]["results"]) == sorted(p.stem for p in SEEDS.glob("*.txt"))
     ticks = _graphql(server.port, """{ sensorOrError(sensorSelector: {repositoryLocationName: "%s",
         repositoryName: "%s", sensorName: "seeds_sensor"}) { ... on Sensor { sensorState {
         ticks(limit: 10) { status skipReason runIds } } } } }""" % (LOCATION, REPOSITORY)
                      )["sensorOrError"]["sensorState"]["ticks"]
-    assert ticks and all(t["status"] == "SKIPPED" and not t["runIds"] for t in ticks), ticks
-    assert "does not exist" in ticks[0]["skipReason"]
-    assert not (server.root / "work" / "dist").exists()
+    assert ticks[-1]["status"] == "SUCCESS" and ticks[-1]["runIds"] == [release_run], ticks
+
+
+def test_launchpad_run_of_the_release_level_assets_republishes_nothing_new(server, release_run):
+    run_id, status = _launch(server, ["indicators", "problems", "panel", "release"])
+    assert status == "SUCCESS", _run_errors(server, run_id)
+    (materialization,) = _graphql(server.port, """{ assetNodeOrError(assetKey: {path: ["release"]}) {
+        ... on AssetNode { assetMaterializations(limit: 1) { runId """ + METADATA + " } } } }"
+                                  )["assetNodeOrError"]["assetMaterializations"]
+    assert materialization["runId"] == run_id
+    assert _entries(materialization["metadataEntries"])["status"]["text"] == "unchanged"

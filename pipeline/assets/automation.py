@@ -1,43 +1,74 @@
-"""The job that builds a release, the daily schedule that runs it, and the sensor that runs it when a file
-in the seeds folder is added, changed or removed (by content hash, not modification time)."""
-
-import json
+"""The job that builds a release, the sensor that runs it for new, changed or removed files (by content hash and
+code version) and the daily schedule that republishes. Per-document assets run only for the documents that need
+it, all of them in one run; the release-level assets (problems, panel, release) run every time."""
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from pipeline.assets.executors import configurable_executor
+from pipeline.assets.plan import Plan, partition_requests, plan_for
 from pipeline.assets.settings import PipelineSettings
-from pipeline.text.sources import fingerprint
 
 release_job = dg.define_asset_job(
-    "release_job", selection=dg.AssetSelection.all(),
-    description="Every stage from raw files to a published release in dist/.")
-
-daily_release = dg.ScheduleDefinition(
-    name="daily_release", job=release_job, cron_schedule="0 6 * * *", execution_timezone="Asia/Shanghai",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Rebuild the release every morning (an unchanged build publishes nothing new).")
+    "release_job", selection=dg.AssetSelection.all(), executor_def=configurable_executor,
+    description="Every stage from raw files to a published release in dist/: the per-document stages for the "
+                "documents of the run's partition range, then the release over all documents.")
 
 
-SENSOR_DESCRIPTION = ("Request a release run when a file in the seeds folder is new, changed or removed "
-                      "(by content hash).")
+def split_assets(asset_graph) -> tuple[list[dg.AssetKey], list[dg.AssetKey]]:
+    """(per-document asset keys, release-level asset keys) of a code location's asset graph."""
+    keys = sorted(asset_graph.get_all_asset_keys())
+    per_document = [k for k in keys if asset_graph.get(k).partitions_def is not None]
+    return per_document, [k for k in keys if k not in per_document]
+
+
+def run_target(plan: Plan, asset_graph) -> dict:
+    """``asset_selection`` and ``tags`` of the run a plan needs: the per-document assets over the plan's one
+    partition range (when any document is to be processed) and the release-level assets."""
+    per_document, whole = split_assets(asset_graph)
+    if plan.partition_range is None:
+        return {"asset_selection": whole, "tags": {}}
+    first, last = plan.partition_range
+    return {"asset_selection": per_document + whole,
+            "tags": {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}}
+
+
+def stored_assets(asset_graph) -> list[str]:
+    return [k.to_user_string() for k in split_assets(asset_graph)[0]]
+
+
+@dg.schedule(job=release_job, cron_schedule="0 6 * * *", execution_timezone="Asia/Shanghai",
+             default_status=dg.DefaultScheduleStatus.RUNNING,
+             description="Republish every morning from the stored per-document tables (the release-level "
+                         "assets; an unchanged build publishes nothing new). New and changed documents are the "
+                         "sensor's.")
+def daily_release(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    return dg.RunRequest(asset_selection=split_assets(context.repository_def.asset_graph)[1],
+                         tags={"pipeline/trigger": "schedule"})
+
+
+SENSOR_DESCRIPTION = ("Add a document partition for each new file and delete the one of each deleted file, and "
+                      "request ONE run that processes the new and changed documents (by content hash and code "
+                      "version) and republishes.")
 
 
 # the decorator does not take the docstring as the description the UI shows: pass it explicitly
 @dg.sensor(job=release_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
            description=SENSOR_DESCRIPTION)
 def seeds_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings) -> dg.SensorResult:
+    graph = context.repository_def.asset_graph
     try:
-        now = fingerprint(settings.seeds)
+        plan = plan_for(settings.seeds, settings.store, context.instance, stored_assets(graph))
     except FileNotFoundError as err:
         return dg.SensorResult(skip_reason=str(err))
-    before = json.loads(context.cursor) if context.cursor else {}
-    if now == before:
-        return dg.SensorResult(skip_reason="no new, changed or removed file in the seeds folder")
-    changed = sorted(n for n in now if before.get(n) != now[n])
-    removed = sorted(set(before) - set(now))
-    cursor = json.dumps(now, sort_keys=True, ensure_ascii=False)
+    if not plan.changes_anything:
+        return dg.SensorResult(skip_reason=f"nothing new, changed or removed ({plan.summary()})")
+    if plan.signature() == context.cursor:
+        return dg.SensorResult(skip_reason=f"already requested: {plan.summary()}")
+    target = run_target(plan, graph)
     # no run_key: the cursor already prevents repeats, and a file changed back to an earlier content
     # (A → B → A) must run again, which a content-derived run key would deduplicate away.
-    request = dg.RunRequest(
-        tags={"seeds/changed": ",".join(changed)[:200], "seeds/removed": ",".join(removed)[:200]})
-    return dg.SensorResult(run_requests=[request], cursor=cursor)
+    request = dg.RunRequest(asset_selection=target["asset_selection"], tags={
+        **target["tags"], "pipeline/plan": plan.summary(), "pipeline/removed": ",".join(plan.removed)[:200]})
+    return dg.SensorResult(run_requests=[request], cursor=plan.signature(),
+                           dynamic_partitions_requests=partition_requests(plan))

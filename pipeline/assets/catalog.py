@@ -1,25 +1,36 @@
-"""Catalog layer: one row per document (what the text says about itself), the problems met on the
-way, and the harmonised panel."""
+"""Catalog layer: one row per document (what the text says about itself; one partition per document), the
+problems met on the way, and the harmonised panel (over all documents)."""
 
 from dataclasses import asdict
+from functools import partial
 
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import documents_with, sections_of
-from pipeline.assets.output import table_output
+from pipeline.assets.convert import documents_with, each_document, sections_of
+from pipeline.assets.output import documents_output, table_output
+from pipeline.assets.published import published_frame
+from pipeline.assets.partitions import CODE_VERSION, per_document
 from pipeline.assets.settings import PipelineSettings
 from pipeline.extract.metadata import apply_overrides, infer_metadata, load_overrides
 from pipeline.text.sources import METADATA_FILE
+
+KEEP_FIRST = "remove one of the two copies; only the first (by name) is used"
 from schemas import frames
 
 
-@dg.asset(group_name="catalog", compute_kind="python")
-def documents(context: dg.AssetExecutionContext, settings: PipelineSettings, raw_documents: pd.DataFrame,
-              clean_documents: pd.DataFrame, sections: pd.DataFrame, edits: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(group_name="catalog", compute_kind="python", code_version=CODE_VERSION, **per_document())
+def documents(context: dg.AssetExecutionContext, settings: PipelineSettings, raw_documents, clean_documents,
+              sections, edits) -> dg.Output[dict]:
     """One row per usable document: file, checksum, encoding, and the issuer, city, dates and periods the text
     states (overridable in seeds/metadata.csv)."""
-    overrides = load_overrides(settings.seeds / METADATA_FILE)
+    table = partial(documents_table, load_overrides(settings.seeds / METADATA_FILE))
+    return documents_output(context, each_document(context, table, raw_documents, clean_documents, sections, edits),
+                            "documents")
+
+
+def documents_table(overrides: dict, raw_documents: pd.DataFrame, clean_documents: pd.DataFrame,
+                    sections: pd.DataFrame, edits: pd.DataFrame) -> pd.DataFrame:
     raw = raw_documents.set_index("doc_id")
     counts = edits.groupby(["doc_id", "action"]).size()
     rows = []
@@ -33,32 +44,60 @@ def documents(context: dg.AssetExecutionContext, settings: PipelineSettings, raw
                      "n_chars_raw": len(doc.raw_text), "n_chars_clean": len(doc.clean_text),
                      "n_edits_applied": int(counts.get((doc.doc_id, "applied"), 0)),
                      "n_edits_flagged": int(counts.get((doc.doc_id, "flagged"), 0))})
-    df = frames.build("documents", rows)
-    context.log.info(f"documents: {len(df)} row(s)")
-    return table_output(df, "documents")
+    return frames.build("documents", rows)
 
 
 @dg.asset(group_name="catalog", compute_kind="python")
-def problems(context: dg.AssetExecutionContext, raw_documents: pd.DataFrame,
-             clean_documents: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+def problems(context: dg.AssetExecutionContext, raw_documents, clean_documents) -> dg.Output[pd.DataFrame]:
     """Input files left out, with the reason and what to do: undecodable, empty, duplicate, or not a report."""
-    rows = [{"source_file": r.source_file, "stage": "decode", "reason": r.problem, "offset": r.offset, "hint": r.hint}
-            for r in raw_documents[raw_documents["problem"] != ""].itertuples()]
-    rows += [{"source_file": r.source_file, "stage": "recognise", "reason": r.problem, "offset": None, "hint": r.hint}
-             for r in clean_documents[clean_documents["problem"] != ""].itertuples()]
+    raw = raw_documents.concat()
+    raw = raw.sort_values("source_file", kind="stable") if len(raw) else raw
+    clean = clean_documents.concat()
+    repeats = repeated_files(raw)
+    rows = [{"source_file": r.source_file, "stage": "decode", "reason": repeats.get(r.source_file, r.problem),
+             "offset": None if r.source_file in repeats else r.offset,
+             "hint": KEEP_FIRST if r.source_file in repeats else r.hint}
+            for r in raw.itertuples() if r.problem or r.source_file in repeats]
+    if len(clean.columns):
+        rows += [{"source_file": r.source_file, "stage": "recognise", "reason": r.problem, "offset": None,
+                  "hint": r.hint} for r in clean[clean["problem"] != ""].itertuples() if r.source_file not in repeats]
     df = frames.build("problems", sorted(rows, key=lambda r: (r["source_file"], r["stage"])))
     for r in df.itertuples():
         context.log.warning(f"problem: {r.source_file}: {r.reason} — {r.hint}")
     return table_output(df, "problems")
 
 
+def repeated_files(raw: pd.DataFrame) -> dict[str, str]:
+    """{file: "same content as <earlier file>"} for every file whose bytes, or decoded text, repeat a file earlier
+    by name (the same report saved twice, or once in another encoding): only the first is used."""
+    first_of, out = {}, {}
+    for r in raw.itertuples():
+        keys = [("bytes", r.sha256)] + ([("text", r.text_sha256)] if r.text_sha256 else [])
+        earlier = next(((kind, first_of[k]) for kind, k in keys if k in first_of), None)
+        if earlier:
+            kind, name = earlier
+            out[r.source_file] = (f"same content as {name}" if kind == "bytes"
+                                  else f"same text as {name} (in another encoding)")
+        for kind, k in keys:
+            first_of.setdefault(k, r.source_file)
+    return out
+
+
+def kept(documents: pd.DataFrame, problems: pd.DataFrame) -> set[str]:
+    """Documents that are published: decoded, recognised and not a repeat of another file."""
+    if documents.empty:
+        return set()
+    return set(documents.loc[~documents["source_file"].isin(problems["source_file"]), "doc_id"])
+
+
 @dg.asset(group_name="catalog", compute_kind="python")
-def panel(context: dg.AssetExecutionContext, metrics: pd.DataFrame, documents: pd.DataFrame,
-          indicators: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+def panel(context: dg.AssetExecutionContext, metrics, documents, indicators: pd.DataFrame,
+          problems: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """The harmonised panel: for each document, period and standard indicator, one figure with the city, level
     and year — e.g. regulations enacted per city and year."""
-    meta = documents.set_index("doc_id")
-    chosen = panel_figures(metrics, indicators)
+    docs = published_frame("documents", documents)
+    meta = docs.set_index("doc_id")
+    chosen = panel_figures(published_frame("metrics", metrics, kept(docs, problems)), indicators)
     rows = [{"doc_id": m.doc_id, "city": meta.at[m.doc_id, "city"], "level": meta.at[m.doc_id, "level"],
              "year": m.year_end, "period": m.period, "indicator_code": m.indicator_code, "value": m.value,
              "unit": m.unit, "metric_id": m.metric_id} for m in chosen.itertuples()]

@@ -72,3 +72,9 @@ def documents_with(clean_documents: pd.DataFrame, *tables: pd.DataFrame) -> Iter
     groups = [by_doc(t) for t in tables]
     for doc in clean_documents[clean_documents["problem"] == ""].sort_values("doc_id").itertuples():
         yield doc, [g.get(doc.doc_id) for g in groups]
+
+
+def each_document(context, table_fn, *inputs) -> dict[str, pd.DataFrame]:
+    """``{document: table_fn(its frame of each input)}`` for every partition of the run; ``inputs`` are the
+    ``{document: frame}`` values of upstream per-document assets (read one document at a time)."""
+    return {key: table_fn(*(value[key] for value in inputs)) for key in context.partition_keys}

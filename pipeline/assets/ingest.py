@@ -1,48 +1,52 @@
-"""Raw layer: reading and decoding the input files."""
+"""Raw layer: reading and decoding each document's file (one partition per document)."""
 
 import hashlib
 
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.output import table_output
+from pipeline.assets.output import documents_output
+from pipeline.assets.partitions import CODE_VERSION, document_stamp, per_document
 from pipeline.assets.settings import PipelineSettings
+from pipeline.extract.metadata import load_overrides
 from pipeline.text.decode import DecodeError, decode_bytes
-from pipeline.text.sources import read_sources
+from pipeline.text.sources import METADATA_FILE, locate, read_source
 
-KEEP_FIRST = "remove one of the two copies; only the first (by name) is used"
-RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_text", "problem", "offset", "hint"]
+RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_text", "text_sha256", "problem", "offset",
+               "hint", "stamp"]
 
 
-@dg.asset(group_name="raw", compute_kind="python")
-def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[pd.DataFrame]:
-    """Every file of the seeds folder, decoded (encoding detected, never guessed), with its sha256; files that
-    cannot be decoded or repeat another file's content are kept with a `problem` and left out downstream."""
-    rows, first_of = [], {}  # first file seen with given bytes, or with given decoded text
-    for src in read_sources(settings.seeds):
-        row = {"doc_id": src.doc_id, "source_file": src.name, "sha256": src.sha256, "n_bytes": len(src.data),
-               "encoding": "", "raw_text": "", "problem": "", "offset": None, "hint": ""}
-        if src.sha256 in first_of:
-            row |= {"problem": f"same content as {first_of[src.sha256]}",
-                    "hint": KEEP_FIRST}
-        else:
-            first_of[src.sha256] = src.name
-            try:
-                row["raw_text"], row["encoding"] = decode_bytes(src.data, src.name)
-            except DecodeError as err:
-                row |= {"problem": err.reason, "offset": err.offset, "hint": err.hint}
-            else:
-                text_key = "text:" + hashlib.sha256(row["raw_text"].encode("utf-8")).hexdigest()
-                if text_key in first_of:
-                    row |= {"problem": f"same text as {first_of[text_key]} (in another encoding)",
-                            "hint": KEEP_FIRST}
-                first_of.setdefault(text_key, src.name)
+@dg.asset(group_name="raw", compute_kind="python", code_version=CODE_VERSION, **per_document())
+def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[dict]:
+    """Each document's file, decoded (encoding detected, never guessed), with its sha256; a file that cannot be
+    decoded is kept with a `problem` and left out downstream (so is one repeating another file's content, found
+    when the release brings all documents together)."""
+    paths, overrides = locate(settings.seeds), load_overrides(settings.seeds / METADATA_FILE)
+    out = {}
+    for key in context.partition_keys:
+        if key not in paths:
+            raise dg.Failure(f"document {key!r} has no file in {settings.seeds} any more: the sensor removes the "
+                             f"partition of a deleted file; run the release job from the sensor or the CLI")
+        row = raw_row(key, paths[key], overrides)
         if row["problem"]:
-            context.log.warning(f"{src.name}: {row['problem']} — {row['hint']}")
-        rows.append(row)
-    df = pd.DataFrame(rows, columns=RAW_COLUMNS).astype({"offset": "Int64"})
-    context.log.info(f"raw_documents: {len(df)} file(s) read, {int((df['problem'] == '').sum())} decoded")
-    return table_output(df, files=len(df))
+            context.log.warning(f"{row['source_file']}: {row['problem']} — {row['hint']}")
+        out[key] = pd.DataFrame([row], columns=RAW_COLUMNS).astype({"offset": "Int64"})
+    return documents_output(context, out, files=len(out),
+                            decoded=sum(int(f.at[0, "problem"] == "") for f in out.values()))
+
+
+def raw_row(doc_id: str, path, overrides: dict) -> dict:
+    src = read_source(doc_id, path)
+    row = {"doc_id": doc_id, "source_file": src.name, "sha256": src.sha256, "n_bytes": len(src.data),
+           "encoding": "", "raw_text": "", "text_sha256": "", "problem": "", "offset": None, "hint": "",
+           "stamp": document_stamp(src.sha256, overrides.get(src.name))}
+    try:
+        row["raw_text"], row["encoding"] = decode_bytes(src.data, src.name)
+    except DecodeError as err:
+        row |= {"problem": err.reason, "offset": err.offset, "hint": err.hint}
+    else:
+        row["text_sha256"] = hashlib.sha256(row["raw_text"].encode("utf-8")).hexdigest()
+    return row
 
 
 def usable(frame: pd.DataFrame) -> pd.DataFrame:

@@ -42,3 +42,18 @@ def table_output(df: pd.DataFrame, name: str | None = None, output_name: str = "
     meta = {"dagster/row_count": len(df), "preview": dg.MetadataValue.md(preview(df)), **extra}
     meta["dagster/column_schema"] = column_schema(name) if name is not None else frame_schema(df)
     return dg.Output(df, output_name=output_name, metadata=meta)
+
+
+def documents_output(context, frames: dict[str, pd.DataFrame], name: str | None = None,
+                     output_name: str = "result", **extra) -> dg.Output:
+    """The Output of a per-document asset: ``{document: frame}`` for the partitions of the run, with the metadata
+    of ``table_output`` computed over them all, and a progress line."""
+    nonempty = [f for f in frames.values() if len(f)]
+    sample = pd.concat(nonempty[:PREVIEW_ROWS], ignore_index=True) if nonempty else next(iter(frames.values()))
+    rows = sum(len(f) for f in frames.values())
+    label = output_name if output_name != "result" else context.asset_key.to_user_string()
+    context.log.info(f"{label}: {rows} row(s) in {len(frames)} document(s)")
+    meta = {"dagster/row_count": rows, "documents": len(frames), "preview": dg.MetadataValue.md(preview(sample)),
+            **extra}
+    meta["dagster/column_schema"] = column_schema(name) if name is not None else frame_schema(sample)
+    return dg.Output(frames, output_name=output_name, metadata=meta)

@@ -3,11 +3,18 @@
 import pandas as pd
 
 from pipeline.assets.clean import texts_table
+from pipeline.assets.store import StoredDocuments
+from schemas import frames
 from schemas.registry import TABLES
 
 # published table -> asset producing it (same name unless stated)
 ASSET_OF = {tb.name: tb.name for tb in TABLES} | {"texts": "clean_documents"}
 
 
-def published_frame(table_name: str, value: pd.DataFrame) -> pd.DataFrame:
-    return texts_table(value) if table_name == "texts" else value
+def published_frame(table_name: str, value, keep: set[str] | None = None) -> pd.DataFrame:
+    """The table as published from an asset's value: a per-document asset's documents (those in ``keep`` when
+    given) one after the other in document order, or a whole table as it is."""
+    frame = value.concat(keep) if isinstance(value, StoredDocuments) else value
+    if frame.columns.empty:  # no document at all
+        return frames.build(table_name, [])
+    return texts_table(frame) if table_name == "texts" else frame

@@ -1,10 +1,15 @@
-"""Records layer: numbers, metrics, laws, oversight activities, proposals, and the indicator codebook."""
+"""Records layer: numbers, metrics, laws, oversight activities and proposals of each document (one partition per
+document), and the indicator codebook."""
+
+from functools import partial
 
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import documents_with, numbers_of, sections_of, sentence_ids, sentences_of, span_ids
-from pipeline.assets.output import table_output
+from pipeline.assets.convert import (documents_with, each_document, numbers_of, sections_of, sentence_ids,
+                                     sentences_of, span_ids)
+from pipeline.assets.output import documents_output, table_output
+from pipeline.assets.partitions import CODE_VERSION, per_document
 from pipeline.extract.indicators import Indicator, load_codebook
 from pipeline.extract.laws import extract_laws
 from pipeline.extract.metrics import extract_metrics
@@ -40,18 +45,20 @@ def codebook_of(indicators: pd.DataFrame) -> list[Indicator]:
             for r in indicators.itertuples()]
 
 
-@dg.asset(group_name="records", compute_kind="python")
-def numbers(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, sections: pd.DataFrame,
-            sentences: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(group_name="records", compute_kind="python", code_version=CODE_VERSION, **per_document())
+def numbers(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
     """Every number in the text (Arabic or Chinese numerals, 万/亿, %, 余/多/近) with its value and role."""
+    return documents_output(context, each_document(context, numbers_table, clean_documents, sections, sentences),
+                            "numbers")
+
+
+def numbers_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
         for span, rec_id, n in _records(doc.doc_id, "n", find_numbers(doc.clean_text, sentences_of(sents, secs)), sents):
             rows.append({"number_id": rec_id, **span,
                          "value": n.value, "unit": n.unit, "approx": n.approx, "role": n.role})
-    df = frames.build("numbers", rows)
-    context.log.info(f"numbers: {len(df)} row(s); roles {df['role'].value_counts().to_dict()}")
-    return table_output(df, "numbers")
+    return frames.build("numbers", rows)
 
 
 def _years(period: str, doc) -> tuple[int | None, int | None]:
@@ -68,12 +75,18 @@ def _years(period: str, doc) -> tuple[int | None, int | None]:
     return None, None
 
 
-@dg.asset(group_name="records", compute_kind="python")
-def metrics(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, sections: pd.DataFrame,
-            sentences: pd.DataFrame, numbers: pd.DataFrame, indicators: pd.DataFrame,
-            documents: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(group_name="records", compute_kind="python", code_version=CODE_VERSION, **per_document())
+def metrics(context: dg.AssetExecutionContext, clean_documents, sections, sentences, numbers,
+            indicators: pd.DataFrame, documents) -> dg.Output[dict]:
     """Quantitative facts: indicator, value, unit, approx, period (with years), category and indicator code."""
-    codebook = codebook_of(indicators)
+    table = partial(metrics_table, codebook_of(indicators))
+    found = each_document(context, table, clean_documents, sections, sentences, numbers, documents)
+    return documents_output(context, found, "metrics",
+                            coded=sum(int((f["indicator_code"] != "").sum()) for f in found.values()))
+
+
+def metrics_table(codebook: list[Indicator], clean_documents: pd.DataFrame, sections: pd.DataFrame,
+                  sentences: pd.DataFrame, numbers: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     meta = {r.doc_id: r for r in documents.itertuples()}
     rows = []
     for doc, (secs, sents, nums) in documents_with(clean_documents, sections, sentences, numbers):
@@ -84,49 +97,59 @@ def metrics(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, se
                          "value": m.value, "unit": m.unit, "indicator": m.indicator,
                          "indicator_code": m.indicator_code, "approx": m.approx, "period": m.period,
                          "year_start": y0, "year_end": y1, "category": m.category})
-    df = frames.build("metrics", rows)
-    coded = int((df["indicator_code"] != "").sum())
-    context.log.info(f"metrics: {len(df)} row(s), {coded} with an indicator code")
-    return table_output(df, "metrics", coded=coded)
+    return frames.build("metrics", rows)
 
 
-@dg.asset(group_name="records", compute_kind="python")
-def laws(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, sections: pd.DataFrame,
-         sentences: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(group_name="records", compute_kind="python", code_version=CODE_VERSION, **per_document())
+def laws(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
     """Laws, regulations, rules and decisions named, with instrument, jurisdiction, action and status."""
+    return documents_output(context, each_document(context, laws_table, clean_documents, sections, sentences), "laws")
+
+
+def laws_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
         for span, rec_id, law in _records(doc.doc_id, "l", extract_laws(doc.clean_text, sentences_of(sents, secs)), sents):
             rows.append({"law_id": rec_id, **span,
                          "name": law.name, "instrument": law.instrument, "jurisdiction": law.jurisdiction,
                          "action": law.action, "status": law.status})
-    df = frames.build("laws", rows)
-    context.log.info(f"laws: {len(df)} row(s)")
-    return table_output(df, "laws")
+    return frames.build("laws", rows)
 
 
-@dg.asset(group_name="records", compute_kind="python")
-def oversight(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame, sections: pd.DataFrame,
-              sentences: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(group_name="records", compute_kind="python", code_version=CODE_VERSION, **per_document())
+def oversight(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
     """Oversight activities: reports heard, inspections, inquiries, studies, evaluations, satisfaction votes."""
+    return documents_output(context, each_document(context, oversight_table, clean_documents, sections, sentences),
+                            "oversight")
+
+
+def oversight_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
         for span, rec_id, o in _records(doc.doc_id, "o", extract_oversight(doc.clean_text, sentences_of(sents, secs)), sents):
             rows.append({"oversight_id": rec_id, **span,
                          "kind": o.kind, "subject": o.subject, "status": o.status})
-    df = frames.build("oversight", rows)
-    context.log.info(f"oversight: {len(df)} row(s)")
-    return table_output(df, "oversight")
+    return frames.build("oversight", rows)
 
 
 @dg.multi_asset(
     group_name="records",
-    outs={"proposals": dg.AssetOut(description="CPPCC proposals: title, proposer, proposer kind, number of recommendations."),
-          "recommendations": dg.AssetOut(description="Each recommendation of each proposal, in order.")},
+    outs={"proposals": dg.AssetOut(code_version=CODE_VERSION, description=(
+              "CPPCC proposals: title, proposer, proposer kind, number of recommendations.")),
+          "recommendations": dg.AssetOut(code_version=CODE_VERSION, description=(
+              "Each recommendation of each proposal, in order."))},
+    **per_document(),
 )
-def proposals_and_recommendations(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame,
-                                  sections: pd.DataFrame, sentences: pd.DataFrame):
+def proposals_and_recommendations(context: dg.AssetExecutionContext, clean_documents, sections, sentences):
     """CPPCC proposals in digests and their recommendations."""
+    both = each_document(context, proposals_tables, clean_documents, sections, sentences)
+    yield documents_output(context, {k: v[0] for k, v in both.items()}, "proposals", output_name="proposals")
+    yield documents_output(context, {k: v[1] for k, v in both.items()}, "recommendations",
+                           output_name="recommendations")
+
+
+def proposals_tables(clean_documents: pd.DataFrame, sections: pd.DataFrame,
+                     sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     props, recs = [], []
     for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
         found = extract_proposals(doc.clean_text, sections_of(secs), sentences_of(sents, secs))
@@ -139,7 +162,4 @@ def proposals_and_recommendations(context: dg.AssetExecutionContext, clean_docum
             for r in p.recommendations:
                 recs.append({"recommendation_id": f"{pid}:r{r.seq:03d}", "proposal_id": pid, "doc_id": doc.doc_id,
                              "seq": r.seq, "quote": r.text, "char_start": r.char_start, "char_end": r.char_end})
-    p_df, r_df = frames.build("proposals", props), frames.build("recommendations", recs)
-    context.log.info(f"proposals: {len(p_df)} row(s); recommendations: {len(r_df)} row(s)")
-    yield table_output(p_df, "proposals", output_name="proposals")
-    yield table_output(r_df, "recommendations", output_name="recommendations")
+    return frames.build("proposals", props), frames.build("recommendations", recs)

@@ -3,6 +3,7 @@
 import dagster as dg
 import pandas as pd
 
+from pipeline.assets.catalog import kept
 from pipeline.assets.published import published_frame
 from pipeline.assets.settings import PipelineSettings
 from pipeline.release.publish import PublishError, publish
@@ -12,18 +13,20 @@ GOLD_FOLDER = "gold"  # inside the seeds folder: hand annotations the card's qua
 
 
 @dg.asset(group_name="release", compute_kind="python")
-def release(context: dg.AssetExecutionContext, settings: PipelineSettings, documents: pd.DataFrame,
-            clean_documents: pd.DataFrame, edits: pd.DataFrame, sections: pd.DataFrame, sentences: pd.DataFrame,
-            numbers: pd.DataFrame, metrics: pd.DataFrame, laws: pd.DataFrame, oversight: pd.DataFrame,
-            proposals: pd.DataFrame, recommendations: pd.DataFrame, indicators: pd.DataFrame,
-            panel: pd.DataFrame, problems: pd.DataFrame) -> dg.MaterializeResult:
-    """Validate every table again as written to disk and publish dist/vX.Y.Z atomically (dist/latest, index.html);
-    an unchanged build publishes nothing new; any failure leaves the previous release untouched."""
+def release(context: dg.AssetExecutionContext, settings: PipelineSettings, documents,
+            clean_documents, edits, sections, sentences, numbers, metrics, laws, oversight, proposals,
+            recommendations, indicators: pd.DataFrame, panel: pd.DataFrame,
+            problems: pd.DataFrame) -> dg.MaterializeResult:
+    """Bring every document's tables together (all partitions; files removed from the seeds folder are gone, a file
+    repeating another is left out), validate them again as written to disk and publish dist/vX.Y.Z atomically
+    (dist/latest, index.html); an unchanged build publishes nothing new; any failure leaves the previous release
+    untouched."""
     values = {"documents": documents, "texts": clean_documents, "edits": edits, "sections": sections,
               "sentences": sentences, "numbers": numbers, "metrics": metrics, "laws": laws, "oversight": oversight,
               "proposals": proposals, "recommendations": recommendations, "indicators": indicators,
               "panel": panel, "problems": problems}
-    frames = {name: published_frame(name, v) for name, v in values.items()}
+    keep = kept(published_frame("documents", documents), problems)
+    frames = {name: published_frame(name, v, keep) for name, v in values.items()}
     try:
         quality = tuple(evaluate(frames, settings.seeds / GOLD_FOLDER))
         result = publish(frames, settings.dist, quality)
@@ -31,6 +34,7 @@ def release(context: dg.AssetExecutionContext, settings: PipelineSettings, docum
         raise dg.Failure(description=str(err), metadata={"failures": len(err.failures)}) from err
     context.log.info(f"release: {result.status} v{result.version} at {result.folder}")
     return dg.MaterializeResult(metadata={
-        "status": result.status, "version": result.version, "path": dg.MetadataValue.path(str(result.folder)),
+        "status": result.status, "version": result.version,
+        "path": dg.MetadataValue.path(str(result.folder.resolve())),
         **{f"rows/{k}": v for k, v in result.rows.items()},
         **{f"quality/{q.table} {q.measure}": round(q.value, 3) for q in quality}})

@@ -1,4 +1,5 @@
-"""Where the pipeline reads documents and publishes releases (a Dagster resource, editable in the UI)."""
+"""Where the pipeline reads documents, keeps its per-document tables and publishes releases (a Dagster resource,
+editable in the UI)."""
 
 from pathlib import Path
 
@@ -7,12 +8,15 @@ from pydantic import Field
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """Folders the pipeline reads from and publishes to (relative paths: from the working directory)."""
+    """Folders the pipeline reads from, works in and publishes to (relative paths: from the working directory)."""
 
     seeds_dir: str = Field(default="seeds", description="Folder of input text files (documents); its gold/ "
                            "subfolder holds hand annotations for the card's quality figures.")
     dist_dir: str = Field(default="dist", description="Folder the versioned releases, dist/latest and "
                           "index.html are published into.")
+    work_dir: str = Field(default="build/dist", description="Folder of the per-document tables between runs "
+                          "(store/; a cache, safe to delete: everything is then processed again). On a cluster, "
+                          "a folder every worker sees.")
 
     @property
     def seeds(self) -> Path:
@@ -21,3 +25,13 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def dist(self) -> Path:
         return Path(self.dist_dir)
+
+    @property
+    def store(self) -> Path:
+        return Path(self.work_dir) / "store"
+
+
+def work_dir_for(dist: Path) -> Path:
+    """The default work folder of a dist folder: ``build/<dist name>`` beside it (``dist`` → ``build/dist``), so
+    two dist folders never share per-document tables."""
+    return dist.parent / "build" / dist.name

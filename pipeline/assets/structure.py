@@ -1,18 +1,23 @@
-"""Structure layer: the heading tree and sentence spans of every clean text."""
+"""Structure layer: the heading tree and sentence spans of each clean text (one partition per document)."""
 
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import documents_with, section_ids, sections_of, span_ids
-from pipeline.assets.output import table_output
+from pipeline.assets.convert import documents_with, each_document, section_ids, sections_of, span_ids
+from pipeline.assets.output import documents_output
+from pipeline.assets.partitions import CODE_VERSION, per_document
 from pipeline.text.sections import split_sections
 from pipeline.text.sentences import split_sentences
 from schemas import frames
 
 
-@dg.asset(group_name="structure", compute_kind="python")
-def sections(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(group_name="structure", compute_kind="python", code_version=CODE_VERSION, **per_document())
+def sections(context: dg.AssetExecutionContext, clean_documents) -> dg.Output[dict]:
     """Heading tree of each document (markdown, bold, 一、/（一） numbering) with the part each section is in."""
+    return documents_output(context, each_document(context, sections_table, clean_documents), "sections")
+
+
+def sections_table(clean_documents: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc, _ in documents_with(clean_documents):
         found = split_sections(doc.clean_text)
@@ -22,15 +27,16 @@ def sections(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame) -
                          "parent_id": ids[s.parent] if s.parent is not None else "",
                          "level": s.level, "heading": s.heading, "part": s.part, "heading_start": s.heading_start,
                          "heading_end": s.heading_end, "char_start": s.char_start, "char_end": s.char_end})
-    df = frames.build("sections", rows)
-    context.log.info(f"sections: {len(df)} row(s); parts {df['part'].value_counts().to_dict()}")
-    return table_output(df, "sections")
+    return frames.build("sections", rows)
 
 
-@dg.asset(group_name="structure", compute_kind="python")
-def sentences(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame,
-              sections: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(group_name="structure", compute_kind="python", code_version=CODE_VERSION, **per_document())
+def sentences(context: dg.AssetExecutionContext, clean_documents, sections) -> dg.Output[dict]:
     """Sentence spans of each clean text, with the section and part they lie in."""
+    return documents_output(context, each_document(context, sentences_table, clean_documents, sections), "sentences")
+
+
+def sentences_table(clean_documents: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for doc, (secs,) in documents_with(clean_documents, sections):
         found = split_sentences(doc.clean_text, sections_of(secs))
@@ -39,6 +45,4 @@ def sentences(context: dg.AssetExecutionContext, clean_documents: pd.DataFrame,
             rows.append({"sentence_id": sid, "doc_id": doc.doc_id,
                          "section_id": section_id[s.section], "seq": s.index, "part": s.part,
                          "quote": s.text, "char_start": s.char_start, "char_end": s.char_end})
-    df = frames.build("sentences", rows)
-    context.log.info(f"sentences: {len(df)} row(s)")
-    return table_output(df, "sentences")
+    return frames.build("sentences", rows)

@@ -47,21 +47,30 @@ def file_name(path: Path) -> str:
 
 
 def doc_id_for(path: Path) -> str:
-    """Stable id of a document: its file name without extension, NFC, whitespace as '_'."""
-    stem = unicodedata.normalize("NFC", Path(file_name(path)).stem)
+    """Stable id of a document: its file name without extension, NFC, whitespace as '_' (and '...' as '…': Dagster
+    refuses it in a partition key)."""
+    stem = unicodedata.normalize("NFC", Path(file_name(path)).stem).replace("...", "…")
     return "_".join(stem.split()) or "_"
 
 
-def read_sources(folder: Path) -> list[Source]:
-    out, seen = [], set()
+def locate(folder: Path) -> dict[str, Path]:
+    """{doc_id: path} of every input file, without reading them: the documents (and partition keys) of a folder."""
+    out: dict[str, Path] = {}
     for p in source_paths(folder):
-        data = p.read_bytes()
         doc_id = doc_id_for(p)
-        if doc_id in seen:  # same stem, other extension: keep both, distinguish by extension
+        if doc_id in out:  # same stem, other extension: keep both, distinguish by extension
             doc_id = f"{doc_id}{Path(file_name(p)).suffix.replace('.', '_')}"
-        seen.add(doc_id)
-        out.append(Source(p, doc_id, data, hashlib.sha256(data).hexdigest(), file_name(p)))
+        out[doc_id] = p
     return out
+
+
+def read_source(doc_id: str, path: Path) -> Source:
+    data = path.read_bytes()
+    return Source(path, doc_id, data, hashlib.sha256(data).hexdigest(), file_name(path))
+
+
+def read_sources(folder: Path) -> list[Source]:
+    return [read_source(doc_id, p) for doc_id, p in locate(folder).items()]
 
 
 def fingerprint(folder: Path) -> dict[str, str]:

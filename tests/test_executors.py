@@ -1,0 +1,51 @@
+"""The same job on other executors, chosen by configuration only: a small corpus (the seeds and four generated
+documents, six partitions) built on a local Dask cluster (dagster-dask, two worker processes) and with a process
+per step gives a release byte-identical to the in-process build."""
+import filecmp
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS, run_release
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("executors")
+    seeds = root / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    generated = root / "generated"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "4", str(generated), "--seed", "3"],
+                   check=True, capture_output=True)
+    for p in generated.iterdir():
+        if p.name != "manifest.csv":
+            shutil.copyfile(p, seeds / p.name)
+    return seeds
+
+
+@pytest.fixture(scope="module")
+def in_process(small_corpus, tmp_path_factory) -> Path:
+    dist = tmp_path_factory.mktemp("in_process") / "dist"
+    assert run_release(small_corpus, dist) == 0
+    return dist
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Files that differ or exist on one side only, anywhere under two dist folders."""
+    left = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    right = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    out = sorted(str(p) for p in left ^ right)
+    out += sorted(str(p) for p in left & right if not filecmp.cmp(a / p, b / p, shallow=False))
+    return out
+
+
+@pytest.mark.parametrize("executor", ["dask", "multiprocess"])
+def test_release_is_byte_identical_on_another_executor(executor, small_corpus, in_process, tmp_path, capsys):
+    dist = tmp_path / "dist"
+    assert run_release(small_corpus, dist, "--executor", executor) == 0
+    out = capsys.readouterr().out
+    assert f"{executor} executor" in out and "6 to process" in out and "published v0.1.0" in out
+    assert differences(in_process, dist) == []
+    assert (dist / "latest").resolve().name == "v0.1.0"
