@@ -60,6 +60,46 @@ def _pattern(phrasing: str) -> tuple[re.Pattern, int]:
     return re.compile(rx), sum(len(p) for p in parts)
 
 
+class _PhrasingIndex:
+    """A codebook's phrasings in classify's order, indexed by the first one or two characters of each (of its
+    part before the first "…"): a phrasing can match a text only if the text holds them. classify then runs
+    the regexes of those phrasings only, in the same order (c200's 8k calls: 210 phrasings → 8 on average,
+    classify 35 → 17 µs a call, same codes)."""
+
+    def __init__(self, codebook: tuple[Indicator, ...]) -> None:
+        self.codebook = codebook
+        self.entries = [(ind, ph) for ind in codebook for ph in ind.phrasings]
+        self.always: list[int] = []                     # phrasings opening with "…": no key
+        self.by_key: dict[str, list[int]] = {}
+        for k, (_, ph) in enumerate(self.entries):
+            key = ph.split("…")[0][:2]
+            if key:
+                self.by_key.setdefault(key, []).append(k)
+            else:
+                self.always.append(k)
+
+    def candidates(self, *texts: str) -> list[int]:
+        """Positions (in ``entries``) of the phrasings whose first characters occur in one of ``texts``."""
+        keys: set[str] = set()
+        for t in texts:
+            keys.update(t)
+            keys.update(t[k:k + 2] for k in range(len(t) - 1))
+        found = set(self.always)
+        for key in keys & self.by_key.keys():
+            found.update(self.by_key[key])
+        return sorted(found)
+
+
+_INDEX: list[_PhrasingIndex] = []   # the index of the last codebook seen (one codebook per run)
+
+
+def _index(codebook: list[Indicator]) -> _PhrasingIndex:
+    key = tuple(codebook)
+    if not _INDEX or _INDEX[0].codebook != key:   # same indicators: compared by identity, fast
+        _INDEX[:] = [_PhrasingIndex(key)]
+    return _INDEX[0]
+
+
 def classify(indicator: str, context: str, codebook: list[Indicator], unit: str | None = None) -> str:
     """The code whose phrasing best matches ``indicator`` or ``context``; '' if none.
 
@@ -69,22 +109,23 @@ def classify(indicator: str, context: str, codebook: list[Indicator], unit: str 
     noun) holds one of its ``blocked_by`` words (纠正…文件19件 is no regulation: 文件 blocks regulations_*).
     """
     best, best_score = "", 0
-    for ind in codebook:
+    index = _index(codebook)
+    for k in index.candidates(indicator, context):
+        ind, ph = index.entries[k]
         if unit is not None:
             ok = accepted_units(ind.code) or frozenset({ind.unit})
             if unit not in ok:
                 continue
         if indicator and any(b in indicator for b in blocked_by(ind.code)):
             continue
-        for ph in ind.phrasings:
-            rx, _ = _pattern(ph)
-            m = rx.search(indicator) if indicator else None
-            if m:
-                score = m.end() - m.start() + _INDICATOR_BONUS
-            elif context and (m := rx.search(context)):
-                score = m.end() - m.start()
-            else:
-                continue
-            if score > best_score:
-                best, best_score = ind.code, score
+        rx, _ = _pattern(ph)
+        m = rx.search(indicator) if indicator else None
+        if m:
+            score = m.end() - m.start() + _INDICATOR_BONUS
+        elif context and (m := rx.search(context)):
+            score = m.end() - m.start()
+        else:
+            continue
+        if score > best_score:
+            best, best_score = ind.code, score
     return best

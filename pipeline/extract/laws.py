@@ -41,6 +41,7 @@ class _Vocab:
     verb_list: tuple[str, ...]
     verb_exceptions: frozenset[str]
     weak_verbs: frozenset[str]
+    strong_verbs: tuple[str, ...]    # verb_list without the weak verbs
     adverbs: tuple[str, ...]
     post_re: re.Pattern
     post: dict[str, str]
@@ -101,6 +102,7 @@ def vocab() -> _Vocab:
         verb_list=longest_first(v["verbs"]),
         verb_exceptions=frozenset(v["verb_exceptions"]["words"]),
         weak_verbs=frozenset(v["weak_verbs"]["words"]),
+        strong_verbs=tuple(w for w in longest_first(v["verbs"]) if w not in v["weak_verbs"]["words"]),
         adverbs=longest_first(v["weak_verbs"]["adverbs"]),
         post_re=re.compile("|".join(map(re.escape, longest_first(post)))),
         post=post,
@@ -158,13 +160,13 @@ def _name_ends_in(segment: str, v: _Vocab) -> bool:
         if m.start() == 0 or (m.group() == "法" and segment[m.start() - 1:m.end()] in v.not_law_words):
             continue
         nxt = segment[m.end():]
-        if not nxt or nxt[0] in v.delimiters or nxt[0] in _CLAUSE_END or any(nxt.startswith(f) for f in v.follow_ok):
+        if not nxt or nxt[0] in v.delimiters or nxt[0] in _CLAUSE_END or nxt.startswith(v.follow_ok):
             return True
     return False
 
 
 def _follower_ok(rest: str, suffix: str, v: _Vocab) -> bool:
-    if any(rest.startswith(b) for b in v.follow_bad):
+    if rest.startswith(v.follow_bad):
         return False
     if not rest or rest[0] in v.delimiters or rest[0] in _CLAUSE_END or rest[0] in "）)”」（(":
         return True
@@ -176,14 +178,21 @@ def _follower_ok(rest: str, suffix: str, v: _Vocab) -> bool:
         seg = rest[len(conn):]
         cut = min([k for k in (seg.find(ch) for ch in _CLAUSE_END + "、") if k >= 0], default=len(seg))
         return _name_ends_in(seg[:cut], v)
-    return any(rest.startswith(f) for f in v.follow_ok)
+    return rest.startswith(v.follow_ok)
 
 
 def _verb_ending_at(text: str, i: int, lo: int, v: _Vocab) -> str | None:
     """The introducing verb/preposition that ends exactly at ``i`` (the name would start at ``i``),
-    or before an aspect particle there ("审议了")."""
-    if i - 1 > lo and text[i - 1] in v.particles and not any(text.endswith(w, lo, i) for w in v.verb_list):
+    or before an aspect particle there ("审议了").
+
+    ``str.endswith`` with the tuple of verbs answers "does any verb end here" in one call in C; it runs for
+    every character a name is walked back over (with the other tuple tests of this module, laws on c200:
+    1.75 s → 0.83 s)."""
+    ends_in_verb = text.endswith(v.verb_list, lo, i)
+    if i - 1 > lo and text[i - 1] in v.particles and not ends_in_verb:
         return _verb_ending_at(text, i - 1, lo, v)
+    if not ends_in_verb:
+        return None
     for verb in v.verb_list:
         j = i - len(verb)
         if j < lo or text[j:i] != verb:
@@ -193,8 +202,7 @@ def _verb_ending_at(text: str, i: int, lo: int, v: _Vocab) -> str | None:
         if verb in v.weak_verbs:
             before = text[lo:j]
             if before and before[-1] not in v.delimiters and before[-1] not in _CLAUSE_END \
-                    and not any(before.endswith(a) for a in v.adverbs) \
-                    and not any(before.endswith(w) for w in v.verb_list if w not in v.weak_verbs):
+                    and not before.endswith(v.adverbs) and not before.endswith(v.strong_verbs):
                 continue
         return verb
     return None
@@ -207,9 +215,10 @@ def _walk_back(text: str, s: int, lo: int, ends: dict[int, _Cand], v: _Vocab) ->
         # a "verb" right before a bare 法 is the name's stem (监督法, 选举法), not its verb
         if (i < s or text[s] != "法") and _verb_ending_at(text, i, lo, v):
             return i, True
-        for c in v.connectors:
-            if text[i - len(c):i] == c and (i - len(c)) in ends:
-                return i, False
+        if ends:   # a list connector counts only after an earlier name
+            for c in v.connectors:
+                if text[i - len(c):i] == c and (i - len(c)) in ends:
+                    return i, False
         ch = text[i - 1]
         if ch in _CLOSERS:
             j = text.rfind(_CLOSERS[ch], floor, i - 1)
@@ -558,14 +567,14 @@ def _decisions_on(text: str, taken: list[_Cand], v: _Vocab) -> list[_Cand]:
 def jurisdiction(name: str, instrument: str) -> str:
     """national | provincial | municipal from the name's prefix and instrument."""
     v = vocab()
-    if any(name.startswith(p) for p in v.national):
+    if name.startswith(v.national):
         return "national"
-    if any(name.startswith(p) for p in v.provincial):
+    if name.startswith(v.provincial):
         return "provincial"
     short = next((p for p in v.province_short if name.startswith(p)), None)
     if short and not name.startswith(v.not_province_after, len(short)):
         return "provincial"
-    if any(name.startswith(p) for p in v.municipal) or re.match(r"^[\u4e00-\u9fff]{1,6}?[市州盟]", name) \
+    if name.startswith(v.municipal) or re.match(r"^[\u4e00-\u9fff]{1,6}?[市州盟]", name) \
             and not name.startswith(("城市", "都市")):
         return "municipal"
     if instrument in v.national_instruments:

@@ -38,6 +38,8 @@ class _Vocab:
     exceptions: tuple[str, ...]
     manner: tuple[str, ...]
     enumerator: re.Pattern
+    trim_words: tuple[str, ...]      # manner words, then cue words: trimmed off the end of a subject
+    lead_preps: tuple[str, ...]      # prepositions that open a lead-in clause (围绕X, 聚焦X)
 
 
 @cache
@@ -63,6 +65,8 @@ def vocab() -> _Vocab:
         exceptions=tuple(s["exceptions"]),
         manner=longest_first(s["manner"]),
         enumerator=re.compile(s["enumerator"]),
+        trim_words=longest_first(s["manner"]) + tuple(v["cues"]),
+        lead_preps=longest_first(s["prepositions"]) + ("聚焦",),
     )
 
 
@@ -127,9 +131,9 @@ def _raw_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]
     # "进行视察询问": a cue right after another cue shares its subject; a manner word ("开展联动专题调研")
     # is not a subject
     trimmed = True
-    while trimmed:
+    while trimmed and before.endswith(v.trim_words):   # one test in C before the loops (which test the same words)
         trimmed = False
-        for w in v.manner + tuple(v.cues):
+        for w in v.trim_words:
             if before.endswith(w) and before[:-len(w)].strip():
                 before, trimmed = before[:-len(w)], True
                 break
@@ -140,7 +144,7 @@ def _raw_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]
                     break
     for j in v.joiners:     # "组织专题询问并扩大应询主体": a second action
         after = after.split(j, 1)[0]
-    if any(before.endswith(w) for w in v.bad_before) or any(after.startswith(w) for w in v.bad_followers):
+    if before.endswith(v.bad_before) or after.startswith(v.bad_followers):
         return None
     if _DIGIT_AFTER.match(after):
         return None
@@ -148,7 +152,7 @@ def _raw_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]
     if v.report_then_re.search(before):
         prior = [r for r in reports if r[1] <= a]
         return prior[-1][2] if prior else ""
-    if before.endswith("、") or any(after.startswith(w) for w in v.list_followers):
+    if before.endswith("、") or after.startswith(v.list_followers):
         return None     # a list of activity types ("立法调研、执法检查、视察等工作")
     p = _last_prep(before, v)
     if p is not None:
@@ -177,14 +181,19 @@ def extract_oversight(clean: str, sentences: list[Sentence]) -> list[Oversight]:
     out: list[Oversight] = []
     for sent in sentences:
         text = sent.text
-        status = plan_status(text, sent.part)
+        # the status is computed for the sentences that hold an activity only (with the tuple tests of
+        # _raw_subject, oversight on c200: 0.78 s → 0.49 s)
+        status = None
         seen: set[tuple[str, str]] = set()
         lead = ""
 
         def add(a: int, b: int, kind: str, subject: str) -> None:
+            nonlocal status
             if (kind, subject) in seen:
                 return
             seen.add((kind, subject))
+            if status is None:
+                status = plan_status(text, sent.part)
             s, e = sent.char_start + a, sent.char_start + b
             out.append(Oversight(sentence=sent.index, char_start=s, char_end=e, quote=clean[s:e],
                                  kind=kind, subject=subject, status=status))
@@ -208,6 +217,7 @@ def extract_oversight(clean: str, sentences: list[Sentence]) -> list[Oversight]:
                     continue
                 add(off + m.start(), off + m.end(), v.cues[m.group()], subj)
             # a lead-in clause "围绕X" / "聚焦X" names the subject of a bare activity after it
-            p = next((w for w in v.prepositions + ("聚焦",) if clause.startswith(w)), None)
+            p = next((w for w in v.lead_preps if clause.startswith(w)), None) \
+                if clause.startswith(v.lead_preps) else None
             lead = clause[len(p):].strip() if p else lead
     return out

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import zlib
 
 from pipeline.text.clean_lex import CJK, word_freq
 from pipeline.text.clean_log import Proposal
@@ -206,43 +205,40 @@ def is_repeat(s: str, earlier: str) -> bool:
     return len(loose) <= max(2, len(s) // 10) and not any(c.isdigit() or c in NUMERALS for c in loose)
 
 
-# Candidates for is_repeat through minimizers: of every window of WINDOW consecutive KGRAM-grams of a sentence, the
-# one with the smallest key (crc32 of its UTF-8: the same in every process). Two sentences with a common run of
-# MIN_PASSAGE characters share the window of that run, hence its minimizer; so only sentences sharing a minimizer
-# can repeat one another (is_repeat needs equality or such a run), and is_repeat checks each candidate.
-KGRAM = 10
-WINDOW = MIN_PASSAGE - KGRAM + 1
-
-
-def _minimizers(s: str) -> set[int]:
-    keys = [zlib.crc32(s[a:a + KGRAM].encode("utf-8", "surrogatepass")) for a in range(len(s) - KGRAM + 1)]
-    return {min(keys[a:a + WINDOW]) for a in range(len(keys) - WINDOW + 1)}
+# Candidates for is_repeat: an earlier sentence is indexed by its KGRAM-grams at every KGRAM-th position. A common
+# run of MIN_PASSAGE = 2 * KGRAM characters holds one of them (its first MIN_PASSAGE - KGRAM + 1 = KGRAM + 1 starts
+# hold a multiple of KGRAM), so a sentence can repeat only the earlier sentences one of whose indexed grams it
+# contains (is_repeat needs equality or such a run), and is_repeat checks each. (Replaces minimizers of 10-grams
+# over windows of 11, which gave the same result; repeated_sentences on c200: 30 % faster.)
+KGRAM = MIN_PASSAGE // 2
 
 
 class _Earlier:
     """The earlier sentences of a section that a sentence of MIN_PASSAGE+ characters can repeat (the shorter
-    ones never can), indexed by their minimizers."""
+    ones never can), indexed by sampled grams."""
 
     def __init__(self) -> None:
         self.sentences: list[str] = []
         self.exact: set[str] = set()
-        self.by_key: dict[int, list[int]] = {}
+        self.by_gram: dict[str, list[int]] = {}
 
-    def add(self, s: str, keys: set[int] | None = None) -> None:
+    def add(self, s: str) -> None:
         if len(s) < MIN_PASSAGE or s in self.exact:
             return          # a second copy of an indexed sentence adds no candidate
         self.exact.add(s)
         self.sentences.append(s)
-        for k in _minimizers(s) if keys is None else keys:
-            self.by_key.setdefault(k, []).append(len(self.sentences) - 1)
+        for a in range(0, len(s) - KGRAM + 1, KGRAM):
+            self.by_gram.setdefault(s[a:a + KGRAM], []).append(len(self.sentences) - 1)
 
-    def repeats(self, s: str) -> tuple[bool, set[int]]:
-        """(does ``s`` repeat an earlier sentence, its minimizers)."""
-        keys = _minimizers(s)
+    def repeats(self, s: str) -> bool:
+        """Does ``s`` repeat an earlier sentence?"""
         if s in self.exact:
-            return True, keys
-        cands = sorted({n for k in keys for n in self.by_key.get(k, ())})
-        return any(is_repeat(s, self.sentences[n]) for n in cands), keys
+            return True
+        if not self.by_gram:
+            return False
+        grams = {s[a:a + KGRAM] for a in range(len(s) - KGRAM + 1)}
+        cands = sorted({n for g in grams & self.by_gram.keys() for n in self.by_gram[g]})
+        return any(is_repeat(s, self.sentences[n]) for n in cands)
 
 
 def repeated_sentences(text: str) -> list[Proposal]:
@@ -265,11 +261,10 @@ def repeated_sentences(text: str) -> list[Proposal]:
             s = m.group().strip()
             if len(s) < MIN_PASSAGE:
                 continue    # never a repeat, and never repeated by a sentence of MIN_PASSAGE+ characters
-            hit, keys = earlier.repeats(s)
-            if hit:
+            if earlier.repeats(s):
                 found.append((base + m.start(), base + m.end()))
             else:
-                earlier.add(s, keys)
+                earlier.add(s)
         if found and found[0][0] == base + len(line) - len(line.lstrip()) and found[-1][1] >= base + len(line.rstrip()):
             if len(found) == sum(1 for _ in re.finditer(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*", line.strip())):
                 found = [(prev_end, base + len(line))]       # the whole paragraph is a copy

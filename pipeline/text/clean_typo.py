@@ -70,6 +70,34 @@ def _homophones(a: str, b: str) -> bool:
     return a != b and is_cjk(a) and is_cjk(b) and bool(_readings(a) & _readings(b))
 
 
+_NOT_CJK = re.compile(f"[^{CJK}]")
+
+
+@cache
+def _anchor_chars() -> str:
+    """First and last characters of the fixed phrases of four or more characters (phrase_near_miss's anchors)."""
+    return "".join(sorted({c for p in _phrases() if len(p) >= 4 for c in (p[0], p[-1])}))
+
+
+def _positions(text: str, chars: str) -> dict[str, list[int]]:
+    """{character: its positions in ``text``, ascending} for the characters of ``chars``, in one scan."""
+    out: dict[str, list[int]] = {c: [] for c in chars}
+    if chars:
+        for m in re.finditer(f"[{re.escape(chars)}]", text):
+            out[m.group()].append(m.start())
+    return out
+
+
+@cache
+def _may_miss(p: str) -> re.Pattern:
+    """A necessary condition, as a regex matched at a window's start, for the window being a near-miss of the
+    fixed phrase ``p``: it differs from ``p`` in at most one character, or it is made of the phrase's characters
+    only (a permutation). Matching it first (in C) leaves ≈1 window in 50 for the per-character tests
+    (phrase_near_miss on c200: ≈2.8 s → 0.6 s, same flags)."""
+    one_off = [re.escape(p[:k]) + "." + re.escape(p[k + 1:]) for k in range(len(p))]
+    return re.compile("(?s:" + "|".join(one_off) + f"|[{re.escape(p)}]{{{len(p)}}})")
+
+
 def phrase_near_miss(text: str, cover: list[bool] | None = None) -> list[Flag]:
     """A window that permutes the characters of a fixed phrase (南北水调), or differs from it in one character
     that sounds the same (与时具进, 有错必究: the usual input-method slip) or, in phrases of five or more,
@@ -77,19 +105,23 @@ def phrase_near_miss(text: str, cover: list[bool] | None = None) -> list[Flag]:
     of correctly written fixed phrases standing side by side (民主立法|依法立法 holds 立法依法)."""
     out = []
     cover = _phrase_cover(text) if cover is None else cover
+    at = _positions(text, _anchor_chars())
     for p in _phrases():
         n = len(p)
         if n < 4:
             continue
         starts = set()
         for anchor, shift in ((p[0], 0), (p[-1], n - 1)):
-            for m in re.finditer(re.escape(anchor), text):
-                s = m.start() - shift
+            for pos in at[anchor]:
+                s = pos - shift
                 if 0 <= s <= len(text) - n:
                     starts.add(s)
+        may_miss = _may_miss(p).match
         for s in starts:
+            if not may_miss(text, s):
+                continue
             w = text[s:s + n]
-            if w == p or not all(is_cjk(c) for c in w) or all(cover[s:s + n]) or word_freq(w):
+            if w == p or _NOT_CJK.search(w) or all(cover[s:s + n]) or word_freq(w):
                 continue
             diff = [k for k in range(n) if w[k] != p[k]]
             if sorted(w) == sorted(p) and len(diff) <= 3:
@@ -141,12 +173,14 @@ def transposed_in_word(text: str) -> list[Flag]:
             if len(t) == 1:
                 singles.add(pos)
             pos += len(t)
-        for i in range(len(run) - 2):
+        pairs = {a for a in singles if a + 1 in singles}   # a, a + 1: two adjacent one-character tokens
+        # only windows holding such a pair can be hit: the others are not looked up (c200: ≈2.4 s → 0.6 s)
+        for i in sorted({i for a in pairs for i in (a - 1, a) if 0 <= i < len(run) - 2}):
             w = run[i:i + 3]
             if word_freq(w) or any(c in NUMERAL_CHARS for c in w):
                 continue
             for a, swapped in ((i + 1, w[0] + w[2] + w[1]), (i, w[1] + w[0] + w[2])):
-                if {a, a + 1} <= singles and word_freq(swapped) >= TRIPLE_MIN_FREQ:
+                if a in pairs and word_freq(swapped) >= TRIPLE_MIN_FREQ:
                     out.append((base + i, base + i + 3, swapped, "typo.transposed_in_word", 0.5))
                     break
     return out
@@ -155,6 +189,11 @@ def transposed_in_word(text: str) -> list[Flag]:
 @cache
 def _instrument_suffixes() -> tuple[str, ...]:
     return tuple(load("laws")["instruments"])
+
+
+@cache
+def _instrument_suffix_re() -> re.Pattern:
+    return re.compile(alternation(_instrument_suffixes()))
 
 
 def two_spellings(text: str) -> list[Flag]:
@@ -173,6 +212,9 @@ def two_spellings(text: str) -> list[Flag]:
     index: dict[tuple[str, str], list[int]] = {}
     for m in re.finditer(f"[{CJK}]{{{n},}}", text):
         run, base = m.group(), m.start()
+        if not _instrument_suffix_re().search(run):
+            continue   # no name ends in this run (one regex search instead of a test per suffix; with the
+            # test of len(starts) below, two_spellings on c200: 0.7 s → 0.3 s)
         last = max((run.rfind(x) + len(x) for x in suffixes if x in run), default=-1)
         for k in range(last - n + 1):
             w = run[k:k + n]
@@ -180,9 +222,11 @@ def two_spellings(text: str) -> list[Flag]:
                 index.setdefault((w[:hole], w[hole + 1:]), []).append(base + k)
     done = set()
     for (pre, _post), starts in index.items():
+        if len(starts) < 2:   # tested before counting the variants: most names are written once
+            continue
         hole = len(pre)
         variants = Counter(text[s + hole] for s in starts)
-        if len(variants) != 2 or len(starts) < 2 or any(c in NUMERAL_CHARS or c.isdigit() for c in variants):
+        if len(variants) != 2 or any(c in NUMERAL_CHARS or c.isdigit() for c in variants):
             continue
         s0 = starts[0] + hole
         around = {c: text.count(text[s0 - 1] + c + text[s0 + 1]) for c in variants}
