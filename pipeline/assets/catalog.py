@@ -8,9 +8,9 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.assets.convert import documents_with, each_document, sections_of
-from pipeline.assets.output import documents_output, table_output
+from pipeline.assets.output import documents_output, schema_metadata, table_output
 from pipeline.assets.published import published_frame
-from pipeline.assets.partitions import CODE_VERSION, per_document
+from pipeline.assets.partitions import per_document
 from pipeline.assets.settings import PipelineSettings
 from pipeline.extract.metadata import apply_overrides, infer_metadata, load_overrides
 from pipeline.text.sources import METADATA_FILE
@@ -19,7 +19,7 @@ KEEP_FIRST = "remove one of the two copies; only the first (by name) is used"
 from schemas import frames
 
 
-@dg.asset(group_name="catalog", compute_kind="python", code_version=CODE_VERSION, **per_document())
+@dg.asset(group_name="catalog", compute_kind="python", **per_document(schema_metadata("documents")))
 def documents(context: dg.AssetExecutionContext, settings: PipelineSettings, raw_documents, clean_documents,
               sections, edits) -> dg.Output[dict]:
     """One row per usable document: file, checksum, encoding, and the issuer, city, dates and periods the text

@@ -5,7 +5,7 @@ import pandas as pd
 
 from pipeline.assets.convert import span_ids
 from pipeline.assets.ingest import usable
-from pipeline.assets.output import documents_output
+from pipeline.assets.output import documents_output, schema_metadata
 from pipeline.assets.partitions import CODE_VERSION, per_document
 from pipeline.text.normalise import normalise
 from pipeline.text.recognise import report_problem
@@ -18,10 +18,11 @@ NOT_A_REPORT = "check that the file is a congress work report, digest or proposa
 @dg.multi_asset(
     group_name="clean",
     outs={
-        "clean_documents": dg.AssetOut(code_version=CODE_VERSION, description=(
+        "clean_documents": dg.AssetOut(
+            code_version=CODE_VERSION, metadata=schema_metadata(columns=CLEAN_COLUMNS), description=(
             "Each decoded document's raw and normalised text (published as `texts`); a text that is not a "
             "recognisable report carries a `problem`.")),
-        "edits": dg.AssetOut(code_version=CODE_VERSION, description=(
+        "edits": dg.AssetOut(code_version=CODE_VERSION, metadata=schema_metadata("edits"), description=(
             "Every edit made while cleaning, and every suspicion flagged, with raw and clean offsets.")),
     },
     **per_document(),

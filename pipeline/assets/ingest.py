@@ -5,8 +5,8 @@ import hashlib
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.output import documents_output
-from pipeline.assets.partitions import CODE_VERSION, document_stamp, per_document
+from pipeline.assets.output import documents_output, schema_metadata
+from pipeline.assets.partitions import document_stamp, per_document
 from pipeline.assets.settings import PipelineSettings
 from pipeline.extract.metadata import load_overrides
 from pipeline.text.decode import DecodeError, decode_bytes
@@ -16,7 +16,7 @@ RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_te
                "hint", "stamp"]
 
 
-@dg.asset(group_name="raw", compute_kind="python", code_version=CODE_VERSION, **per_document())
+@dg.asset(group_name="raw", compute_kind="python", **per_document(schema_metadata(columns=RAW_COLUMNS)))
 def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[dict]:
     """Each document's file, decoded (encoding detected, never guessed), with its sha256; a file that cannot be
     decoded is kept with a `problem` and left out downstream (so is one repeating another file's content, found

@@ -44,10 +44,19 @@ def table_output(df: pd.DataFrame, name: str | None = None, output_name: str = "
     return dg.Output(df, output_name=output_name, metadata=meta)
 
 
+def schema_metadata(name: str | None = None, columns: list[str] | None = None) -> dict:
+    """Definition metadata of a per-document asset: its column schema (the registry's for a published table, else
+    the column names). Dagster copies a run's output metadata into every partition's materialization event and
+    serialises it each time: a 15-column schema there cost more than the document's own text work (measured on
+    200 documents), so the static part is declared once, on the asset."""
+    schema = column_schema(name) if name else dg.TableSchema(columns=[dg.TableColumn(c) for c in columns or []])
+    return {"dagster/column_schema": schema}
+
+
 def documents_output(context, frames: dict[str, pd.DataFrame], name: str | None = None,
                      output_name: str = "result", **extra) -> dg.Output:
-    """The Output of a per-document asset: ``{document: frame}`` for the partitions of the run, with the metadata
-    of ``table_output`` computed over them all, and a progress line."""
+    """The Output of a per-document asset: ``{document: frame}`` for the partitions of the run, with a row count
+    and a preview of the first rows (the column schema is on the asset's definition), and a progress line."""
     nonempty = [f for f in frames.values() if len(f)]
     sample = pd.concat(nonempty[:PREVIEW_ROWS], ignore_index=True) if nonempty else next(iter(frames.values()))
     rows = sum(len(f) for f in frames.values())
@@ -55,5 +64,4 @@ def documents_output(context, frames: dict[str, pd.DataFrame], name: str | None 
     context.log.info(f"{label}: {rows} row(s) in {len(frames)} document(s)")
     meta = {"dagster/row_count": rows, "documents": len(frames), "preview": dg.MetadataValue.md(preview(sample)),
             **extra}
-    meta["dagster/column_schema"] = column_schema(name) if name is not None else frame_schema(sample)
     return dg.Output(frames, output_name=output_name, metadata=meta)

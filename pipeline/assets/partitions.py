@@ -48,7 +48,9 @@ def document_stamp(sha256: str, override: dict | None) -> str:
     return f"{sha256[:16]}.{extra[:8]}.{CODE_VERSION}"
 
 
-def per_document(**kwargs) -> dict:
+def per_document(metadata: dict | None = None) -> dict:
     """Keyword arguments every per-document asset shares: partitioned by document, all partitions of a run in one
-    step, and the code version Dagster shows and records with each materialization."""
-    return {"partitions_def": DOCUMENTS, "backfill_policy": SINGLE_RUN, **kwargs}
+    step, and the code version Dagster shows and records with each materialization (``metadata``: the asset's
+    definition metadata; for a multi-asset, give it to each ``AssetOut``)."""
+    return {"partitions_def": DOCUMENTS, "backfill_policy": SINGLE_RUN,
+            **({"code_version": CODE_VERSION, "metadata": metadata} if metadata is not None else {})}

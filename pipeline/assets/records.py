@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline.assets.convert import (documents_with, each_document, numbers_of, sections_of, sentence_ids,
                                      sentences_of, span_ids)
-from pipeline.assets.output import documents_output, table_output
+from pipeline.assets.output import documents_output, schema_metadata, table_output
 from pipeline.assets.partitions import CODE_VERSION, per_document
 from pipeline.extract.indicators import Indicator, load_codebook
 from pipeline.extract.laws import extract_laws
@@ -45,7 +45,7 @@ def codebook_of(indicators: pd.DataFrame) -> list[Indicator]:
             for r in indicators.itertuples()]
 
 
-@dg.asset(group_name="records", compute_kind="python", code_version=CODE_VERSION, **per_document())
+@dg.asset(group_name="records", compute_kind="python", **per_document(schema_metadata("numbers")))
 def numbers(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
     """Every number in the text (Arabic or Chinese numerals, 万/亿, %, 余/多/近) with its value and role."""
     return documents_output(context, each_document(context, numbers_table, clean_documents, sections, sentences),
@@ -75,7 +75,7 @@ def _years(period: str, doc) -> tuple[int | None, int | None]:
     return None, None
 
 
-@dg.asset(group_name="records", compute_kind="python", code_version=CODE_VERSION, **per_document())
+@dg.asset(group_name="records", compute_kind="python", **per_document(schema_metadata("metrics")))
 def metrics(context: dg.AssetExecutionContext, clean_documents, sections, sentences, numbers,
             indicators: pd.DataFrame, documents) -> dg.Output[dict]:
     """Quantitative facts: indicator, value, unit, approx, period (with years), category and indicator code."""
@@ -100,7 +100,7 @@ def metrics_table(codebook: list[Indicator], clean_documents: pd.DataFrame, sect
     return frames.build("metrics", rows)
 
 
-@dg.asset(group_name="records", compute_kind="python", code_version=CODE_VERSION, **per_document())
+@dg.asset(group_name="records", compute_kind="python", **per_document(schema_metadata("laws")))
 def laws(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
     """Laws, regulations, rules and decisions named, with instrument, jurisdiction, action and status."""
     return documents_output(context, each_document(context, laws_table, clean_documents, sections, sentences), "laws")
@@ -116,7 +116,7 @@ def laws_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sentences:
     return frames.build("laws", rows)
 
 
-@dg.asset(group_name="records", compute_kind="python", code_version=CODE_VERSION, **per_document())
+@dg.asset(group_name="records", compute_kind="python", **per_document(schema_metadata("oversight")))
 def oversight(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
     """Oversight activities: reports heard, inspections, inquiries, studies, evaluations, satisfaction votes."""
     return documents_output(context, each_document(context, oversight_table, clean_documents, sections, sentences),
@@ -134,9 +134,10 @@ def oversight_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sente
 
 @dg.multi_asset(
     group_name="records",
-    outs={"proposals": dg.AssetOut(code_version=CODE_VERSION, description=(
+    outs={"proposals": dg.AssetOut(code_version=CODE_VERSION, metadata=schema_metadata("proposals"), description=(
               "CPPCC proposals: title, proposer, proposer kind, number of recommendations.")),
-          "recommendations": dg.AssetOut(code_version=CODE_VERSION, description=(
+          "recommendations": dg.AssetOut(code_version=CODE_VERSION, metadata=schema_metadata("recommendations"),
+                                           description=(
               "Each recommendation of each proposal, in order."))},
     **per_document(),
 )

@@ -4,14 +4,14 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.assets.convert import documents_with, each_document, section_ids, sections_of, span_ids
-from pipeline.assets.output import documents_output
-from pipeline.assets.partitions import CODE_VERSION, per_document
+from pipeline.assets.output import documents_output, schema_metadata
+from pipeline.assets.partitions import per_document
 from pipeline.text.sections import split_sections
 from pipeline.text.sentences import split_sentences
 from schemas import frames
 
 
-@dg.asset(group_name="structure", compute_kind="python", code_version=CODE_VERSION, **per_document())
+@dg.asset(group_name="structure", compute_kind="python", **per_document(schema_metadata("sections")))
 def sections(context: dg.AssetExecutionContext, clean_documents) -> dg.Output[dict]:
     """Heading tree of each document (markdown, bold, 一、/（一） numbering) with the part each section is in."""
     return documents_output(context, each_document(context, sections_table, clean_documents), "sections")
@@ -30,7 +30,7 @@ def sections_table(clean_documents: pd.DataFrame) -> pd.DataFrame:
     return frames.build("sections", rows)
 
 
-@dg.asset(group_name="structure", compute_kind="python", code_version=CODE_VERSION, **per_document())
+@dg.asset(group_name="structure", compute_kind="python", **per_document(schema_metadata("sentences")))
 def sentences(context: dg.AssetExecutionContext, clean_documents, sections) -> dg.Output[dict]:
     """Sentence spans of each clean text, with the section and part they lie in."""
     return documents_output(context, each_document(context, sentences_table, clean_documents, sections), "sentences")
