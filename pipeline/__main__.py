@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -69,6 +70,10 @@ def cmd_release(seeds: Path, dist: Path, work: Path | None = None, executor: str
     from pipeline.assets.settings import PipelineSettings, work_dir_for
     from pipeline.definitions import build_definitions
 
+    # One "planned" event per asset for the run's partition range, not one per asset and document (Dagster's
+    # switch; its cost: a failed run does not mark its partitions failed, which the command line never reads,
+    # since the store's stamps say what is done): 200 documents' raw_documents step 7.9 s -> 3.3 s.
+    os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
     started = time.monotonic()
     work = work or work_dir_for(dist)
     handler = _Progress(sys.stdout, started)
