@@ -4,6 +4,8 @@ pandera models; from the frame's dtypes for an intermediate table) and a Markdow
 import dagster as dg
 import pandas as pd
 
+from pipeline.assets.store import Handover
+
 from schemas.dictionary import columns
 from schemas.registry import table
 
@@ -64,4 +66,4 @@ def documents_output(context, frames: dict[str, pd.DataFrame], name: str | None 
     context.log.info(f"{label}: {rows} row(s) in {len(frames)} document(s)")
     meta = {"dagster/row_count": rows, "documents": len(frames), "preview": dg.MetadataValue.md(preview(sample)),
             **extra}
-    return dg.Output(frames, output_name=output_name, metadata=meta)
+    return dg.Output(Handover(frames), output_name=output_name, metadata=meta)
