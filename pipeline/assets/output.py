@@ -1,11 +1,10 @@
-"""Materialization metadata every table asset reports: row count, column schema (from the
-pandera models; from the frame's dtypes for an intermediate table) and a Markdown preview of the first rows."""
+"""Materialization metadata every table asset reports: row count, column schema (from the pandera models; on the
+definition for a per-document asset) and a Markdown preview of the first rows."""
 
 import dagster as dg
 import pandas as pd
 
 from pipeline.assets.store import Handover
-
 from schemas.dictionary import columns
 from schemas.registry import table
 
@@ -20,12 +19,6 @@ def column_schema(name: str) -> dg.TableSchema:
         for c in columns(table(name))])
 
 
-def frame_schema(df: pd.DataFrame) -> dg.TableSchema:
-    """Column names and dtypes of a frame that is no published table (its own columns have no registry entry)."""
-    return dg.TableSchema(columns=[dg.TableColumn(name=str(c), type="str" if t == object else str(t))
-                                   for c, t in df.dtypes.items()])
-
-
 def preview(df: pd.DataFrame) -> str:
     """The first rows as a Markdown table, long cells cut."""
     def cell(v) -> str:
@@ -38,11 +31,11 @@ def preview(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def table_output(df: pd.DataFrame, name: str | None = None, output_name: str = "result", **extra) -> dg.Output:
-    """An Output carrying the frame and its metadata; ``name`` is the published table it feeds,
-    ``output_name`` the output of a multi-asset."""
+def table_output(df: pd.DataFrame, name: str, output_name: str = "result", **extra) -> dg.Output:
+    """An Output carrying a whole table (not per document) and its metadata; ``name`` is the published table it
+    feeds, ``output_name`` the output of a multi-asset."""
     meta = {"dagster/row_count": len(df), "preview": dg.MetadataValue.md(preview(df)), **extra}
-    meta["dagster/column_schema"] = column_schema(name) if name is not None else frame_schema(df)
+    meta["dagster/column_schema"] = column_schema(name)
     return dg.Output(df, output_name=output_name, metadata=meta)
 
 
