@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.assets.partitions import DOCUMENTS, document_stamp
-from pipeline.assets.store import stamps
+from pipeline.assets.store import stamps as stored_stamps
 from pipeline.extract.metadata import load_overrides
 from pipeline.text.sources import METADATA_FILE, file_name, locate
 
@@ -73,7 +73,7 @@ def make_plan(current: dict[str, str], partitions: list[str], stored: dict[str, 
 def plan_for(seeds: Path, store: Path, instance: dg.DagsterInstance, assets: list[str]) -> Plan:
     """The plan for the seeds folder against an instance's partitions and the store's stamps of ``assets``."""
     partitions = list(instance.get_dynamic_partitions(DOCUMENTS.name))
-    return make_plan(current_stamps(seeds), partitions, {a: stamps(store / a) for a in assets})
+    return make_plan(current_stamps(seeds), partitions, {a: stored_stamps(store / a) for a in assets})
 
 
 def apply_partitions(plan: Plan, instance: dg.DagsterInstance) -> None:

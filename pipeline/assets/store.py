@@ -129,14 +129,3 @@ class DocumentStore(dg.ConfigurableIOManager):
                 raise dg.DagsterInvariantViolationError(f"{name} has not been materialized yet ({path} is missing)")
             return pickle.loads(path.read_bytes())
         return StoredDocuments(folder, list(context.asset_partition_keys))
-
-    def forget(self, assets: list[str], keys: list[str]) -> None:
-        """Remove documents' files and stamps (their files were deleted from the seeds folder)."""
-        for name in assets:
-            folder = self.folder(name)
-            recorded = stamps(folder)
-            for k in keys:
-                (folder / _file_name(k)).unlink(missing_ok=True)
-                recorded.pop(k, None)
-            if folder.is_dir():
-                _write_atomic(folder / STAMPS, json.dumps(recorded, ensure_ascii=False, sort_keys=True).encode())

@@ -1,5 +1,5 @@
-"""Finding the input files of a seeds folder and fingerprinting them by content (the sensor's
-cursor and the documents' sha256). Reads bytes only; decoding is ``pipeline.text.decode``.
+"""Finding the input files of a seeds folder, the document id of each, and reading their bytes with their sha256.
+Reads bytes only; decoding is ``pipeline.text.decode``.
 """
 from __future__ import annotations
 
@@ -71,8 +71,3 @@ def read_source(doc_id: str, path: Path) -> Source:
 
 def read_sources(folder: Path) -> list[Source]:
     return [read_source(doc_id, p) for doc_id, p in locate(folder).items()]
-
-
-def fingerprint(folder: Path) -> dict[str, str]:
-    """{file name: sha256 of its bytes} for every input file: changes exactly when content does."""
-    return {file_name(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in source_paths(folder)}
