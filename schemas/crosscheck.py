@@ -4,6 +4,7 @@ claims (``quote == clean_text[char_start:char_end]``).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,20 +29,27 @@ class Failure:
         return f"{where}: {self.check}" + (f" (value: {self.value[:80]!r})" if self.value else "")
 
 
-def foreign_key_failures(tb: Table, df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+def _joined(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.Series:
+    """Each row's values of ``cols`` as one text (a key of one or several columns)."""
+    out = df[cols[0]].astype(str)
+    for c in cols[1:]:
+        out = out + "\x1f" + df[c].astype(str)
+    return out
+
+
+def foreign_key_failures(tb: Table, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> list[Failure]:
     out: list[Failure] = []
     for fk in tb.foreign_keys:
         ref = frames.get(fk.table)
-        if ref is None or any(c not in df.columns for c in fk.columns):
+        if ref is None or any(c not in df.columns for c in fk.columns) or df.empty:
             continue
-        known = set(map(tuple, ref[list(fk.ref_columns)].astype(str).itertuples(index=False, name=None)))
-        keys = df[list(fk.columns)].astype(str).itertuples(index=False, name=None)
-        for pos, key in enumerate(keys):
-            if fk.optional and all(k == "" for k in key):
-                continue
-            if key not in known:
-                out.append(Failure(tb.name, ",".join(fk.columns), pos,
-                                   f"references a missing {fk.table}.{','.join(fk.ref_columns)}", "|".join(key)))
+        missing = ~_joined(df, fk.columns).isin(pd.Index(_joined(ref, fk.ref_columns)).unique()).to_numpy()
+        if fk.optional:
+            missing &= ~(df[list(fk.columns)].astype(str) == "").all(axis=1).to_numpy()
+        for pos in missing.nonzero()[0]:
+            key = "|".join(df[list(fk.columns)].iloc[pos].astype(str))
+            out.append(Failure(tb.name, ",".join(fk.columns), int(pos),
+                               f"references a missing {fk.table}.{','.join(fk.ref_columns)}", key))
     return out
 
 
@@ -71,7 +79,7 @@ def key_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
             for pos in dup.to_numpy().nonzero()[0]]
 
 
-def count_failures(tb: Table, df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+def count_failures(tb: Table, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> list[Failure]:
     """proposals.n_recommendations equals its number of rows in recommendations."""
     recs = frames.get("recommendations")
     if tb.name != "proposals" or recs is None or df.empty:

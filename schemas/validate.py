@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -40,7 +41,7 @@ def schema_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
     return []
 
 
-def table_failures(name: str, df: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+def table_failures(name: str, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> list[Failure]:
     """Everything wrong with one table, given the other tables it refers to."""
     tb = table(name)
     return (schema_failures(tb, df) + key_failures(tb, df)
@@ -96,6 +97,14 @@ def checksum_failures(folder: Path) -> list[Failure]:
     return out
 
 
+def csv_failures(tb: Table, csv_path: Path, parquet: pd.DataFrame) -> list[Failure]:
+    """The CSV file against the Parquet file of the same table: byte for byte against the one way tables are
+    written as CSV first (one pass), cell by cell (``csv_vs_parquet``) only when the bytes differ."""
+    if csv_path.read_bytes() == to_csv_text(parquet).encode("utf-8"):
+        return []
+    return csv_vs_parquet(tb, read_csv_text(csv_path), parquet)
+
+
 def csv_vs_parquet(tb: Table, csv: pd.DataFrame, parquet: pd.DataFrame) -> list[Failure]:
     """Cells where the CSV differs from what the Parquet file of the same table writes as CSV."""
     expected = read_csv_text(io.StringIO(to_csv_text(parquet)))
@@ -140,28 +149,60 @@ def alias_failures(tb: Table, df: pd.DataFrame, aliases: dict[str, str]) -> list
     return out
 
 
+def _referenced_columns() -> dict[str, list[str]]:
+    """{table: the columns other tables' checks read from it} (foreign keys, quotes, recommendation counts)."""
+    out: dict[str, set[str]] = {"recommendations": {"proposal_id"}}
+    for tb in TABLES:
+        for fk in tb.foreign_keys:
+            out.setdefault(fk.table, set()).update(fk.ref_columns)
+        if tb.has_span:
+            out.setdefault("texts", set()).update({"doc_id", "clean_text"})
+    return {name: sorted(cols) for name, cols in out.items()}
+
+
+class _ReferencedTables(Mapping):
+    """The columns of a release folder's tables that other tables' checks read, each read from its Parquet file
+    when first asked for and kept; tables nothing refers to read as None."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.columns, self.loaded = folder, _referenced_columns(), {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        path = self.folder / f"{name}.parquet"
+        if name not in self.columns or not path.exists():
+            raise KeyError(name)
+        if name not in self.loaded:
+            self.loaded[name] = pd.read_parquet(path, columns=self.columns[name])
+        return self.loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(n for n in self.columns if (self.folder / f"{n}.parquet").exists())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 def validate_release(folder: Path) -> list[Failure]:
-    """Everything wrong with a published release folder (empty list: valid)."""
+    """Everything wrong with a published release folder (empty list: valid). One table at a time, with only the
+    columns other tables refer to kept, so validating a release needs about the memory of its largest table."""
     folder = Path(folder)
     if not folder.is_dir():
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
     out = checksum_failures(folder)
     aliases = declared_aliases(folder)
-    frames: dict[str, pd.DataFrame] = {}
+    references = _ReferencedTables(folder)
     for tb in TABLES:
         pq_path, csv_path = folder / f"{tb.name}.parquet", folder / f"{tb.name}.csv"
         if not pq_path.exists() or not csv_path.exists():
             out.append(Failure(tb.name, "", None, "Parquet or CSV file missing", str(folder)))
             continue
         parquet = pd.read_parquet(pq_path)
-        out += csv_vs_parquet(tb, read_csv_text(csv_path), parquet)
+        out += csv_failures(tb, csv_path, parquet)
         if tb.name in aliases:
             out += alias_failures(tb, parquet, aliases[tb.name])
             parquet = parquet.drop(columns=[c for c in aliases[tb.name] if c in parquet.columns])
-        frames[tb.name] = parquet
-    for tb in TABLES:
-        if tb.name in frames:
-            out += table_failures(tb.name, frames[tb.name], frames)
+        out += table_failures(tb.name, parquet, references)
+        del parquet
     changes = folder / f"{CHANGES.name}.csv"
     if changes.exists():  # releases before 0.1.4 have none
         df = read_csv_text(changes)

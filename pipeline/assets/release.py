@@ -4,10 +4,10 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.assets.catalog import kept
-from pipeline.assets.published import published_frame
+from pipeline.assets.published import PublishedTables, published_frame
 from pipeline.assets.settings import PipelineSettings
 from pipeline.release.publish import PublishError, publish
-from pipeline.release.quality import evaluate
+from pipeline.release.quality import annotated, evaluate
 
 GOLD_FOLDER = "gold"  # inside the seeds folder: hand annotations the card's quality figures come from
 
@@ -17,19 +17,20 @@ def release(context: dg.AssetExecutionContext, settings: PipelineSettings, docum
             clean_documents, edits, sections, sentences, numbers, metrics, laws, oversight, proposals,
             recommendations, indicators: pd.DataFrame, panel: pd.DataFrame,
             problems: pd.DataFrame) -> dg.MaterializeResult:
-    """Bring every document's tables together (all partitions; files removed from the seeds folder are gone, a file
-    repeating another is left out), validate them again as written to disk and publish dist/vX.Y.Z atomically
-    (dist/latest, index.html); an unchanged build publishes nothing new; any failure leaves the previous release
-    untouched."""
+    """Bring every document's tables together, one table at a time (all partitions; files removed from the seeds
+    folder are gone, a file repeating another is left out), validate them again as written to disk and publish
+    dist/vX.Y.Z atomically (dist/latest, index.html); an unchanged build publishes nothing new; any failure leaves
+    the previous release untouched. The card's quality figures read only the documents the gold annotates."""
     values = {"documents": documents, "texts": clean_documents, "edits": edits, "sections": sections,
               "sentences": sentences, "numbers": numbers, "metrics": metrics, "laws": laws, "oversight": oversight,
               "proposals": proposals, "recommendations": recommendations, "indicators": indicators,
               "panel": panel, "problems": problems}
-    keep = kept(published_frame("documents", documents), problems)
-    frames = {name: published_frame(name, v, keep) for name, v in values.items()}
+    every_document = published_frame("documents", documents)
+    keep = kept(every_document, problems)
+    gold = settings.seeds / GOLD_FOLDER
     try:
-        quality = tuple(evaluate(frames, settings.seeds / GOLD_FOLDER))
-        result = publish(frames, settings.dist, quality)
+        quality = tuple(evaluate(PublishedTables(values, keep & annotated(every_document, gold)), gold))
+        result = publish(PublishedTables(values, keep), settings.dist, quality)
     except PublishError as err:
         raise dg.Failure(description=str(err), metadata={"failures": len(err.failures)}) from err
     context.log.info(f"release: {result.status} v{result.version} at {result.folder}")

@@ -216,6 +216,17 @@ def _with_doc(frames: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
     return df.assign(doc=df["doc_id"].map(stem_of))
 
 
+GOLD_KINDS = ("metrics", "laws", "proposals")
+
+
+def annotated(documents: pd.DataFrame, gold_dir: Path) -> set[str]:
+    """The ids of the documents ``gold_dir`` annotates (files matched by stem), the only ones ``evaluate`` reads."""
+    if not gold_dir.is_dir():
+        return set()
+    stems = set().union(*(set(read_gold(gold_dir, k)["doc"]) for k in GOLD_KINDS))
+    return set(documents.loc[documents["source_file"].map(stem).isin(stems), "doc_id"])
+
+
 def evaluate(frames: dict[str, pd.DataFrame], gold_dir: Path) -> list[Score]:
     """Scores of the release's metrics, laws and proposals on the documents ``gold_dir`` annotates
     ([] when there is no gold, or it covers none of the release's documents)."""
@@ -223,7 +234,7 @@ def evaluate(frames: dict[str, pd.DataFrame], gold_dir: Path) -> list[Score]:
         return []
     out: list[Score] = []
     docs = set(frames["documents"]["source_file"].map(stem))
-    gold = {k: read_gold(gold_dir, k) for k in ("metrics", "laws", "proposals")}
+    gold = {k: read_gold(gold_dir, k) for k in GOLD_KINDS}
     gold = {k: g[g["doc"].isin(docs)] for k, g in gold.items()}
     if not gold["metrics"].empty:
         m = match_metrics(_with_doc(frames, "metrics"), gold["metrics"], read_doubtful(gold_dir, "metrics"))
