@@ -31,3 +31,18 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     assert r["add_one_documents_processed"] == 1  # the other six are unchanged: not processed again
     assert (tmp_path / "dist" / "latest").exists()
     assert "documents: 6\n" in proc.stdout
+
+
+def test_bench_floor_times_every_pass_against_the_same_scan(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "4", str(corpus), "--seed", "5"],
+                   check=True, capture_output=True, timeout=60)
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "floor.py"), str(corpus), "--limit", "3"],
+                          capture_output=True, text=True, timeout=90, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    with open(corpus / "manifest.csv", encoding="utf-8", newline="") as f:
+        assert r["characters"] == sum(int(row["n_chars"]) for row in list(csv.DictReader(f))[:3])
+    assert r["documents"] == 3 and r["baseline_s"] > 0
+    for name in ("opencc_t2s", "jieba_cut", "nfkc", "python_loop_per_char", "cn2an_numerals"):
+        assert r[f"{name}_s"] > 0 and r[f"{name}_ratio"] >= 0, name
