@@ -16,6 +16,9 @@ from pipeline.extract.metadata import apply_overrides, infer_metadata, load_over
 from pipeline.text.sources import METADATA_FILE
 
 KEEP_FIRST = "remove one of the two copies; only the first (by name) is used"
+# what ``problems`` reads of each document's stored frames (not the texts: 10,000 documents' texts, twice)
+RAW_FOR_PROBLEMS = ["source_file", "sha256", "text_sha256", "problem", "offset", "hint"]
+CLEAN_FOR_PROBLEMS = ["source_file", "problem", "hint"]
 from schemas import frames
 
 
@@ -50,9 +53,9 @@ def documents_table(overrides: dict, raw_documents: pd.DataFrame, clean_document
 @dg.asset(group_name="catalog", compute_kind="python")
 def problems(context: dg.AssetExecutionContext, raw_documents, clean_documents) -> dg.Output[pd.DataFrame]:
     """Input files left out, with the reason and what to do: undecodable, empty, duplicate, or not a report."""
-    raw = raw_documents.concat()
+    raw = raw_documents.concat(columns=RAW_FOR_PROBLEMS)
     raw = raw.sort_values("source_file", kind="stable") if len(raw) else raw
-    clean = clean_documents.concat()
+    clean = clean_documents.concat(columns=CLEAN_FOR_PROBLEMS)
     repeats = repeated_files(raw)
     rows = [{"source_file": r.source_file, "stage": "decode", "reason": repeats.get(r.source_file, r.problem),
              "offset": None if r.source_file in repeats else r.offset,

@@ -66,12 +66,13 @@ class StoredDocuments(Mapping):
     def __len__(self) -> int:
         return len(self.keys_)
 
-    def concat(self, keep: set[str] | None = None) -> pd.DataFrame:
-        """Every document's frame (only those in ``keep``, when given), in the order of their ids (the order of a
-        release's rows, whatever order the documents arrived in). No document kept: an empty frame with the
-        stored frames' columns (no columns at all when there is no document)."""
+    def concat(self, keep: set[str] | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+        """Every document's frame (only those in ``keep``, when given; only ``columns``, when given: the others,
+        e.g. whole texts, are let go document by document), in the order of their ids (the order of a release's
+        rows, whatever order the documents arrived in). No document kept: an empty frame with the stored frames'
+        columns (no columns at all when there is no document)."""
         chosen = [k for k in sorted(self.keys_) if keep is None or k in keep]
-        parts = [self[k] for k in chosen]
+        parts = [self[k] if columns is None else self[k][columns] for k in chosen]
         nonempty = [p for p in parts if len(p)]
         if nonempty:
             return pd.concat(nonempty, ignore_index=True)
