@@ -5,6 +5,8 @@ compares it with a bare read-decode-regex scan of the same files, measured in th
 
 - full build: ``python -m pipeline release --seeds <copy of CORPUS> --dist DIR`` as a subprocess (wall time, peak
   RSS of the child from getrusage, documents/s, characters/s; characters = sum of the decoded texts' lengths);
+- stage_peak_rss_mib: the child's VmRSS sampled every 0.2 s, the highest seen before each stage's progress line
+  (the memory a stage reached, allocator high-water included);
 - stages: from the CLI's progress lines ``[  12.6s] clean_documents: ...``; a stage's time is the difference
   between its stamp and the previous line's stamp (the job runs in process, one step at a time, so an interval
   also holds the table checks and output writing done before that asset logged; the first one also holds
@@ -34,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -85,22 +88,57 @@ def build(seeds: Path, dist: Path, executor: str = "in_process", profile: Path |
     cmd = [sys.executable, *(["-m", "pyinstrument", "-r", "text", "-o", str(profile)] if profile else []), *cli]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    stamps, published, processed = [], None, None
+    sampler = RssSampler(proc.pid)
+    stamps, published, processed, stage_rss = [], None, None, {}
     for line in proc.stdout:
         sys.stderr.write("  | " + line)  # live progress; stdout stays the report
         if m := PLANNED.search(line):
             processed = int(m.group(1))
         if m := STAMP.match(line):
             stamps.append((m.group(2), float(m.group(1))))
+            stage_rss[m.group(2)] = max(stage_rss.get(m.group(2), 0), sampler.take())
         elif m := PUBLISHED.match(line):
             published = int(m.group(1))
     rc = proc.wait()
     wall = time.perf_counter() - t0
+    sampler.stop()
     stages, last = {}, 0.0
     for name, t in stamps:
         stages[name] = round(stages.get(name, 0.0) + t - last, 2)
         last = t
-    return {"wall_s": wall, "rc": rc, "stages": stages, "published": published, "processed": processed}
+    return {"wall_s": wall, "rc": rc, "stages": stages, "published": published, "processed": processed,
+            "stage_rss_mib": {k: round(v / 1024) for k, v in stage_rss.items()}}
+
+
+class RssSampler:
+    """The child's resident memory (VmRSS, KiB) sampled every ``every`` seconds; ``take()`` returns the highest
+    since the previous call, which attributes each peak to the stage that logged next (Linux only: 0 elsewhere)."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.path, self.every, self.high, self.done = Path(f"/proc/{pid}/status"), every, 0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        try:
+            for line in self.path.read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    self.high = max(self.high, int(line.split()[1]))
+        except (OSError, ValueError, IndexError):
+            pass
+
+    def _run(self) -> None:
+        while not self.done.wait(self.every):
+            self._sample()
+
+    def take(self) -> int:
+        self._sample()
+        high, self.high = self.high, 0
+        return high
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
 
 
 def add_document(folder: Path, index: int) -> Path:
@@ -161,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         "build_exit": full["rc"], "build_s": round(full["wall_s"], 2),
         "documents_per_s": round(n / full["wall_s"], 2), "chars_per_s": round(chars / full["wall_s"]),
         "peak_rss_mib": round(rss_kib / 1024, 1),
-        "stages_s": full["stages"], "text_extraction_s": round(text_s, 2),
+        "stages_s": full["stages"], "stage_peak_rss_mib": full["stage_rss_mib"], "text_extraction_s": round(text_s, 2),
         "text_extraction_chars_per_s": round(chars / text_s) if text_s else None,
         "baseline_s": round(base["s"], 4), "baseline_chars_per_s": round(chars / base["s"]) if base["s"] else None,
         "baseline_matches": base["matches"], "baseline_decoder": "manifest codec" if codecs else "decode_bytes",

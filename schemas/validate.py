@@ -149,7 +149,7 @@ def alias_failures(tb: Table, df: pd.DataFrame, aliases: dict[str, str]) -> list
     return out
 
 
-def _referenced_columns() -> dict[str, list[str]]:
+def referenced_columns() -> dict[str, list[str]]:
     """{table: the columns other tables' checks read from it} (foreign keys, quotes, recommendation counts)."""
     out: dict[str, set[str]] = {"recommendations": {"proposal_id"}}
     for tb in TABLES:
@@ -165,7 +165,7 @@ class _ReferencedTables(Mapping):
     when first asked for and kept; tables nothing refers to read as None."""
 
     def __init__(self, folder: Path):
-        self.folder, self.columns, self.loaded = folder, _referenced_columns(), {}
+        self.folder, self.columns, self.loaded = folder, referenced_columns(), {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         path = self.folder / f"{name}.parquet"

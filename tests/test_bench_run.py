@@ -27,6 +27,7 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     assert r["baseline_chars_per_s"] > 0 and r["baseline_matches"] > 0
     assert r["ratio_text_extraction"] > 0 and r["ratio_overall"] >= r["ratio_text_extraction"]
     assert {"raw_documents", "clean_documents", "metrics", "panel", "release"} <= set(r["stages_s"])
+    assert set(r["stage_peak_rss_mib"]) == set(r["stages_s"]) and 0 < r["stage_peak_rss_mib"]["release"]
     assert r["add_one_exit"] == 0 and r["add_one_share"] > 0
     assert r["add_one_documents_processed"] == 1  # the other six are unchanged: not processed again
     assert (tmp_path / "dist" / "latest").exists()

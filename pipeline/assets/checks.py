@@ -10,7 +10,7 @@ import inspect
 
 import dagster as dg
 
-from pipeline.assets.published import ASSET_OF, published_frame
+from pipeline.assets.published import ASSET_OF, published_frame, referenced_frame
 from pipeline.assets.store import StoredDocuments
 from schemas.registry import TABLES, Table
 from schemas.validate import table_failures
@@ -48,7 +48,8 @@ def _check_for(tb: Table, upstream: set[str]) -> dg.AssetChecksDefinition:
     def run(context: dg.AssetCheckExecutionContext, **values) -> dg.AssetCheckResult:
         per_document = isinstance(values[asset], StoredDocuments)
         keep = set(context.partition_keys) if per_document and context.has_partition_key_range else None
-        frames = {name: published_frame(name, values[ASSET_OF[name]], keep) for name in [tb.name, *others]}
+        frames = {tb.name: published_frame(tb.name, values[asset], keep)}
+        frames |= {name: referenced_frame(name, values[ASSET_OF[name]], keep) for name in others}
         failures = table_failures(tb.name, frames[tb.name], frames)
         cases = "\n".join(f"- {f}" for f in failures[:MAX_CASES])
         return dg.AssetCheckResult(

@@ -5,9 +5,11 @@ from collections.abc import Iterator, Mapping
 import pandas as pd
 
 from pipeline.assets.clean import texts_table
+from pipeline.assets.ingest import usable
 from pipeline.assets.store import StoredDocuments
 from schemas import frames
 from schemas.registry import TABLES
+from schemas.validate import referenced_columns
 
 # published table -> asset producing it (same name unless stated)
 ASSET_OF = {tb.name: tb.name for tb in TABLES} | {"texts": "clean_documents"}
@@ -20,6 +22,18 @@ def published_frame(table_name: str, value, keep: set[str] | None = None) -> pd.
     if frame.columns.empty:  # no document at all
         return frames.build(table_name, [])
     return texts_table(frame) if table_name == "texts" else frame
+
+
+def referenced_frame(table_name: str, value, keep: set[str] | None = None) -> pd.DataFrame:
+    """Only what other tables' checks read of a published table (its keys; of ``texts``, the clean text), taken
+    document by document: a check of 10,000 documents' sentences then holds their texts once, not twice with the
+    raw texts beside them."""
+    cols = referenced_columns()[table_name]
+    extra = ["problem"] if table_name == "texts" else []
+    frame = value.concat(keep, columns=cols + extra) if isinstance(value, StoredDocuments) else value
+    if frame.columns.empty:  # no document at all
+        return frames.build(table_name, [])[cols]
+    return (usable(frame) if extra else frame)[cols].reset_index(drop=True)
 
 
 class PublishedTables(Mapping):
