@@ -1,14 +1,13 @@
 """Writing table files byte-for-byte reproducibly (same frame → same bytes) and checksumming them."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemas.validate import to_csv_text
+from schemas.validate import sha256_file, write_csv_file
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:
@@ -18,19 +17,11 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
-    path.write_text(to_csv_text(df), encoding="utf-8", newline="")
+    write_csv_file(df, path)
 
 
 def write_text(text: str, path: Path) -> None:
     path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8", newline="")
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def write_checksums(folder: Path) -> str:

@@ -32,7 +32,7 @@ from schemas import registry
 from schemas.crosscheck import Failure
 from schemas.dictionary import dictionary
 from schemas.registry import CHANGES, TABLES
-from schemas.validate import validate_release
+from schemas.validate import trim_heap, validate_release
 
 BUILD_PREFIX = ".building-"
 CITATION_FILE = "CITATION.cff"  # in each release; `make dataset` copies dist/latest's to the repository root
@@ -105,6 +105,7 @@ def _write_tables(folder: Path, tables: Mapping[str, pd.DataFrame], names: list[
             written.diffs.append(diff_table(name, previous_table(previous, name), published,
                                             list(registry.table(name).primary_key)))
         del published
+        trim_heap()
     order = [tb.name for tb in TABLES]
     written.diffs.sort(key=lambda d: order.index(d.table))
 
