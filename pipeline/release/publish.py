@@ -101,13 +101,10 @@ def _write_tables(folder: Path, tables: Mapping[str, pd.DataFrame], names: list[
         write_parquet(published, folder / f"{name}.parquet")
         write_csv(published, folder / f"{name}.csv")
         if previous is not None:
-            written.diffs = [d for d in written.diffs if d.table != name]
             written.diffs.append(diff_table(name, previous_table(previous, name), published,
                                             list(registry.table(name).primary_key)))
         del published
         trim_heap()
-    order = [tb.name for tb in TABLES]
-    written.diffs.sort(key=lambda d: order.index(d.table))
 
 
 def _diffs_between(old: Path | None, new: Path) -> list[TableDiff]:
