@@ -29,11 +29,12 @@ class Failure:
         return f"{where}: {self.check}" + (f" (value: {self.value[:80]!r})" if self.value else "")
 
 
-def _joined(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.Series:
-    """Each row's values of ``cols`` as one text (a key of one or several columns)."""
+def joined(df: pd.DataFrame, cols, sep: str = "\x1f") -> pd.Series:
+    """Each row's values of ``cols`` as one text, joined by ``sep`` (a key of one or several columns), column by
+    column: ``agg(sep.join, axis=1)`` makes one Python call per row (15 s of a 1,000-document release's diff)."""
     out = df[cols[0]].astype(str)
     for c in cols[1:]:
-        out = out + "\x1f" + df[c].astype(str)
+        out = out + sep + df[c].astype(str)
     return out
 
 
@@ -43,7 +44,7 @@ def foreign_key_failures(tb: Table, df: pd.DataFrame, frames: Mapping[str, pd.Da
         ref = frames.get(fk.table)
         if ref is None or any(c not in df.columns for c in fk.columns) or df.empty:
             continue
-        missing = ~_joined(df, fk.columns).isin(pd.Index(_joined(ref, fk.ref_columns)).unique()).to_numpy()
+        missing = ~joined(df, fk.columns).isin(pd.Index(joined(ref, fk.ref_columns)).unique()).to_numpy()
         if fk.optional:
             missing &= ~(df[list(fk.columns)].astype(str) == "").all(axis=1).to_numpy()
         for pos in missing.nonzero()[0]:
