@@ -11,7 +11,8 @@ from pipeline.extract import model as xm
 from pipeline.text import model as tm
 
 EDIT_KINDS = ("page_break_split", "traditional_char", "english_intrusion", "duplicated_sentence",
-              "duplicated_char", "misplaced_heading", "typo", "width_mix", "whitespace", "control_char")
+              "duplicated_char", "misplaced_heading", "typo", "width_mix", "whitespace", "control_char",
+              "number_split")
 LEVELS = ("national", "provincial", "municipal", "county", "")
 GENRES = ("work_report", "press_digest", "proposal_digest", "other", "")
 SHA256 = r"^[0-9a-f]{64}$"

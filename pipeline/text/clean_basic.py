@@ -12,7 +12,8 @@ from pipeline.text.clean_lex import CJK, is_chinese_context, is_cjk, segment, wo
 from pipeline.text.clean_log import Proposal
 from pipeline.vocab import load
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
+# (U+00AD, the soft hyphen, is invisible: inside 1\xad0 it would split a number's digits)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xad\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 _TRAILING = re.compile(r"[ \t\u3000\xa0]+(?=\n)|[ \t\u3000\xa0]+\Z")
 _LEADING = re.compile(r"(?m)^[ \t\u3000\xa0]+(?=\S)")
 _BLANKS = re.compile(r"\n{3,}")

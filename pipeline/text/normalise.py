@@ -5,7 +5,7 @@ the ``clean_*`` modules in order and returns the clean text and its edits, all i
 """
 from __future__ import annotations
 
-from pipeline.text import clean_basic, clean_dup, clean_pagebreak, clean_typo, clean_width
+from pipeline.text import clean_basic, clean_digits, clean_dup, clean_pagebreak, clean_typo, clean_width
 from pipeline.text.clean_log import EditLog
 from pipeline.text.model import Edit
 
@@ -22,6 +22,13 @@ def normalise(raw: str) -> tuple[str, list[Edit]]:
     log.apply(clean_basic.spaces(log.text))
     log.apply(clean_basic.traditional(log.text))
     log.apply(clean_basic.fullwidth_alnum(log.text))
+    log.apply(clean_digits.other_script_digits(log.text))
+    joins, gap_flags = clean_digits.number_gaps(log.text)
+    for s, e, joined in gap_flags:   # suggestion: the digits joined
+        log.flag(s, e, joined, clean_digits.KIND, "digits.char_inside_number", 0.5)
+    log.apply(joins)
+    for s, e in clean_digits.superscript_digits(log.text):
+        log.flag(s, e, "", clean_digits.KIND, "digits.superscript", 0.5)
     props, english_flags = clean_basic.english_words(log.text)
     for s, e, suggestion in english_flags:   # suggestion: a dictionary translation that would split words
         log.flag(s, e, suggestion, "english_intrusion",

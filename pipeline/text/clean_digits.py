@@ -1,0 +1,135 @@
+"""Characters inside a number (DESIGN.md step 2): what stands between two digits decides a value, so nothing there
+is dropped or kept in silence.
+
+- Digits of another script (Arabic-Indic ٣, Devanagari ३, …: Unicode decimal digits) become ASCII digits, logged:
+  the value is certain. Full-width digits are ``clean_basic.fullwidth_alnum``'s.
+- A space of any width (ASCII, NBSP, thin U+2009, narrow U+202F, figure U+2007, ideographic U+3000, …) between the
+  digits of a number written in prose is joined, logged: ``召开会议1 0次`` → ``10``, ``1 000 件`` → ``1000``.
+  Certain only when the digits form one number: one gap, or thousands groups (``1 234 567``), with prose (not a
+  space or another number) on both sides. Otherwise (``12 15 18`` in a flattened table) the gap is flagged.
+- Anything else between two digits (an emoji, a symbol, a combining mark, a private-use or unassigned character)
+  is flagged with the digits joined as the suggestion: whether it hides a digit or a separator is not certain.
+- Superscript and subscript digits next to a digit or a Chinese character (``会议¹⁰次``, ``10²``) are flagged: a
+  footnote mark or an exponent, not a count. After a Latin letter (``m²``) they are units and left alone.
+(Soft hyphens and zero-width characters are removed everywhere by ``clean_basic.control_chars``, logged.)
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pipeline.text.clean_log import Proposal
+
+KIND = "number_split"
+_ASCII = "0123456789"
+# Categories of a character that cannot belong inside a number: separators, format and private-use characters,
+# symbols (emoji), marks (variation selectors, combining), unassigned code points.
+_FOREIGN_CATEGORIES = frozenset({"Zs", "Cf", "Co", "Cn", "So", "Sk", "Mn", "Me"})
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
+_SUPER_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+
+
+def _is_other_digit(ch: str) -> bool:
+    return ch not in _ASCII and not "\uff10" <= ch <= "\uff19" and unicodedata.category(ch) == "Nd"
+
+
+def other_script_digits(text: str) -> list[Proposal]:
+    """Runs of decimal digits of other scripts, each turned into ASCII digits of the same value."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        if text[i] > "\x7f" and _is_other_digit(text[i]):
+            j = i
+            while j < n and _is_other_digit(text[j]):
+                j += 1
+            ascii_ = "".join(str(unicodedata.decimal(c)) for c in text[i:j])
+            out.append(Proposal(i, j, ascii_, KIND, "digits.other_script"))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _foreign(ch: str) -> bool:
+    return ch not in "\n\t" and unicodedata.category(ch) in _FOREIGN_CATEGORIES
+
+
+# A digit, then a run of characters that cannot belong to a number, then a digit. Only these candidates are looked
+# at character by character (one regex scan of the text first: the rule costs nothing on texts without them).
+_CANDIDATE = re.compile(r"[0-9][^0-9\w\n\t,.，。、；;:：/\-—–~～%％()（）《》“”\"'‘’]{1,8}(?=[0-9])")
+
+
+def _groups(text: str, start: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """From the digit run starting at ``start``: the digit groups and the gaps between them of the longest chain
+    digits (gap digits)*, and its end."""
+    groups, gaps, i, n = [], [], start, len(text)
+    while True:
+        j = i
+        while j < n and text[j] in _ASCII:
+            j += 1
+        groups.append((i, j))
+        k = j
+        while k < n and k - j <= 8 and _foreign(text[k]):
+            k += 1
+        if k == j or k >= n or text[k] not in _ASCII or k - j > 8:
+            return groups, gaps, j
+        gaps.append((j, k))
+        i = k
+
+
+def _prose_edge(ch: str, side: str) -> bool:
+    """The character beside a number is Chinese prose (an ideograph or Chinese punctuation; % after it): not a
+    line's edge, a space, a digit, a decimal point or a Latin letter (a table's column, a code, a list of figures)."""
+    if side == "after" and ch == "%":
+        return True
+    return ch != "" and not ch.isascii() and not ch.isspace() and not _foreign(ch) and not ch.isdigit()
+
+
+def _one_number(text: str, groups: list[tuple[int, int]], gaps: list[tuple[int, int]]) -> bool:
+    """Are digits and single spaces certainly one number?"""
+    if any(e - s != 1 or unicodedata.category(text[s]) != "Zs" for s, e in gaps):
+        return False
+    before = text[groups[0][0] - 1] if groups[0][0] else ""
+    end = groups[-1][1]
+    if text[end:end + 1] == "." and text[end + 1:end + 2] in _ASCII:   # a decimal part: 7 3.6% is 73.6%
+        end += 1
+        while end < len(text) and text[end] in _ASCII:
+            end += 1
+    after = text[end] if end < len(text) else ""
+    if not (_prose_edge(before, "before") and _prose_edge(after, "after")):
+        return False
+    if len(gaps) == 1:
+        return True
+    first = groups[0][1] - groups[0][0]
+    return 1 <= first <= 3 and all(e - s == 3 for s, e in groups[1:]) and len({text[s] for s, _ in gaps}) == 1
+
+
+def number_gaps(text: str) -> tuple[list[Proposal], list[tuple[int, int, str]]]:
+    """(joins of spaces certainly inside one number, flags (start, end, digits joined) of the other gaps)."""
+    joins, flags, seen_to = [], [], -1
+    for m in _CANDIDATE.finditer(text):
+        if m.start() < seen_to:
+            continue
+        start = m.start()
+        while start > 0 and text[start - 1] in _ASCII:
+            start -= 1
+        groups, gaps, end = _groups(text, start)
+        seen_to = end
+        if not gaps:
+            continue
+        if _one_number(text, groups, gaps):
+            joins += [Proposal(s, e, "", KIND, "digits.space_inside_number") for s, e in gaps]
+            continue
+        joined = "".join(text[s:e] for s, e in groups)
+        flags += [(s, e, joined) for s, e in gaps]
+    return joins, flags
+
+
+def superscript_digits(text: str) -> list[tuple[int, int]]:
+    """Spans of superscript/subscript digits next to a digit or a Chinese character (not after a Latin letter)."""
+    out = []
+    for m in _SUPER_RUN.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        if before.isascii() and before.isalpha():
+            continue  # m², H₂O: part of a unit or formula
+        out.append(m.span())
+    return out

@@ -1,0 +1,106 @@
+"""A character inside a number never changes its value in silence (issue 13, item 1): spaces inside one number are
+joined with a logged edit, other digit scripts become ASCII digits, anything uncertain is flagged on its span."""
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.indicators import load_codebook
+from pipeline.extract.metrics import extract_metrics
+from pipeline.extract.numbers import find_numbers
+from pipeline.text.decode import decode_bytes
+from pipeline.text.normalise import normalise, replay
+from pipeline.text.sections import split_sections
+from pipeline.text.sentences import split_sentences
+
+SEEDS = sorted(Path(__file__).resolve().parents[1].joinpath("seeds").glob("*.txt"))
+SPACES = {"space": " ", "nbsp": "\xa0", "thin": "\u2009", "narrow_nbsp": "\u202f", "ideographic": "\u3000",
+          "figure": "\u2007"}
+UNCERTAIN = {"emoji": "😀", "symbol": "☆", "private_use": "\ue000", "variation_selector": "\ufe0f"}
+REMOVED = {"soft_hyphen": "\xad", "zero_width": "\u200b"}
+
+
+def run(raw: str):
+    clean, edits = normalise(raw)
+    sentences = split_sentences(clean, split_sections(clean))
+    numbers = find_numbers(clean, sentences)
+    return clean, edits, numbers, extract_metrics(clean, sentences, numbers, load_codebook())
+
+
+SENTENCE = "一年来，市人大常委会召开常委会会议1{}0次，审议报告16件。\n"
+
+
+@pytest.mark.parametrize("ch", list(SPACES.values()) + list(REMOVED.values()), ids=list(SPACES) + list(REMOVED))
+def test_a_space_inside_a_number_is_joined_with_a_logged_edit(ch):
+    clean, edits, _, metrics = run(SENTENCE.format(ch))
+    assert [(m.value, m.indicator) for m in metrics][0] == (10.0, "常委会会议")
+    assert any(e.action == "applied" and e.before == ch and e.after == "" for e in edits)
+
+
+@pytest.mark.parametrize("ch", list(UNCERTAIN.values()), ids=list(UNCERTAIN))
+def test_an_uncertain_character_inside_a_number_is_flagged_on_its_span(ch):
+    raw = SENTENCE.format(ch)
+    clean, edits, _, _ = run(raw)
+    at = raw.index(ch)
+    flags = [e for e in edits if e.action == "flagged" and e.raw_start <= at < e.raw_end]
+    assert flags and flags[0].kind == "number_split" and flags[0].after == "10"
+    assert ch in clean  # text unchanged
+
+
+def test_thousands_groups_join_and_a_flattened_table_is_flagged_not_joined():
+    _, _, _, metrics = run("全年受理来信1 234件。\n")
+    assert [m.value for m in metrics] == [1234.0]
+    raw = "2023 8 3 14 6\n"
+    clean, edits, _, _ = run(raw)
+    assert clean == raw and sum(e.action == "flagged" for e in edits) == 4
+
+
+@pytest.mark.parametrize("digits", ["١٠", "۱۰", "१०"], ids=["arabic_indic", "extended_arabic_indic", "devanagari"])
+def test_digits_of_another_script_keep_their_value(digits):
+    clean, edits, numbers, metrics = run(f"一年来，召开常委会会议{digits}次。\n")
+    assert "10次" in clean and any(e.rule == "digits.other_script" for e in edits)
+    assert [m.value for m in metrics] == [10.0]
+    assert 10.0 in [n.value for n in numbers]
+
+
+def test_superscript_digits_are_flagged_but_a_units_exponent_is_not():
+    raw = "召开常委会会议¹⁰次，新建绿地5000m²。\n"
+    _, edits, _, _ = run(raw)
+    flagged = [e for e in edits if e.action == "flagged" and e.rule == "digits.superscript"]
+    assert [e.before for e in flagged] == ["¹⁰"]
+
+
+def _seed_texts():
+    return [decode_bytes(p.read_bytes(), p.name)[0] for p in SEEDS]
+
+
+def _with_char_in_every_metric(clean: str, metrics, ch: str) -> tuple[str, list[int]]:
+    """The clean text with ``ch`` after the first digit of the first multi-digit number of every metric's quote;
+    and the offsets of the inserted characters in the new text."""
+    points = sorted({m.char_start + d.start() + 1 for m in metrics
+                     for d in [re.search(r"[0-9]{2,}", m.quote)] if d})
+    out, pos, where = [], 0, []
+    for p in points:
+        out.append(clean[pos:p])
+        where.append(sum(map(len, out)))
+        out.append(ch)
+        pos = p
+    out.append(clean[pos:])
+    return "".join(out), where
+
+
+@pytest.mark.parametrize("name,ch", list(SPACES.items()) + list(UNCERTAIN.items()) + list(REMOVED.items()),
+                         ids=list(SPACES) + list(UNCERTAIN) + list(REMOVED))
+def test_inserted_into_every_metric_of_the_seeds_the_value_is_kept_or_the_span_flagged(name, ch):
+    for raw in _seed_texts():
+        clean, _, _, metrics = run(raw)
+        text, where = _with_char_in_every_metric(clean, metrics, ch)
+        assert where, "the seeds have multi-digit metrics"
+        assert all(text[q] == ch for q in where)
+        new_clean, edits, _, new_metrics = run(text)
+        assert replay(text, edits) == new_clean
+        joined = [q for q in where if any(e.action == "applied" and e.raw_start <= q < e.raw_end for e in edits)]
+        flagged = [q for q in where if any(e.action == "flagged" and e.raw_start <= q < e.raw_end for e in edits)]
+        assert sorted(set(joined) | set(flagged)) == where, f"{ch!r}: a value changed without an edit or a flag"
+        if len(joined) == len(where):   # every insertion undone: the same figures come out
+            assert sorted(m.value for m in new_metrics) == sorted(m.value for m in metrics)
