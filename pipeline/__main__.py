@@ -63,42 +63,78 @@ def open_instance(executor: str, work: Path) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(home))
 
 
-def cmd_release(seeds: Path, dist: Path, work: Path | None = None, executor: str = DEFAULT_EXECUTOR) -> int:
+def cmd_release(seeds: Path, dist: Path, work: Path | None = None, executor: str = DEFAULT_EXECUTOR,
+                wait: float = 0.0) -> int:
+    """Build and publish, holding the work and dist folders' build lock for the whole build (one build at a time:
+    a second one waits ``wait`` seconds, then exits with code 3 and who holds the lock)."""
+    from pipeline.assets.settings import work_dir_for
+    from pipeline.buildlock import BuildLocked, hold
+
+    work = work or work_dir_for(dist)
+    try:
+        with hold(work, dist, wait=wait):
+            return _build(seeds, dist, work, executor)
+    except BuildLocked as err:
+        print(f"error: {err}")
+        return 3
+
+
+def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
     from pipeline.assets.automation import run_target, stored_assets
     from pipeline.assets.executors import run_config_for
     from pipeline.assets.plan import apply_partitions, plan_for
-    from pipeline.assets.settings import PipelineSettings, work_dir_for
+    from pipeline.assets.settings import PipelineSettings
     from pipeline.definitions import build_definitions
+    from pipeline.text.sources import scan
 
     # One "planned" event per asset for the run's partition range, not one per asset and document (Dagster's
     # switch; its cost: a failed run does not mark its partitions failed, which the command line never reads,
     # since the store's stamps say what is done): 200 documents' raw_documents step 7.9 s -> 3.3 s.
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
     started = time.monotonic()
-    work = work or work_dir_for(dist)
     handler = _Progress(sys.stdout, started)
     print(f"building a release from {seeds} into {dist} (work folder {work}, {executor} executor)")
     settings = PipelineSettings(seeds_dir=str(seeds), dist_dir=str(dist), work_dir=str(work))
     defs = build_definitions(settings, loggers={"progress": _progress_logger(handler)})
     graph = defs.resolve_asset_graph()
     with open_instance(executor, work) as instance:
-        try:
-            plan = plan_for(seeds, settings.store, instance, stored_assets(graph))
-        except FileNotFoundError as err:
-            print(f"error: {err}")
-            return 2
-        print(f"[{time.monotonic() - started:6.1f}s] plan: {plan.summary()}")
-        apply_partitions(plan, instance)
-        target = run_target(plan, graph)
-        if executor == "in_process":
-            result = defs.resolve_job_def("release_job").execute_in_process(
-                instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}, **target)
-            return _report(result, handler, started)
-        run_config = {**run_config_for(executor), "resources": settings_config(settings)}
-        from pipeline.definitions import release_job_def
-        with dg.execute_job(dg.reconstructable(release_job_def), instance, run_config=run_config,
-                            raise_on_error=False, **target) as result:
-            return _report(result, handler, started)
+        for attempt in (1, 2):
+            try:
+                plan = plan_for(seeds, settings.store, instance, stored_assets(graph))
+            except FileNotFoundError as err:
+                print(f"error: {err}")
+                return 2
+            print(f"[{time.monotonic() - started:6.1f}s] plan: {plan.summary()}")
+            skipped = scan(seeds).skipped
+            apply_partitions(plan, instance)
+            target = run_target(plan, graph)
+            if executor == "in_process":
+                result = defs.resolve_job_def("release_job").execute_in_process(
+                    instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}, **target)
+                if attempt == 1 and _damaged_store(result, started):
+                    continue
+                return _report(result, handler, started, skipped)
+            run_config = {**run_config_for(executor), "resources": settings_config(settings)}
+            from pipeline.definitions import release_job_def
+            with dg.execute_job(dg.reconstructable(release_job_def), instance, run_config=run_config,
+                                raise_on_error=False, **target) as result:
+                if attempt == 1 and _damaged_store(result, started):
+                    continue
+                return _report(result, handler, started, skipped)
+    return 1
+
+
+def _damaged_store(result, started: float) -> bool:
+    """Did the run stop on damaged stored tables (removed by the store as it found them)? Then say so: the caller
+    plans again, which processes those documents again from their sources."""
+    damaged = [root_cause(f.event_specific_data.error) for f in result.get_step_failure_events()]
+    damaged = [e for e in damaged if e is not None and e.cls_name == "DamagedStoreEntry"]
+    for e in damaged:
+        print(f"[{time.monotonic() - started:6.1f}s] warning: {e.message.strip()}")
+    if damaged:
+        print(f"[{time.monotonic() - started:6.1f}s] re-creating the damaged stored tables from their source "
+              f"documents: planning and running again")
+    return bool(damaged)
 
 
 def settings_config(settings) -> dict:
@@ -108,7 +144,7 @@ def settings_config(settings) -> dict:
             "io_manager": {"config": {"base_dir": str(settings.store)}}}
 
 
-def _report(result, handler: "_Progress", started: float) -> int:
+def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
     failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
     print(f"\nsummary ({time.monotonic() - started:.1f}s)")
     release = _release_metadata(result)
@@ -121,12 +157,20 @@ def _report(result, handler: "_Progress", started: float) -> int:
         print(f"  problems ({len(problems)} file(s) left out):")
         for p in problems.itertuples():
             print(f"    - {p.source_file}: {p.reason} — {p.hint}")
+    if skipped:
+        print(f"  skipped ({len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} of the input folder not read):")
+        for k in skipped:
+            print(f"    - {k.name}: {k.reason} — {k.hint}")
     if handler.warnings:
         print(f"  warnings: {len(handler.warnings)} (listed above)")
+    if not result.success and not result.get_step_failure_events():   # the run failed before any step (resources)
+        for event in result.all_events:
+            error = getattr(event.event_specific_data, "error", None)
+            if event.event_type_value in ("RESOURCE_INIT_FAILURE", "PIPELINE_FAILURE") and error is not None:
+                print("  run failed: " + "\n    ".join(failure_lines(error)))
+                break
     for failure in result.get_step_failure_events():
-        error = failure.event_specific_data.error
-        message = (error.message if error else "").strip().splitlines()
-        print(f"  step {failure.step_key} failed: " + "\n    ".join(message[:40]))
+        print(f"  step {failure.step_key} failed: " + "\n    ".join(failure_lines(failure.event_specific_data.error)))
     for check in failed_checks:
         cases = check.metadata.get("failure_cases")
         print(f"  failed check {check.asset_check_key.name} on {check.asset_key.to_user_string()}:")
@@ -140,6 +184,26 @@ def _report(result, handler: "_Progress", started: float) -> int:
     else:
         print(f"  published v{version} at {release['path'].value}")
     return 0
+
+
+def root_cause(error):
+    """The innermost error of a Dagster error chain: the exception the step raised, not Dagster's wrapper
+    ("Error occurred while executing op ...")."""
+    while error is not None and (error.cause or error.context) is not None:
+        error = error.cause or error.context
+    return error
+
+
+def failure_lines(error) -> list[str]:
+    """What a failed step prints: the underlying exception's type and message (at most 40 lines) and what to do."""
+    if error is None:
+        return ["(no error recorded)"]
+    from pipeline.errors import advice
+
+    cause = root_cause(error)
+    # (an exception's message starts with its class name: "OSError: [Errno 28] No space left on device")
+    lines = (cause.message or "").strip().splitlines()[:40] or [cause.cls_name or "error"]
+    return lines + [f"what to do: {advice(cause.cls_name or '', cause.message or '')}"]
 
 
 def _output(result, node: str):
@@ -171,7 +235,16 @@ def cmd_validate(folder: Path) -> int:
     return 1
 
 
+def _tolerant_output() -> None:
+    """Never fail on printing: a terminal or pipe whose encoding cannot show Chinese (PYTHONIOENCODING=latin-1, a
+    C locale) gets \\uXXXX escapes instead of a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_output()
     ap = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("release", help="run the Dagster job over every document and publish a release")
@@ -182,11 +255,14 @@ def main(argv: list[str] | None = None) -> int:
                           "new or changed documents are processed (default: build/<dist name> beside dist)")
     rel.add_argument("--executor", choices=EXECUTORS, default=DEFAULT_EXECUTOR,
                      help="run the steps in this process (default), a process per step, or on a local Dask cluster")
+    rel.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="when another build holds the work or dist folder, wait this long for it (default: exit "
+                          "at once with code 3)")
     val = sub.add_parser("validate", help="re-validate a published release folder")
     val.add_argument("folder", type=Path)
     a = ap.parse_args(argv)
     if a.command == "release":
-        return cmd_release(a.seeds, a.dist, a.work, a.executor)
+        return cmd_release(a.seeds, a.dist, a.work, a.executor, a.wait)
     return cmd_validate(a.folder)
 
 

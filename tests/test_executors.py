@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.buildlock import LOCK_NAME  # who holds the folder: not part of a release
+
 from conftest import ROOT, SEEDS, run_release
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,8 @@ def in_process(small_corpus, tmp_path_factory) -> Path:
 
 def differences(a: Path, b: Path) -> list[str]:
     """Files that differ or exist on one side only, anywhere under two dist folders."""
-    left = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
-    right = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    left = {p.relative_to(a) for p in a.rglob("*") if p.is_file() and p.name != LOCK_NAME}
+    right = {p.relative_to(b) for p in b.rglob("*") if p.is_file() and p.name != LOCK_NAME}
     out = sorted(str(p) for p in left ^ right)
     out += sorted(str(p) for p in left & right if not filecmp.cmp(a / p, b / p, shallow=False))
     return out

@@ -2,12 +2,15 @@
 code version) and the daily schedule that republishes. Per-document assets run only for the documents that need
 it, all of them in one run; the release-level assets (problems, panel, release) run every time."""
 
+from pathlib import Path
+
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from pipeline.assets.executors import configurable_executor
 from pipeline.assets.plan import Plan, partition_requests, plan_for
 from pipeline.assets.settings import PipelineSettings
+from pipeline.buildlock import BuildLocked, hold
 
 release_job = dg.define_asset_job(
     "release_job", selection=dg.AssetSelection.all(), executor_def=configurable_executor,
@@ -58,7 +61,10 @@ SENSOR_DESCRIPTION = ("Add a document partition for each new file and delete the
 def seeds_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings) -> dg.SensorResult:
     graph = context.repository_def.asset_graph
     try:
-        plan = plan_for(settings.seeds, settings.store, context.instance, stored_assets(graph))
+        with hold(Path(settings.work_dir), settings.dist):   # a build in progress: its stamps are moving
+            plan = plan_for(settings.seeds, settings.store, context.instance, stored_assets(graph))
+    except BuildLocked as err:
+        return dg.SensorResult(skip_reason=f"a build is running: {err}")
     except FileNotFoundError as err:
         return dg.SensorResult(skip_reason=str(err))
     if not plan.changes_anything:

@@ -10,7 +10,7 @@ from pipeline.assets.partitions import document_stamp, per_document
 from pipeline.assets.settings import PipelineSettings
 from pipeline.extract.metadata import load_overrides
 from pipeline.text.decode import DecodeError, decode_bytes
-from pipeline.text.sources import METADATA_FILE, locate, read_source
+from pipeline.text.sources import METADATA_FILE, file_name, locate, read_source, unreadable_sha
 
 RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_text", "text_sha256", "problem", "offset",
                "hint", "stamp"]
@@ -35,8 +35,17 @@ def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings)
                             decoded=sum(int(f.at[0, "problem"] == "") for f in out.values()))
 
 
+UNREADABLE = "check the file's permissions (the user running the build must be able to read it)"
+
+
 def raw_row(doc_id: str, path, overrides: dict) -> dict:
-    src = read_source(doc_id, path)
+    try:
+        src = read_source(doc_id, path)
+    except OSError as err:   # no read permission, removed meanwhile, an I/O error: a problem, not a failed run
+        return {"doc_id": doc_id, "source_file": file_name(path), "sha256": hashlib.sha256(b"").hexdigest(),
+                "n_bytes": 0, "encoding": "", "raw_text": "", "text_sha256": "",
+                "problem": f"cannot read the file: {err.strerror or err}", "offset": None, "hint": UNREADABLE,
+                "stamp": document_stamp(unreadable_sha(err), overrides.get(file_name(path)))}
     row = {"doc_id": doc_id, "source_file": src.name, "sha256": src.sha256, "n_bytes": len(src.data),
            "encoding": "", "raw_text": "", "text_sha256": "", "problem": "", "offset": None, "hint": "",
            "stamp": document_stamp(src.sha256, overrides.get(src.name))}

@@ -16,7 +16,7 @@ import dagster as dg
 from pipeline.assets.partitions import DOCUMENTS, document_stamp
 from pipeline.assets.store import stamps as stored_stamps
 from pipeline.extract.metadata import load_overrides
-from pipeline.text.sources import METADATA_FILE, file_name, locate
+from pipeline.text.sources import METADATA_FILE, file_name, locate, source_sha
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Plan:
 def current_stamps(seeds: Path) -> dict[str, str]:
     """{document: stamp} of every file in the seeds folder (reads every file's bytes once)."""
     overrides = load_overrides(seeds / METADATA_FILE)
-    return {doc_id: document_stamp(hashlib.sha256(path.read_bytes()).hexdigest(), overrides.get(file_name(path)))
+    return {doc_id: document_stamp(source_sha(path), overrides.get(file_name(path)))
             for doc_id, path in locate(seeds).items()}
 
 

@@ -6,10 +6,12 @@ import pandas as pd
 from pipeline.assets.catalog import kept
 from pipeline.assets.published import PublishedTables, published_frame
 from pipeline.assets.settings import PipelineSettings
+from pipeline.buildlock import hold
+from pipeline.text.sources import GOLD_FOLDER
 from pipeline.release.publish import PublishError, publish
 from pipeline.release.quality import annotated, evaluate
 
-GOLD_FOLDER = "gold"  # inside the seeds folder: hand annotations the card's quality figures come from
+LOCK_WAIT = 600.0  # seconds a run waits for another build to leave the dist folder before failing
 
 
 @dg.asset(group_name="release", compute_kind="python")
@@ -30,7 +32,8 @@ def release(context: dg.AssetExecutionContext, settings: PipelineSettings, docum
     gold = settings.seeds / GOLD_FOLDER
     try:
         quality = tuple(evaluate(PublishedTables(values, keep & annotated(every_document, gold)), gold))
-        result = publish(PublishedTables(values, keep), settings.dist, quality)
+        with hold(settings.dist, wait=LOCK_WAIT):   # the command line already holds it: re-entrant
+            result = publish(PublishedTables(values, keep), settings.dist, quality)
     except PublishError as err:
         raise dg.Failure(description=str(err), metadata={"failures": len(err.failures)}) from err
     context.log.info(f"release: {result.status} v{result.version} at {result.folder}")

@@ -13,6 +13,7 @@ Parquet and CSV). Measured on 200 documents' ``sentences`` (155 rows each): pick
 minutes at 10,000 documents. Delete the folder to start from scratch.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -24,6 +25,9 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
+from pipeline.buildlock import hold
+
+LOCK_WAIT = 600.0  # seconds a run waits for another build to leave the work folder before failing
 STAMPS = "stamps.json"
 STAMP_SOURCE = "raw_documents"  # the asset whose frames carry each document's stamp (column ``stamp``)
 
@@ -37,6 +41,44 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+# A stored value's file: MAGIC, the SHA-256 of the payload, the payload (a pickle). A file whose digest does not
+# match (edited, truncated, a disk error) is never unpickled. The digest detects damage, not an attacker who can
+# write the work folder and recompute it: the work folder must belong to the user who runs the build (README).
+MAGIC = b"CRSTORE1"
+_HEAD = len(MAGIC) + 32
+
+
+class DamagedStoreEntry(Exception):
+    """A stored value failed its checksum; the entry has been removed so the next run re-creates it."""
+
+
+def _seal(obj) -> bytes:
+    payload = pickle.dumps(obj, protocol=5)
+    return MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def _unseal(path: Path, data: bytes, what: str):
+    """The value of a sealed file, or ``DamagedStoreEntry`` (after removing the file and its stamp, so that the
+    document is processed again: re-created from its source)."""
+    payload = data[_HEAD:]
+    if data[:len(MAGIC)] != MAGIC or hashlib.sha256(payload).digest() != data[len(MAGIC):_HEAD]:
+        forget(path)
+        raise DamagedStoreEntry(
+            f"the stored {what} ({path}) is damaged (its checksum does not match: edited, truncated or a disk "
+            f"error); it has been removed and is re-created from its source document by the next run")
+    return pickle.loads(payload)
+
+
+def forget(path: Path) -> None:
+    """Remove a stored file and, for a document's file, its stamp (so the plan processes the document again)."""
+    path.unlink(missing_ok=True)
+    recorded = stamps(path.parent)
+    doc = next((k for k in recorded if _file_name(k) == path.name), None)
+    if doc is not None:
+        del recorded[doc]
+        _write_atomic(path.parent / STAMPS, json.dumps(recorded, ensure_ascii=False, sort_keys=True).encode())
 
 
 class Handover(dict):
@@ -55,10 +97,11 @@ class StoredDocuments(Mapping):
     def __getitem__(self, key: str) -> pd.DataFrame:
         path = self.folder / _file_name(key)
         try:
-            return pickle.loads(path.read_bytes())
+            data = path.read_bytes()
         except FileNotFoundError:
             raise KeyError(f"{self.folder.name} has no stored table for document {key!r} ({path}); "
                            f"run the job for this partition first") from None
+        return _unseal(path, data, f"{self.folder.name} table of document {key!r}")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys_)
@@ -81,10 +124,15 @@ class StoredDocuments(Mapping):
 
 
 def stamps(folder: Path) -> dict[str, str]:
+    """{document: stamp} of an asset's stored files ({} when none; a damaged stamps file counts as none, so every
+    document is processed again rather than trusted)."""
     try:
-        return json.loads((folder / STAMPS).read_text(encoding="utf-8"))
+        recorded = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
 
 
 class DocumentStore(dg.ConfigurableIOManager):
@@ -97,6 +145,13 @@ class DocumentStore(dg.ConfigurableIOManager):
     def base(self) -> Path:
         return Path(self.base_dir)
 
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        """Hold the work folder's build lock while a run (or, with the multiprocess executor, a step) uses the
+        store, so two builds never write it at once (``pipeline.buildlock``; the command line holds it already)."""
+        with hold(self.base.parent, wait=LOCK_WAIT):
+            yield self
+
     def folder(self, asset: str) -> Path:
         return self.base / asset
 
@@ -105,7 +160,7 @@ class DocumentStore(dg.ConfigurableIOManager):
         folder = self.folder(name)
         folder.mkdir(parents=True, exist_ok=True)
         if not context.has_asset_partitions:
-            _write_atomic(folder / "all.pkl", pickle.dumps(obj, protocol=5))
+            _write_atomic(folder / "all.pkl", _seal(obj))
             return
         keys = list(context.asset_partition_keys)
         if not isinstance(obj, Mapping) or set(obj) != set(keys):
@@ -115,7 +170,7 @@ class DocumentStore(dg.ConfigurableIOManager):
             stamps(self.folder(STAMP_SOURCE))
         recorded = stamps(folder)
         for k in keys:
-            _write_atomic(folder / _file_name(k), pickle.dumps(obj[k], protocol=5))
+            _write_atomic(folder / _file_name(k), _seal(obj[k]))
             recorded[k] = source.get(k, "")
             if isinstance(obj, Handover):
                 del obj[k]
@@ -128,5 +183,5 @@ class DocumentStore(dg.ConfigurableIOManager):
             path = folder / "all.pkl"
             if not path.is_file():
                 raise dg.DagsterInvariantViolationError(f"{name} has not been materialized yet ({path} is missing)")
-            return pickle.loads(path.read_bytes())
+            return _unseal(path, path.read_bytes(), name)
         return StoredDocuments(folder, list(context.asset_partition_keys))

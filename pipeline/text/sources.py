@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 METADATA_FILE = "metadata.csv"  # optional overrides, not a document
+GOLD_FOLDER = "gold"  # hand annotations the card's quality figures come from, not documents
 
 
 @dataclass(frozen=True)
@@ -21,13 +23,112 @@ class Source:
     name: str  # the file name as text (``file_name``)
 
 
-def source_paths(folder: Path) -> list[Path]:
-    """Every regular, non-hidden file of the folder except the metadata overrides, sorted by name."""
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of the input folder that is not read as a document, with why and what to do."""
+
+    name: str
+    reason: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Folder:
+    """What an input folder holds: the documents ({doc_id: path}, each path a regular file inside the folder), the
+    entries not read (links leading outside, FIFOs, devices, sub-folders), and files left out because their
+    document id is taken (named problems, never an overwrite)."""
+
+    documents: dict[str, Path]   # by file name; a path may be a link to a regular file inside the folder
+    skipped: tuple[Skipped, ...]
+    collisions: tuple[Skipped, ...]
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _entry(folder_real: str, p: Path) -> tuple[Path | None, Skipped | None]:
+    """(the regular file to read, None) or (None, why it is skipped) for one entry, WITHOUT reading it: a symbolic
+    link is followed only when its target is a regular file inside the input folder (``os.path.realpath``, then
+    ``os.stat`` of the target)."""
+    name = file_name(p)
+    try:
+        mode = os.lstat(p).st_mode
+    except OSError as err:
+        return None, Skipped(name, f"cannot be examined: {err.strerror}", "check the entry and its permissions")
+    if stat.S_ISREG(mode):
+        return p, None
+    if not stat.S_ISLNK(mode):
+        what = _kind(mode)
+        hint = "sub-folders are not read: move its files into the input folder" if what == "a folder" \
+            else "only regular files are read"
+        return None, Skipped(name, f"{what}, not read", hint)
+    target = os.path.realpath(p)
+    if os.path.commonpath([folder_real, target]) != folder_real:
+        return None, Skipped(name, f"symbolic link leading outside the input folder (to {target}), not read",
+                             "copy the file into the input folder if it is meant to be a document")
+    try:
+        mode = os.stat(target).st_mode
+    except OSError as err:
+        return None, Skipped(name, f"symbolic link whose target cannot be reached: {err.strerror}",
+                             "fix or remove the link")
+    if not stat.S_ISREG(mode):
+        return None, Skipped(name, f"symbolic link to {_kind(mode)}, not read", "only regular files are read")
+    return p, None
+
+
+def scan(folder: Path) -> Folder:
+    """The documents and skipped entries of a folder (non-hidden entries except the metadata overrides and the gold
+    annotations), by name.
+
+    Document ids are unique by construction. Each file asks for ``doc_id_for`` (its name without extension); a
+    file whose name needs no rewriting to be an id (``a.txt``) is served first, so its id never changes when a
+    look-alike (``a.md``, ``a txt.txt``) is added; a file whose id is taken gets its extension appended (``a_md``)
+    if that is no other file's id, and is otherwise left out as a named collision."""
     if not folder.is_dir():
         raise FileNotFoundError(f"seeds folder {folder} does not exist: pass --seeds DIR with your text files")
-    return sorted((p for p in folder.iterdir()
-                   if p.is_file() and not p.name.startswith(".") and p.name != METADATA_FILE),
-                  key=lambda p: p.name)
+    folder_real = os.path.realpath(folder)
+    files, skipped = [], []
+    for p in sorted(folder.iterdir(), key=lambda p: file_name(p)):
+        if p.name.startswith(".") or p.name == METADATA_FILE or (p.name == GOLD_FOLDER and p.is_dir()):
+            continue
+        path, skip = _entry(folder_real, p)
+        if skip:
+            skipped.append(skip)
+        else:
+            files.append((p, path))
+    wanted = {p: doc_id_for(p) for p, _ in files}
+    claimed = set(wanted.values())
+    canonical = sorted(files, key=lambda f: (wanted[f[0]] + ".txt" != unicodedata.normalize("NFC", file_name(f[0])),
+                                             file_name(f[0])))
+    documents, collisions = {}, []
+    for p, path in canonical:
+        doc_id = wanted[p]
+        if doc_id in documents:
+            alt = doc_id + "_" + (Path(file_name(p)).suffix.lstrip(".") or "noext")
+            alt = _safe_id("_".join(alt.split()))
+            if alt in documents or alt in claimed:
+                collisions.append(Skipped(file_name(p), f"document id {doc_id!r} is taken by "
+                                          f"{file_name(documents[doc_id])} and {alt!r} by another file",
+                                          "rename one of the files"))
+                continue
+            doc_id = alt
+        documents[doc_id] = path
+    return Folder(dict(sorted(documents.items(), key=lambda kv: file_name(kv[1]))), tuple(skipped),
+                  tuple(collisions))
+
+
+def source_paths(folder: Path) -> list[Path]:
+    """Every document file of the folder (see ``scan``), sorted by name."""
+    return list(scan(folder).documents.values())
 
 
 def file_name(path: Path) -> str:
@@ -46,27 +147,43 @@ def file_name(path: Path) -> str:
         return raw.decode("utf-8", "backslashreplace")
 
 
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection): no id starts with one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_id(s: str) -> str:
+    return "_" + s if s.startswith(FORMULA_START) else s
+
+
 def doc_id_for(path: Path) -> str:
-    """Stable id of a document: its file name without extension, NFC, whitespace as '_' (and '...' as '…': Dagster
-    refuses it in a partition key)."""
+    """Stable id of a document: its file name without extension, NFC, whitespace as '_' ('...' as '…': Dagster
+    refuses it in a partition key; '_' before a first character a spreadsheet reads as a formula: = + - @)."""
     stem = unicodedata.normalize("NFC", Path(file_name(path)).stem).replace("...", "…")
-    return "_".join(stem.split()) or "_"
+    return _safe_id("_".join(stem.split()) or "_")
 
 
 def locate(folder: Path) -> dict[str, Path]:
-    """{doc_id: path} of every input file, without reading them: the documents (and partition keys) of a folder."""
-    out: dict[str, Path] = {}
-    for p in source_paths(folder):
-        doc_id = doc_id_for(p)
-        if doc_id in out:  # same stem, other extension: keep both, distinguish by extension
-            doc_id = f"{doc_id}{Path(file_name(p)).suffix.replace('.', '_')}"
-        out[doc_id] = p
-    return out
+    """{doc_id: path} of every document of the folder, without reading them: the documents (and partition keys)."""
+    return scan(folder).documents
 
 
 def read_source(doc_id: str, path: Path) -> Source:
     data = path.read_bytes()
     return Source(path, doc_id, data, hashlib.sha256(data).hexdigest(), file_name(path))
+
+
+def unreadable_sha(err: OSError) -> str:
+    """The stand-in for the sha256 of a file that cannot be read, in its stamp: the error, so that the document is
+    processed again (and read) once the error is gone."""
+    return hashlib.sha256(f"unreadable: {err.errno}".encode()).hexdigest()
+
+
+def source_sha(path: Path) -> str:
+    """sha256 of a file's bytes (``unreadable_sha`` when it cannot be read: reported when the document is read)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as err:
+        return unreadable_sha(err)
 
 
 def read_sources(folder: Path) -> list[Source]:

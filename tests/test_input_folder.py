@@ -1,0 +1,109 @@
+"""The input folder (issue 13, items 2, 5 and 9): document ids unique by construction, never an overwrite; links
+leading outside the folder, FIFOs, devices and folders are not read and are listed; an unreadable file is a named
+problem, not a traceback."""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.assets import ingest
+from pipeline.assets.plan import current_stamps
+from pipeline.text.sources import scan
+from conftest import run_release
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def _folder(tmp_path: Path, names: list[str]) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    for i, n in enumerate(names):
+        (d / n).write_text(f"文本{i}", encoding="utf-8")
+    return d
+
+
+def test_same_stem_other_extension_and_a_look_alike_get_three_ids(tmp_path):
+    d = _folder(tmp_path, ["a.txt", "a.md", "a txt.md"])
+    docs = scan(d).documents
+    assert {k: v.name for k, v in docs.items()} == {"a": "a.txt", "a_md": "a.md", "a_txt": "a txt.md"}
+
+
+def test_a_canonical_name_keeps_its_id_whatever_is_added_beside_it(tmp_path):
+    d = _folder(tmp_path, ["a b.txt", "a_b.txt"])
+    assert {k: v.name for k, v in scan(d).documents.items()} == {"a_b": "a_b.txt", "a_b_txt": "a b.txt"}
+
+
+def test_an_unresolvable_collision_is_a_named_problem_not_an_overwrite(tmp_path):
+    d = _folder(tmp_path, ["a.txt", "a.md", "a_md.txt"])
+    folder = scan(d)
+    assert {k: v.name for k, v in folder.documents.items()} == {"a": "a.txt", "a_md": "a_md.txt"}
+    assert [c.name for c in folder.collisions] == ["a.md"] and "rename" in folder.collisions[0].hint
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(1+1).txt", "+1.txt", "-draft.txt", "@x.txt"])
+def test_no_document_id_starts_like_a_spreadsheet_formula(tmp_path, name):
+    d = _folder(tmp_path, [name])
+    (doc_id,) = scan(d).documents
+    assert not doc_id.startswith(("=", "+", "-", "@")) and doc_id.lstrip("_") == Path(name).stem
+
+
+def test_links_outside_fifos_and_folders_are_skipped_unread_and_listed(tmp_path, monkeypatch):
+    d = _folder(tmp_path, ["a.txt"])
+    outside = tmp_path / "secret.txt"
+    outside.write_text("机密", encoding="utf-8")
+    os.symlink(outside, d / "link_out.txt")
+    os.symlink("/proc/self/environ", d / "environ.txt")
+    os.symlink(d / "a.txt", d / "link_in.txt")
+    os.mkfifo(d / "pipe.txt")
+    (d / "folder.txt").mkdir()
+    read = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    folder = scan(d)
+    assert sorted(p.name for p in folder.documents.values()) == ["a.txt", "link_in.txt"]
+    reasons = {s.name: s.reason for s in folder.skipped}
+    assert set(reasons) == {"link_out.txt", "environ.txt", "pipe.txt", "folder.txt"}
+    assert "outside the input folder" in reasons["link_out.txt"] and "FIFO" in reasons["pipe.txt"]
+    assert "folder" in reasons["folder.txt"]
+    current_stamps(d)   # the plan reads every document's bytes: never the skipped entries
+    assert sorted(read) == ["a.txt", "link_in.txt"]
+
+
+def test_an_unreadable_file_is_a_problem_with_its_name_not_a_traceback(tmp_path, monkeypatch):
+    d = tmp_path / "in"
+    d.mkdir()
+    shutil.copy(SEEDS[0], d / "locked.txt")
+    real = Path.read_bytes
+
+    def deny(self):
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    stamps = current_stamps(d)   # planning goes on
+    row = ingest.raw_row("locked", d / "locked.txt", {})
+    assert row["problem"] == "cannot read the file: Permission denied" and "permission" in row["hint"]
+    monkeypatch.setattr(Path, "read_bytes", real)
+    assert current_stamps(d) != stamps   # readable again: the document is processed again
+
+
+def test_the_command_line_lists_skipped_entries_and_publishes_the_three_documents(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEEDS[0], seeds / "a.txt")
+    shutil.copy(SEEDS[1], seeds / "a.md")
+    shutil.copy(ROOT / "tests/fixtures/corpus" / sorted(os.listdir(ROOT / "tests/fixtures/corpus"))[0],
+                seeds / "a txt.md")
+    os.symlink("/etc/passwd", seeds / "passwd.txt")
+    code = run_release(seeds, tmp_path / "dist")
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "passwd.txt: symbolic link leading outside the input folder" in out
+    import pandas as pd
+    docs = pd.read_parquet(tmp_path / "dist/latest/documents.parquet")
+    assert dict(zip(docs.doc_id, docs.source_file)) == {"a": "a.txt", "a_md": "a.md", "a_txt": "a txt.md"}
+    assert (docs.sha256.nunique(), len(docs)) == (3, 3)
+
