@@ -13,10 +13,9 @@ from pipeline.text import model as tm
 EDIT_KINDS = ("page_break_split", "traditional_char", "english_intrusion", "duplicated_sentence",
               "duplicated_char", "misplaced_heading", "typo", "width_mix", "whitespace", "control_char",
               "number_split")
-LEVELS = ("national", "provincial", "municipal", "county", "")
-GENRES = ("work_report", "press_digest", "proposal_digest", "other", "")
+LEVELS, GENRES = xm.LEVELS, xm.GENRES
 SHA256 = r"^[0-9a-f]{64}$"
-ISO_DATE = r"^(\d{4}-\d{2}-\d{2})?$"
+ISO_DATE = xm.ISO_DATE
 
 
 def _id(what: str) -> pa.Field:
@@ -74,9 +73,9 @@ class Documents(_Model):
     date: Series[str] = pa.Field(str_matches=ISO_DATE, description="Date the report was delivered, ISO 8601 ('' when the text does not say).")
     meeting: Series[str] = pa.Field(description="Meeting at which it was delivered, as written ('' when not stated).")
     speaker: Series[str] = pa.Field(description="Who delivered it, as written ('' when not stated).")
-    review_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1949, le=2100, description="First year of the period the report reviews (null when unknown).")
-    review_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1949, le=2100, description="Last year of the period the report reviews (null when unknown).")
-    plan_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1949, le=2100, description="Year the plan part is for (null when there is none).")
+    review_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="First year of the period the report reviews (null when unknown).")
+    review_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="Last year of the period the report reviews (null when unknown).")
+    plan_year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="Year the plan part is for (null when there is none).")
     n_chars_raw: Series[int] = pa.Field(ge=0, description="Characters in the decoded raw text.")
     n_chars_clean: Series[int] = pa.Field(ge=0, description="Characters in the clean text.")
     n_edits_applied: Series[int] = pa.Field(ge=0, description="Edits applied while cleaning (see edits).")
@@ -162,8 +161,8 @@ class Metrics(_Span):
     indicator_code: Series[str] = pa.Field(description="Harmonised indicator (indicators.indicator_code), '' when not a standard indicator.")
     approx: Series[str] = pa.Field(isin=xm.APPROX, description="exact, over (余/多/以上/超过), about (约/左右), under (近/不到).")
     period: Series[str] = pa.Field(isin=xm.PERIODS, description="past_year (the year reviewed), term (a multi-year review: 本届以来, 五年, 累计), plan (the year ahead), other.")
-    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1949, le=2100, description="First year the figure covers (from the document's review period or plan year; null when unknown).")
-    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1949, le=2100, description="Last year the figure covers (null when unknown).")
+    year_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="First year the figure covers (from the document's review period or plan year; null when unknown).")
+    year_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="Last year the figure covers (null when unknown).")
     category: Series[str] = pa.Field(isin=xm.CATEGORIES, description="Field of work: legislation, oversight, decisions, appointments, deputies, petitions, party, self, publicity, other.")
     quote: Series[str] = _quote()
     char_start: Series[int] = _start()
@@ -239,7 +238,7 @@ class Panel(_Model):
     doc_id: Series[str] = _doc()
     city: Series[str] = pa.Field(description="City of the issuing body ('' for national/provincial).")
     level: Series[str] = pa.Field(isin=LEVELS, description="Administrative level of the issuing body.")
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1949, le=2100, description="Last year the figure covers (null when the document does not say).")
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="Last year the figure covers (null when the document does not say).")
     period: Series[str] = pa.Field(isin=xm.PERIODS, description="past_year, term or plan (as in metrics).")
     indicator_code: Series[str] = pa.Field(str_length={"min_value": 1}, description="Harmonised indicator (indicators.indicator_code).")
     value: Series[float] = pa.Field(description="The figure: of the document's mentions of the indicator in that period, the one in the indicator's own unit and, among those, the largest (the total rather than a part).")
@@ -252,9 +251,9 @@ class Panel(_Model):
 
 class Problems(_Model):
     source_file: Series[str] = pa.Field(description="Input file the problem is about.")
-    stage: Series[str] = pa.Field(isin=("decode", "clean", "recognise"), description="Stage that found it.")
+    stage: Series[str] = pa.Field(isin=("decode", "clean", "recognise", "metadata"), description="Stage that found it (metadata: a cell, column or row of seeds/metadata.csv that is not used).")
     reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="What is wrong.")
-    offset: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Byte offset in the file where it was found (null when not applicable).")
+    offset: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Byte offset in the file where it was found; for metadata.csv the line (1 = the header row); null when not applicable.")
     hint: Series[str] = pa.Field(description="What to do about it.")
 
 

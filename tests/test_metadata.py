@@ -103,7 +103,7 @@ def test_overrides(tmp_path):
     p = tmp_path / "metadata.csv"
     p.write_text("source_file,city,plan_year,speaker\n001_x.txt,开封市,2024,\n", encoding="utf-8")
     rows = load_overrides(p)
-    assert rows["001_x.txt"] == rows["001_x"] == {"city": "开封市", "plan_year": "2024", "speaker": ""}
+    assert rows == {"001_x.txt": {"city": "开封市", "plan_year": 2024}}  # the usable, non-empty cells, typed
     meta = apply_overrides(DocumentMeta(city="郑州市", speaker="周富强", plan_year=2023), rows["001_x.txt"])
     assert (meta.city, meta.plan_year, meta.speaker) == ("开封市", 2024, "周富强")
     assert load_overrides(tmp_path / "missing.csv") == {}

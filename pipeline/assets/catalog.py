@@ -1,6 +1,7 @@
 """Catalog layer: one row per document (what the text says about itself; one partition per document), the
 problems met on the way, and the harmonised panel (over all documents)."""
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from functools import partial
 
@@ -13,7 +14,7 @@ from pipeline.assets.published import published_frame
 from pipeline.assets.partitions import per_document
 from pipeline.assets.settings import PipelineSettings
 from pipeline.extract.metadata import apply_overrides, infer_metadata, load_overrides
-from pipeline.text.sources import METADATA_FILE
+from pipeline.text.sources import METADATA_FILE, file_name, locate
 
 KEEP_FIRST = "remove one of the two copies; only the first (by name) is used"
 # what ``problems`` reads of each document's stored frames (not the texts: 10,000 documents' texts, twice)
@@ -32,7 +33,7 @@ def documents(context: dg.AssetExecutionContext, settings: PipelineSettings, raw
                             "documents")
 
 
-def documents_table(overrides: dict, raw_documents: pd.DataFrame, clean_documents: pd.DataFrame,
+def documents_table(overrides: Mapping, raw_documents: pd.DataFrame, clean_documents: pd.DataFrame,
                     sections: pd.DataFrame, edits: pd.DataFrame) -> pd.DataFrame:
     raw = raw_documents.set_index("doc_id")
     counts = edits.groupby(["doc_id", "action"]).size()
@@ -51,8 +52,10 @@ def documents_table(overrides: dict, raw_documents: pd.DataFrame, clean_document
 
 
 @dg.asset(group_name="catalog", compute_kind="python")
-def problems(context: dg.AssetExecutionContext, raw_documents, clean_documents) -> dg.Output[pd.DataFrame]:
-    """Input files left out, with the reason and what to do: undecodable, empty, duplicate, or not a report."""
+def problems(context: dg.AssetExecutionContext, settings: PipelineSettings, raw_documents,
+             clean_documents) -> dg.Output[pd.DataFrame]:
+    """Input files left out, with the reason and what to do: undecodable, empty, duplicate, or not a report; and
+    what of seeds/metadata.csv is not used (a bad cell, an unknown column, a row for no file), by line."""
     raw = raw_documents.concat(columns=RAW_FOR_PROBLEMS)
     raw = raw.sort_values("source_file", kind="stable") if len(raw) else raw
     clean = clean_documents.concat(columns=CLEAN_FOR_PROBLEMS)
@@ -64,10 +67,18 @@ def problems(context: dg.AssetExecutionContext, raw_documents, clean_documents) 
     if len(clean.columns):
         rows += [{"source_file": r.source_file, "stage": "recognise", "reason": r.problem, "offset": None,
                   "hint": r.hint} for r in clean[clean["problem"] != ""].itertuples() if r.source_file not in repeats]
+    rows += metadata_problems(settings.seeds)
     df = frames.build("problems", sorted(rows, key=lambda r: (r["source_file"], r["stage"])))
     for r in df.itertuples():
         context.log.warning(f"problem: {r.source_file}: {r.reason} — {r.hint}")
     return table_output(df, "problems")
+
+
+def metadata_problems(seeds) -> list[dict]:
+    """Problem rows for what of the seeds folder's metadata.csv is not used, each at its line (``offset``)."""
+    files = {file_name(p) for p in locate(seeds).values()}
+    return [{"source_file": METADATA_FILE, "stage": "metadata", "reason": p.reason, "offset": p.line, "hint": p.hint}
+            for p in load_overrides(seeds / METADATA_FILE, files).problems]
 
 
 def repeated_files(raw: pd.DataFrame) -> dict[str, str]:

@@ -1,19 +1,26 @@
 """What a document says about itself: title, issuer, place and level, genre, date, meeting, speaker,
-review period and plan year; plus the optional per-file overrides of ``seeds/metadata.csv``.
+review period and plan year; plus the optional per-file overrides of ``seeds/metadata.csv``, read tolerantly: a
+cell, column or row that cannot be used is reported with its line and left out, and the rest applies.
 
 Reads the front matter and the part tags of the sections; vocabulary ``pipeline/vocab/metadata.toml``.
 Extraction stage.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
+import datetime
+import difflib
+import io
 import re
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.extract.model import DocumentMeta
+from pipeline.extract.model import FIRST_YEAR, GENRES, ISO_DATE, LAST_YEAR, LEVELS, DocumentMeta
+from pipeline.text.decode import MAX_BYTES, DecodeError, decode_bytes
 from pipeline.text.model import Section
 from pipeline.extract.numerals import parse_numeral
 from pipeline.text.clean_lex import CJK
@@ -289,35 +296,245 @@ def infer_metadata(clean: str, sections: list[Section], source_name: str) -> Doc
                         plan_year=plan_year)
 
 
-def load_overrides(path: str | Path) -> dict[str, dict]:
-    """Rows of an optional metadata CSV keyed by source_file (and by its stem); {} when absent."""
+# seeds/metadata.csv: corrections a user writes by hand or saves from a spreadsheet
+
+_KEY = "source_file"
+_FIELDS = tuple(f.name for f in dataclasses.fields(DocumentMeta))
+_CHOICES = {"level": LEVELS, "genre": GENRES}
+_YEAR_HINT = f"write a year as four digits from {FIRST_YEAR} to {LAST_YEAR} (e.g. 2024), or leave the cell empty"
+_KEEP_NAME = "write the file's name exactly as in the seeds folder, with its extension (e.g. 001_x.txt)"
+_RESAVE = 'save it as "CSV UTF-8" (or GBK) text'
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),   # UTF-32's BOM starts as UTF-16's
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass(frozen=True)
+class OverrideProblem:
+    """Something in metadata.csv that is not used: where (line 1 is the header; None: the whole file), why and
+    what to do."""
+
+    line: int | None
+    reason: str
+    hint: str
+
+
+@dataclass(frozen=True, eq=False)
+class Overrides(Mapping):
+    """What metadata.csv changes: {source_file: {field: value}} with only the usable, non-empty cells of each row
+    (typed as DocumentMeta's fields; a document's stamp hashes its row, so only what applies counts), and the
+    problems met reading it."""
+
+    rows: dict[str, dict]
+    problems: tuple[OverrideProblem, ...] = ()
+
+    def __getitem__(self, source_file: str) -> dict:
+        return self.rows[source_file]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def load_overrides(path: str | Path, files: Collection[str] | None = None) -> Overrides:
+    """The overrides of an optional metadata CSV (none when it is absent or empty), in any encoding the documents
+    may have. Never fails on what the file holds: a cell the documents table would refuse, an unknown column, a
+    row without a source_file, a second row for a file (the first is used) and, given the input ``files``' names,
+    a row naming none of them are left out and reported in ``problems``; the rest applies."""
     p = Path(path)
+    problems: list[OverrideProblem] = []
+    text = _metadata_text(p, problems)
+    rows = _parse(text, files, problems) if text else {}
+    return Overrides(rows, tuple(problems))
+
+
+def apply_overrides(meta: DocumentMeta, row: Mapping) -> DocumentMeta:
+    """``meta`` with every non-empty cell of ``row`` that fits its DocumentMeta field replacing the inferred value
+    (``row``: a row of ``load_overrides``, or any {field: value})."""
+    changes = {}
+    for k, val in row.items():
+        text = "" if val is None else str(val).strip()
+        if k in _FIELDS and text:
+            value, why = _cell(k, text)
+            if why is None:
+                changes[k] = value
+    return dataclasses.replace(meta, **changes)
+
+
+def _metadata_text(p: Path, problems: list[OverrideProblem]) -> str:
+    """The file's text ('' when there is none to use; why, in ``problems``)."""
+    if not p.exists() and not p.is_symlink():
+        return ""
+    if p.is_symlink() and not p.resolve().is_relative_to(p.parent.resolve()):
+        problems.append(OverrideProblem(None, "a link to a file outside the seeds folder: not read",
+                                        "copy the file into the seeds folder instead of linking to it"))
+        return ""
     if not p.is_file():
+        problems.append(OverrideProblem(None, "not a regular file (a folder, pipe or device): not read",
+                                        "metadata.csv must be a CSV file; rename what has its name"))
+        return ""
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        problems.append(OverrideProblem(None, f"cannot read the file: {err.strerror or err}; no override is used",
+                                        "check its permissions (the user running the build must be able to read it)"))
+        return ""
+    if not data:
+        return ""
+    try:
+        return _decode(data, p.name)
+    except DecodeError as err:
+        where = f" at byte {err.offset}" if err.offset is not None else ""
+        problems.append(OverrideProblem(None, f"cannot decode the file{where}: {err.reason}; no override is used",
+                                        _RESAVE))
+        return ""
+
+
+def _decode(data: bytes, name: str) -> str:
+    """The documents' decoder (``pipeline.text.decode``: BOMs, UTF-8, UTF-16, GB18030 or Big5 by which reads as
+    Chinese prose). A table with too little Chinese for it to tell (file names, years, a few names) or larger than
+    one report is read as the first of UTF-8 and GB18030 that decodes it strictly: spreadsheet programs on Chinese
+    Windows save "CSV" in GBK. UTF-16 without a byte-order mark is left to the decoder."""
+    error = None
+    if len(data) <= MAX_BYTES:
+        try:
+            return decode_bytes(data, name)[0]
+        except DecodeError as err:
+            error = err
+    boms = [codec for bom, codec in _WIDE_BOMS if data.startswith(bom)][:1]
+    for codec in boms or (("utf-8-sig", "gb18030") if b"\0" not in data else ()):   # else UTF-16 without BOM?
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    raise error or DecodeError(name, "not UTF-8, UTF-16 with a byte-order mark or GB18030 text")
+
+
+def _parse(text: str, files: Collection[str] | None, problems: list[OverrideProblem]) -> dict[str, dict]:
+    """{source_file: usable cells} of the rows of metadata.csv's text; what is not used, in ``problems``."""
+    def problem(line: int, reason: str, hint: str, column: str = "") -> None:
+        where = f"line {line}, column {column}: " if column else f"line {line}: "
+        problems.append(OverrideProblem(line, where + reason, hint))
+
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","   # Excel's "Unicode text" is tab-separated
+    records = _records(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True), problem)
+    at, header = next(((line, cells) for line, cells in records if any(c.strip() for c in cells)), (1, []))
+    columns = _columns(at, header, problem)
+    if _KEY not in columns.values():
+        problem(at, f"no {_KEY} column (the header is {_q(delimiter.join(header))}): no override is used",
+                f"name the first column {_KEY} and write in it the file each row is about; the other columns "
+                f"are any of {', '.join(_FIELDS)}")
         return {}
-    out: dict[str, dict] = {}
-    with p.open(encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
-            key = (row.get("source_file") or "").strip()
-            if not key:
+    key_at = next(i for i, col in columns.items() if col == _KEY)
+    stems = {Path(f).stem: f for f in files or ()}
+    rows: dict[str, dict] = {}
+    line_of: dict[str, int] = {}
+    unnamed = False
+    for line, cells in records:
+        if not any(c.strip() for c in cells):
+            continue
+        extra = [i for i, c in enumerate(cells) if c.strip() and (i >= len(header) or not header[i].strip())]
+        if extra and not unnamed:   # a column without a name, or an unquoted comma inside a cell
+            unnamed = True
+            problem(line, f"a cell in column {extra[0] + 1}, which has no name in the header: cells without a "
+                          "column name are not used (reported once)",
+                    'give the column a name, or write a cell that contains a comma in "double quotes"')
+        key = cells[key_at].strip() if key_at < len(cells) else ""
+        if not key:
+            problem(line, f"no {_KEY}: the row is not used", _KEEP_NAME)
+            continue
+        if key in line_of:
+            problem(line, f"{_KEY} {_q(key)} already has a row on line {line_of[key]}: line {line_of[key]} is used, "
+                          "this one is not", "merge the two rows into one")
+            continue
+        line_of[key] = line
+        if files is not None and key not in files:
+            like = stems.get(key) or stems.get(Path(key).stem)
+            problem(line, f"{_KEY} {_q(key)} matches no document of the seeds folder: the row is not used"
+                          + (f" (did you mean {_q(like)}?)" if like else ""), _KEEP_NAME)
+            continue
+        rows[key] = {}
+        for i, col in columns.items():
+            raw = cells[i].strip() if i < len(cells) else ""
+            if col == _KEY or not raw:
                 continue
-            clean_row = {k.strip(): (val or "").strip() for k, val in row.items() if k and k != "source_file"}
-            out[key] = clean_row
-            out.setdefault(Path(key).stem, clean_row)
+            value, why = _cell(col, raw)
+            if why is None:
+                rows[key][col] = value
+            else:
+                problem(line, f"{why[0]}; the {col} inferred from the text is kept", why[1], col)
+    return rows
+
+
+def _columns(line: int, header: list[str], problem) -> dict[int, str]:
+    """{index: field} of the header's usable columns (names compared without case); an unknown or repeated name
+    is reported once."""
+    known = (_KEY, *_FIELDS)
+    out: dict[int, str] = {}
+    for i, name in enumerate(header):
+        col = name.strip().lstrip("\ufeff").lower()
+        if col in out.values():
+            first = next(j for j, c in out.items() if c == col)
+            problem(line, f"appears twice (columns {first + 1} and {i + 1}): column {i + 1} is not used",
+                    "delete one of the two columns", col)
+        elif col in known:
+            out[i] = col
+        elif col:
+            like = difflib.get_close_matches(col, known, n=1)
+            problem(line, "not a metadata field: its cells are not used" + (f" (did you mean {like[0]}?)" if like
+                                                                             else ""),
+                    f"rename it to one of {', '.join(known)}, or delete it", _q(name.strip()))
     return out
 
 
-def apply_overrides(meta: DocumentMeta, row: dict) -> DocumentMeta:
-    """``meta`` with every non-empty DocumentMeta field of ``row`` replacing the inferred value."""
-    names = {f.name for f in dataclasses.fields(DocumentMeta)}
-    changes: dict = {}
-    for k, val in row.items():
-        if k not in names or val is None or str(val).strip() == "":
+def _records(reader, problem) -> Iterator[tuple[int, list[str]]]:
+    """(first line, cells) of each record; a record that is not valid CSV is reported and skipped."""
+    end = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            unclosed = "end of data" in str(err)
+            problem(end + 1, "a quoted cell that starts on this line is never closed: this line and the ones after "
+                             "it are not used" if unclosed else f"not valid CSV ({err}): the row is not used",
+                    'write a cell that holds a comma, a quote or a line break in "double quotes", a quote inside '
+                    'it as ""')
+            end = reader.line_num
             continue
-        if k in _INT_FIELDS:
-            try:
-                changes[k] = int(float(str(val).strip()))
-            except ValueError:
-                continue
-        else:
-            changes[k] = str(val).strip()
-    return dataclasses.replace(meta, **changes)
+        yield end + 1, cells   # a quoted cell may span lines: the record's first line
+        end = reader.line_num
+
+
+def _cell(field: str, raw: str) -> tuple[object, tuple[str, str] | None]:
+    """(value, None) when ``raw`` fits ``field`` as the documents table accepts it, else (None, (why, what to do))."""
+    if field in _INT_FIELDS:
+        if not re.fullmatch(r"\d{1,9}(?:\.0*)?", raw):  # more digits: no year
+            return None, (f"{_q(raw)} is not a year", _YEAR_HINT)
+        year = int(raw.split(".")[0])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return None, (f"{_q(raw)} is not a year from {FIRST_YEAR} to {LAST_YEAR}", _YEAR_HINT)
+        return year, None
+    if field in _CHOICES:
+        allowed = _CHOICES[field]
+        if raw.lower() not in allowed:
+            return None, (f"{_q(raw)} is not a {field}", f"write one of {', '.join(a for a in allowed if a)}, "
+                                                           "or leave the cell empty")
+        return raw.lower(), None
+    if field == "date":
+        try:
+            ok = bool(re.fullmatch(ISO_DATE, raw)) and bool(datetime.date.fromisoformat(raw))
+        except ValueError:
+            ok = False
+        if not ok:
+            return None, (f"{_q(raw)} is not a date of the calendar written YYYY-MM-DD",
+                          "write the date as YYYY-MM-DD (e.g. 2024-01-05), or leave the cell empty")
+    return raw, None
+
+
+def _q(value: str, most: int = 60) -> str:
+    """A value of the file quoted for a message, cut to ``most`` characters."""
+    return repr(value if len(value) <= most else value[:most] + "…")

@@ -18,6 +18,12 @@ JURISDICTIONS = ("national", "provincial", "municipal", "unknown")
 OVERSIGHT_KINDS = ("report_review", "law_inspection", "special_inquiry", "research", "inspection_visit",
                    "work_evaluation", "satisfaction_vote", "other")
 PROPOSER_KINDS = ("member", "party_committee", "group", "unknown")
+# What a document's metadata may hold (schemas.tables.Documents checks the published table against these;
+# pipeline.extract.metadata checks the cells of seeds/metadata.csv against them)
+LEVELS = ("national", "provincial", "municipal", "county", "")
+GENRES = ("work_report", "press_digest", "proposal_digest", "other", "")
+ISO_DATE = r"^(\d{4}-\d{2}-\d{2})?$"
+FIRST_YEAR, LAST_YEAR = 1949, 2100  # any year a document's dates and periods name (the People's Republic's)
 
 
 @dataclass(frozen=True)
@@ -112,8 +118,8 @@ class DocumentMeta:
     issuer: str = ""         # e.g. 郑州市人大常委会
     city: str = ""           # e.g. 郑州市 ('' for national/provincial documents)
     province: str = ""
-    level: str = ""          # national | provincial | municipal | county | ''
-    genre: str = ""          # work_report | press_digest | proposal_digest | other
+    level: str = ""          # one of LEVELS
+    genre: str = ""          # one of GENRES
     date: str = ""           # ISO date delivered, YYYY-MM-DD
     meeting: str = ""        # e.g. 郑州市第十六届人民代表大会第一次会议
     speaker: str = ""
