@@ -1,6 +1,7 @@
 """The command line: ``python -m pipeline release [--seeds DIR] [--dist DIR] [--work DIR] [--executor NAME]`` runs
 the Dagster job (new and changed documents, then the release) and publishes; ``python -m pipeline validate DIR``
-re-validates a published release folder."""
+re-validates a published release folder (``validate --all DIST``: every release of a dist folder and their hash
+chain)."""
 from __future__ import annotations
 
 import argparse
@@ -154,7 +155,7 @@ def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
         print("  rows: " + ", ".join(f"{k} {v}" for k, v in rows.items()))
     problems = _output(result, "problems")
     if problems is not None and len(problems):
-        print(f"  problems ({len(problems)} file(s) left out):")
+        print(f"  problems ({len(problems)}: input files left out, metadata.csv cells not used):")
         for p in problems.itertuples():
             print(f"    - {p.source_file}: {p.reason} — {p.hint}")
     if skipped:
@@ -175,6 +176,10 @@ def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
         cases = check.metadata.get("failure_cases")
         print(f"  failed check {check.asset_check_key.name} on {check.asset_key.to_user_string()}:")
         print("    " + (cases.value if cases else "").replace("\n", "\n    "))
+    partly = _partly_published(result)
+    if partly is not None:   # the release step failed after the new release was in place: say what is published
+        print(f"  {partly}")
+        return 1
     if not result.success or not release:
         print("  NOT published: the previous release, if any, is untouched.")
         return 1
@@ -184,6 +189,16 @@ def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
     else:
         print(f"  published v{version} at {release['path'].value}")
     return 0
+
+
+def _partly_published(result) -> str | None:
+    """What is published when the release step failed after the release was renamed into place (publish's
+    PartlyPublished: the link or the page is not up to date yet), or None."""
+    for failure in result.get_step_failure_events():
+        cause = root_cause(failure.event_specific_data.error)
+        if cause is not None and cause.cls_name == "PartlyPublished":
+            return (cause.message or "").strip().split(": ", 1)[-1].splitlines()[0]
+    return None
 
 
 def root_cause(error):
@@ -222,17 +237,35 @@ def _release_metadata(result) -> dict | None:
     return None
 
 
-def cmd_validate(folder: Path) -> int:
-    from schemas.validate import validate_release
+def cmd_validate(folder: Path, every: bool = False) -> int:
+    """``folder``: a release folder (its tables, files, metadata, and its hash-chain entry when the release it follows
+    is beside it); with ``every``, a dist folder: every release in it, the chain between them and dist/latest."""
+    from pipeline.release.verify import verify_dist, verify_release
 
-    failures = validate_release(folder)
-    if not failures:
-        print(f"{folder}: valid")
-        return 0
-    print(f"{folder}: {len(failures)} failure(s)")
-    for f in failures:
+    if not every:
+        failures = verify_release(folder)
+        if not failures:
+            print(f"{folder}: valid")
+            return 0
+        print(f"{folder}: {len(failures)} failure(s)")
+        for f in failures:
+            print(f"  - {f}")
+        return 1
+    if not folder.is_dir():
+        print(f"{folder}: not a folder")
+        return 1
+    report = verify_dist(folder)
+    for name, failures in report.failures.items():
+        print(f"{folder / name}: " + (f"{len(failures)} failure(s)" if failures else "valid"))
+        for f in failures:
+            print(f"  - {f}")
+    print(f"{folder}: hash chain, latest and index.html: "
+          + (f"{len(report.chain)} failure(s)" if report.chain else "valid"))
+    for f in report.chain:
         print(f"  - {f}")
-    return 1
+    for note in report.notes:
+        print(f"  note: {note}")
+    return 0 if report.valid and report.failures else 1
 
 
 def _tolerant_output() -> None:
@@ -258,12 +291,14 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="when another build holds the work or dist folder, wait this long for it (default: exit "
                           "at once with code 3)")
-    val = sub.add_parser("validate", help="re-validate a published release folder")
+    val = sub.add_parser("validate", help="re-validate a published release folder (or, with --all, a dist folder)")
     val.add_argument("folder", type=Path)
+    val.add_argument("--all", action="store_true", dest="every",
+                     help="FOLDER is a dist folder: validate every release in it and the hash chain between them")
     a = ap.parse_args(argv)
     if a.command == "release":
         return cmd_release(a.seeds, a.dist, a.work, a.executor, a.wait)
-    return cmd_validate(a.folder)
+    return cmd_validate(a.folder, a.every)
 
 
 if __name__ == "__main__":

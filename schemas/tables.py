@@ -251,7 +251,7 @@ class Panel(_Model):
 
 class Problems(_Model):
     source_file: Series[str] = pa.Field(description="Input file the problem is about.")
-    stage: Series[str] = pa.Field(isin=("decode", "clean", "recognise", "metadata"), description="Stage that found it (metadata: a cell, column or row of seeds/metadata.csv that is not used).")
+    stage: Series[str] = pa.Field(isin=("locate", "decode", "clean", "recognise", "metadata"), description="Stage that found it (locate: a file left out because its document id is taken; metadata: a cell, column or row of seeds/metadata.csv that is not used).")
     reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="What is wrong.")
     offset: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Byte offset in the file where it was found; for metadata.csv the line (1 = the header row); null when not applicable.")
     hint: Series[str] = pa.Field(description="What to do about it.")

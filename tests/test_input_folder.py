@@ -107,3 +107,20 @@ def test_the_command_line_lists_skipped_entries_and_publishes_the_three_document
     assert dict(zip(docs.doc_id, docs.source_file)) == {"a": "a.txt", "a_md": "a.md", "a_txt": "a txt.md"}
     assert (docs.sha256.nunique(), len(docs)) == (3, 3)
 
+
+
+def test_an_unresolvable_collision_is_a_problem_row_and_the_rest_is_published(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    corpus = sorted((ROOT / "tests/fixtures/corpus").glob("*.txt"))
+    shutil.copy(SEEDS[0], seeds / "a.txt")
+    shutil.copy(SEEDS[1], seeds / "a.md")
+    shutil.copy(corpus[0], seeds / "a_md.txt")
+    assert run_release(seeds, tmp_path / "dist") == 0
+    out = capsys.readouterr().out
+    assert "a.md: document id 'a' is taken by a.txt" in out
+    import pandas as pd
+    problems = pd.read_parquet(tmp_path / "dist/latest/problems.parquet")
+    assert problems[["source_file", "stage"]].values.tolist() == [["a.md", "locate"]]
+    docs = pd.read_parquet(tmp_path / "dist/latest/documents.parquet")
+    assert dict(zip(docs.doc_id, docs.source_file)) == {"a": "a.txt", "a_md": "a_md.txt"}
