@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.extract.model import Law
+from pipeline.text.marks import Marks, Occurrences
 from pipeline.text.model import Sentence
 from pipeline.vocab import load, longest_first
 
@@ -165,20 +166,21 @@ def _name_ends_in(segment: str, v: _Vocab) -> bool:
     return False
 
 
-def _follower_ok(rest: str, suffix: str, v: _Vocab) -> bool:
-    if rest.startswith(v.follow_bad):
+def _follower_ok(text: str, e: int, suffix: str, v: _Vocab) -> bool:
+    """Whether what follows a suffix ending at ``e`` lets it end a name."""
+    if text.startswith(v.follow_bad, e):
         return False
-    if not rest or rest[0] in v.delimiters or rest[0] in _CLAUSE_END or rest[0] in "）)”」（(":
+    if e >= len(text) or text[e] in v.delimiters or text[e] in _CLAUSE_END or text[e] in "）)”」（(":
         return True
     if suffix not in v.weak and suffix not in v.decision_like and suffix != "宪法":
         return True
-    # "宪法和法律", "宪法与人民代表大会制度": a word connector must lead to another name
-    conn = next((c for c in v.connectors if c not in v.delimiters and rest.startswith(c)), None)
+    # "宪法和法律", "宪法与人民代表大会制度": a word connector must lead to another name (before the next 、 or
+    # clause end)
+    conn = next((c for c in v.connectors if c not in v.delimiters and text.startswith(c, e)), None)
     if conn is not None:
-        seg = rest[len(conn):]
-        cut = min([k for k in (seg.find(ch) for ch in _CLAUSE_END + "、") if k >= 0], default=len(seg))
-        return _name_ends_in(seg[:cut], v)
-    return rest.startswith(v.follow_ok)
+        a = e + len(conn)
+        return _name_ends_in(text[a:_index(text)[1].end_of(a, len(text))], v)
+    return text.startswith(v.follow_ok, e)
 
 
 def _verb_ending_at(text: str, i: int, lo: int, v: _Vocab) -> str | None:
@@ -200,9 +202,8 @@ def _verb_ending_at(text: str, i: int, lo: int, v: _Vocab) -> str | None:
         if len(verb) == 1 and (text[j:i + 1] in v.verb_exceptions or text[j - 1:i] in v.verb_exceptions):
             continue
         if verb in v.weak_verbs:
-            before = text[lo:j]
-            if before and before[-1] not in v.delimiters and before[-1] not in _CLAUSE_END \
-                    and not before.endswith(v.adverbs) and not before.endswith(v.strong_verbs):
+            if j > lo and text[j - 1] not in v.delimiters and text[j - 1] not in _CLAUSE_END \
+                    and not text.endswith(v.adverbs, lo, j) and not text.endswith(v.strong_verbs, lo, j):
                 continue
         return verb
     return None
@@ -239,20 +240,26 @@ def _title_start(text: str, s: int, lo: int, suffix: str, v: _Vocab) -> int | No
         return None
     best = None
     for w in v.title_start:
-        j = text.rfind(w, lo, s)
+        j = _index(text)[2].last(w, lo, s)
         if j >= 0 and (best is None or j > best):
             best = j
     return best
 
 
+@lru_cache(maxsize=4)
+def _index(text: str) -> tuple[Marks, Marks, Occurrences]:
+    """A sentence's clause ends, clause ends and 、, and word occurrences, found once: the questions asked for each
+    name (where does its clause start, where was a verb last) are answered without scanning back over the sentence
+    each time, which on a long sentence without punctuation was quadratic."""
+    return Marks(text, _CLAUSE_END), Marks(text, _CLAUSE_END + "、"), Occurrences(text)
+
+
 def _clause_start(text: str, i: int) -> int:
-    j = max(text.rfind(c, 0, i) for c in _CLAUSE_END)
-    return j + 1
+    return _index(text)[0].start_of(i, 0)
 
 
 def _clause_end(text: str, i: int) -> int:
-    ends = [k for k in (text.find(c, i) for c in _CLAUSE_END) if k >= 0]
-    return min(ends) if ends else len(text)
+    return _index(text)[0].end_of(i, len(text))
 
 
 def _candidates(text: str, v: _Vocab) -> list[_Cand]:
@@ -264,12 +271,12 @@ def _candidates(text: str, v: _Vocab) -> list[_Cand]:
         if suffix == "法" and text[max(0, s - 1):e] in v.not_law_words:
             continue
         quoted = text.startswith("》", e)
-        if not quoted and not _follower_ok(text[e:], suffix, v):
+        if not quoted and not _follower_ok(text, e, suffix, v):
             continue
         lo = _clause_start(text, s)
         verb_stop = nested = False
         if quoted:
-            start = text.rfind("《", 0, s) + 1
+            start = _index(text)[2].last("《", 0, s) + 1
             if start == 0:
                 continue
         else:
@@ -339,8 +346,8 @@ def _in_slogan(text: str, start: int, e: int, v: _Vocab) -> bool:
     """A name starting right after an opening quote that closes shortly after it (“学条例、强履职”)."""
     if start == 0 or text[start - 1] not in v.slogan_quotes:
         return False
-    close = text.find(v.slogan_quotes[text[start - 1]], e)
-    return 0 <= close - e <= v.slogan_max and "《" not in text[start:close]
+    close = text.find(v.slogan_quotes[text[start - 1]], e, e + v.slogan_max + 1)   # one character
+    return close >= 0 and "《" not in text[start:close]
 
 
 def _shared_suffix(text: str, start: int, s: int, e: int, suffix: str, lo: int, v: _Vocab
@@ -509,7 +516,7 @@ def _actions(text: str, group: list[_Cand], next_start: int, v: _Vocab) -> list[
     for verb, act in v.verbs.items():
         if not act:
             continue
-        k = text.rfind(verb, lo, group[0].start)
+        k = _index(text)[2].last(verb, lo, group[0].start)
         if k >= 0 and k + len(verb) > best_end:
             best, best_end = act, k + len(verb)
     if best == "other":
@@ -600,8 +607,8 @@ def plan_status(text: str, part: str) -> str:
     for m in modals + nominal:
         k = text.find(m)
         while k >= 0:
-            after, before = k + len(m), text[:k]
-            if before.endswith(subjects) or (m in modals and text.startswith(followers, after)):
+            after = k + len(m)
+            if text.endswith(subjects, 0, k) or (m in modals and text.startswith(followers, after)):
                 return "planned"
             k = text.find(m, k + 1)
     return "done"

@@ -16,6 +16,7 @@ from pipeline.extract.indicators import Indicator, classify
 from pipeline.extract.model import Metric, NumberMention
 from pipeline.extract.numerals import find_numerals
 from pipeline.text.clean_lex import pos_tags
+from pipeline.text.marks import Marks, Occurrences
 from pipeline.text.model import Sentence
 from pipeline.vocab import load
 
@@ -129,11 +130,15 @@ def _years(text: str, v: _Vocab) -> list[tuple[int, int, int]]:
     out = []
     for m in _YEAR.finditer(text):
         y = int(m.group(1).translate(_CN_DIGITS))
-        if not 1900 <= y <= 2099:
-            continue
-        hit = v.year_prefix.match(str(y) + text[m.end():m.end() + 4])
-        out.append((y, m.start(), m.end() + (hit.end() - 4 if hit else 0)))
+        if 1900 <= y <= 2099:
+            out.append((y, m.start(), _year_end(text, y, m.end(), len(text), v)))
     return out
+
+
+def _year_end(text: str, y: int, end: int, hi: int, v: _Vocab) -> int:
+    """End of the year ``y`` whose digits end at ``end``, past its suffix (年, 年度) in text[:hi]."""
+    hit = v.year_prefix.match(str(y) + text[end:min(end + 4, hi)])
+    return end + (hit.end() - 4 if hit else 0)
 
 
 def _is_goal_year(text: str, start: int, end: int, v: _Vocab) -> bool:
@@ -161,24 +166,6 @@ def _review_end_year(clean: str, sentences: list[Sentence], v: _Vocab) -> int | 
     if review:
         return max(review)
     return min(plan) - 1 if plan else None
-
-
-def _review_year_cue(before: str, end_year: int | None, v: _Vocab) -> int:
-    """Position of the last clause of ``before`` that opens with the review's last year (2025年，…), or -1."""
-    if end_year is None:
-        return -1
-    best = -1
-    for y, a, b in _years(before, v):
-        if y != end_year or b >= len(before) or before.startswith(v.year_not_followed, b) \
-                or before[b].isdigit() or before[b] in "〇零一二三四五六七八九十":   # 2025年3月: a date
-            continue
-        k = a
-        while k > 0 and before[k - 1] not in v.delims:
-            k -= 1
-        if _strip_lead(before[k:a], v):
-            continue
-        best = a
-    return best
 
 
 def _heading_of_line(line: str) -> str:
@@ -251,6 +238,18 @@ def _strip_lead(s: str, v: _Vocab) -> str:
     return s
 
 
+def _only_lead(text: str, lo: int, hi: int, v: _Vocab) -> bool:
+    """Whether text[lo:hi] is blanks and framing words only: ``not _strip_lead(text[lo:hi], v)``, reading only
+    what it strips (a long clause is not copied)."""
+    while lo < hi and text[lo] in _BLANK:
+        lo += 1
+    while hi > lo and text[hi - 1] in _BLANK:
+        hi -= 1
+    while lo < hi and text.startswith(v.lead, lo, hi):
+        lo += next(len(w) for w in v.lead if text.startswith(w, lo, hi))
+    return lo >= hi
+
+
 def _split_verb(s: str, v: _Vocab) -> tuple[str, str]:
     """(verbs, object): leading verbs peeled off a clause head (召开常委会会议 → 召开, 常委会会议)."""
     verbs = ""
@@ -287,10 +286,8 @@ def _words(text: str) -> tuple[tuple[str, str], ...]:
     """jieba.posseg's (word, flag) pairs of ``text``.
 
     posseg splits a text into blocks with its own ``re_han_internal`` (runs of CJK/alphanumerics; the rest one
-    block each) and tags every block on its own, so the text's pairs are its blocks' pairs in order. Caching by
-    block makes the prefixes of one sentence that _plan_cue reads (one per number) cost only their last block
-    (jieba under _plan_cue in c200's profile: 3.3 s → 0.5 s, same output); the cache is bounded, unlike the
-    per-text cache it replaces."""
+    block each) and tags every block on its own, so the text's pairs are its blocks' pairs in order. The cache
+    by block is bounded; the blocks _SentenceCues reads are the stretches between numbers, each read once."""
     posseg = _posseg()
     return tuple(pair for block in posseg.re_han_internal.split(text) if block for pair in _block_words(block))
 
@@ -405,18 +402,27 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
             return code_cat
         if not t:
             continue
-        if v.title_mask is not None:
-            t = v.title_mask.sub("\u3000", t)
-        if v.cat_mask is not None:
-            t = v.cat_mask.sub("\u3000", t)
-        strong = [cat for cue, cat in v.cat_cues if cue in t and cue not in v.cat_weak]
+        strong, any_cue = _cues_in(t)
         if strong:
             if level in _SHARED_LEVELS and len(set(strong)) > 1:
                 undecided = undecided or strong[0]
                 continue
             return strong[0]
-        weak = weak or next((cat for cue, cat in v.cat_cues if cue in t), "")
+        weak = weak or any_cue
     return weak or undecided or code_cat or "other"
+
+
+@lru_cache(maxsize=1024)
+def _cues_in(t: str) -> tuple[tuple[str, ...], str]:
+    """(categories of the strong cues in ``t``, longest first; category of its first cue, weak or not), titles
+    and masked words blanked. Cached: a sentence, lead-in or heading is read once for all its numbers."""
+    v = _vocab()
+    if v.title_mask is not None:
+        t = v.title_mask.sub("\u3000", t)
+    if v.cat_mask is not None:
+        t = v.cat_mask.sub("\u3000", t)
+    return (tuple(cat for cue, cat in v.cat_cues if cue in t and cue not in v.cat_weak),
+            next((cat for cue, cat in v.cat_cues if cue in t), ""))
 
 
 def _mask_examples(clean: str, start: int, num: int, end: int, v: _Vocab) -> str:
@@ -456,37 +462,144 @@ def _modal_as_verb(words: tuple[tuple[str, str], ...], k: int, offset: int, v: _
     return prev in v.plan_modals or prev in v.lead or flag in v.plan_weak_subject_pos
 
 
-def _plan_cue(before: str, v: _Vocab) -> bool:
-    """Whether the sentence up to the number announces future work.
+@dataclass(frozen=True)
+class _PlanPrefixes:
+    """For every prefix of a word sequence, whether it announces future work (see _plan_prefixes)."""
+    ray: int                  # the prefixes of ``ray`` or more words do
+    points: frozenset[int]    # and these lengths (a weak modal whose verb opens a relative clause after them)
+
+    def holds(self, j: int) -> bool:
+        return j >= self.ray or j in self.points
+
+
+def _plan_prefixes(text: str, words: tuple[tuple[str, str], ...], v: _Vocab) -> _PlanPrefixes:
+    """Whether the sentence up to a number announces future work, for every prefix of ``text`` made of whole
+    words (``words``: jieba's of ``text``) at once.
 
     A time cue opening a clause (新的一年，…; 明年…), or a modal (将, 拟, 计划) that governs its
     clause's verb: the modal is a word of its own, nothing before it in the clause is a verb (so
     it is not inside an object or a relative clause: 得到解决或计划逐步解决的占…), and a verb follows
     it, adverbs skipped (常委会将召开…, 将进一步开展… — but not 将每年5月10日设立为…).
-    """
-    clause_start = 0
-    words = _words(before)
-    seen_verb = False
-    i = 0
+
+    One pass over the words: the first j words announce future work when such a cue is complete within them,
+    so a sentence with a number every few words is read once, not once per number. (A weak modal's verb
+    followed by a particle opens a relative clause once the particle is among the words: that cue holds only
+    for the prefix ending at the verb.)"""
+    ray, points = len(words) + 1, set()
+    clause_start, seen_verb, i = 0, False, 0
     for k, (w, flag) in enumerate(words):
         if w in v.delims or (len(w) == 1 and w in v.hard_delims):
             clause_start, seen_verb = i + len(w), False
-        elif i == clause_start and before.startswith(v.plan_times, i):
-            return True
-        elif w in v.plan_modals and not seen_verb and _modal_as_verb(words, k, i - clause_start, v):
-            for k2, (w2, f2) in enumerate(words[k + 1:], k + 1):
+            i += len(w)
+            continue
+        if i == clause_start:
+            cue = min((len(c) for c in v.plan_times if text.startswith(c, i)), default=0)
+            j, end = k, i
+            while cue and end < i + cue and j < len(words):   # the first prefix holding the whole time word
+                end, j = end + len(words[j][0]), j + 1
+            if cue and end >= i + cue:
+                ray = min(ray, j)
+        if w in v.plan_modals and not seen_verb and _modal_as_verb(words, k, i - clause_start, v):
+            for k2 in range(k + 1, len(words)):
+                w2, f2 = words[k2]
                 if w2 in v.plan_modals or (f2.startswith(v.plan_skip_pos) and not _is_verb(w2, "", v)):
                     continue
                 if _is_verb(w2, f2, v):
                     if w in v.plan_weak_modals and k2 + 1 < len(words) and words[k2 + 1][1].startswith("u"):
-                        break   # 计划安排的项目: a relative clause, not an announcement
-                    return True
+                        points.add(k2 + 1)   # 计划安排的项目: a relative clause, once 的 is read
+                    else:
+                        ray = min(ray, k2 + 1)
                 break
             seen_verb = True
         elif _is_verb(w, flag, v):
             seen_verb = True
         i += len(w)
-    return False
+    return _PlanPrefixes(ray, frozenset(points))
+
+
+class _SentenceCues:
+    """The period cues of one sentence before each of its metrics' numbers (``cuts``): whether the sentence up to
+    the number announces future work, and the nearest term or one-year cue. Worked out once per sentence —
+    jieba segments the text between consecutive numbers once, cue words and years are found once — so a long
+    sentence (a paragraph without punctuation) is not re-read and re-segmented for every number in it."""
+
+    def __init__(self, clean: str, start: int, end: int, cuts: list[int], end_year: int | None, v: _Vocab,
+                 delims: Marks):
+        self.start, self.v, self.end_year, self.delims = start, v, end_year, delims
+        self.text = clean[start:end]
+        self.cuts = sorted({c - start for c in cuts})
+        self._plan: dict[int, bool] | None = None
+        self.found = Occurrences(self.text)
+        self._years: tuple[list[int], list[tuple[int, int, int, bool]], list[int]] | None = None
+
+    def plan(self, pos: int) -> bool:
+        """Whether the sentence up to ``pos`` (one of the cuts) announces future work (_plan_prefixes). The
+        words are jieba's of the pieces between consecutive cuts, so that every cut ends a word and the words
+        up to each cut are a prefix of one sequence."""
+        if self._plan is None:
+            words: list[tuple[str, str]] = []
+            ends, a = {}, 0
+            for c in self.cuts:
+                words += _words(self.text[a:c])
+                ends[c], a = len(words), c
+            found = _plan_prefixes(self.text, tuple(words), self.v)
+            self._plan = {c: found.holds(j) for c, j in ends.items()}
+        return self._plan[pos - self.start]
+
+    def nearest(self, pos: int) -> str:
+        """term | past_year | '': the cue nearest before ``pos`` — the last term or one-year word ending by
+        ``pos`` (a term word wins a tie), or a later clause opening with the review's last year (past_year)."""
+        p = pos - self.start
+        best_pos, best = -1, ""
+        for words, label in ((self.v.term, "term"), (self.v.past_year, "past_year")):
+            for w in words:
+                k = self.found.last(w, 0, p)
+                if k > best_pos:
+                    best_pos, best = k, label
+        if self._year_cue(p) > best_pos:
+            best = "past_year"
+        return best
+
+    def _year_ok(self, y: int, a: int, year_end: int, opens_clause: bool, p: int) -> bool:
+        """Whether the year y at text[a:year_end] opens a clause reporting that one year, read in text[:p]."""
+        if y != self.end_year or not opens_clause:
+            return False
+        b = _year_end(self.text, y, year_end, p, self.v)
+        return b < p and not self.text.startswith(self.v.year_not_followed, b, p) \
+            and not (self.text[b].isdigit() or self.text[b] in "〇零一二三四五六七八九十")   # 2025年3月: a date
+
+    def _year_cue(self, p: int) -> int:
+        """Start of the last clause of text[:p] that opens with the review's last year (2025年，…), or -1.
+
+        A year whose suffix and follower lie more than ``margin`` characters before p reads the same in every
+        such prefix: those are judged once (``settled``, the last good one up to each); the few nearer are
+        judged in text[:p]."""
+        if self.end_year is None:
+            return -1
+        v = self.v
+        margin = 5 + max(map(len, v.year_not_followed), default=0)
+        if self._years is None:
+            ends, years, settled, last = [], [], [], -1
+            for m in _YEAR.finditer(self.text):
+                y = int(m.group(1).translate(_CN_DIGITS))
+                if not 1900 <= y <= 2099:
+                    continue
+                k = self.delims.start_of(self.start + m.start(), self.start) - self.start
+                opens = _only_lead(self.text, k, m.start(), v)
+                years.append((y, m.start(), m.end(), opens))
+                ends.append(m.end())
+                if self._year_ok(y, m.start(), m.end(), opens, len(self.text)):
+                    last = m.start()
+                settled.append(last)
+            self._years = ends, years, settled
+        ends, years, settled = self._years
+        n = bisect.bisect_left(ends, p)          # years whose 年 lies in text[:p]
+        k = n - 1
+        while k >= 0 and years[k][2] + margin > p:
+            if self._year_ok(*years[k], p):
+                return years[k][1]
+            k -= 1
+        return settled[k] if k >= 0 else -1
 
 
 class _ParagraphCues:
@@ -502,6 +615,10 @@ class _ParagraphCues:
     def paragraph_start(self, pos: int) -> int:
         i = bisect.bisect_left(self.newlines, pos)
         return self.newlines[i - 1] + 1 if i else 0
+
+    def paragraph_end(self, pos: int) -> int:
+        i = bisect.bisect_left(self.newlines, pos)
+        return self.newlines[i] if i < len(self.newlines) else len(self.clean)
 
     def before(self, pos: int) -> str:
         """term | past_year | '' (a term cue wins) for the paragraph of ``pos``, up to ``pos``."""
@@ -520,8 +637,9 @@ class _ParagraphCues:
         return ""
 
 
-def _period(part: str, before: str, paragraph_cue: str, unit_is_streak: bool, layout: _Layout, v: _Vocab) -> str:
-    """plan | other | term | past_year of a figure from its part and the cues before it.
+def _period(part: str, cues: _SentenceCues, pos: int, paragraph_cue: str, unit_is_streak: bool, layout: _Layout
+            ) -> str:
+    """plan | other | term | past_year of a figure from its part and the cues before it (at ``pos``).
 
     The nearest cue before the number decides: a term cue (本届以来, 五年来), a one-year cue (去年,
     过去一年) or a clause opening with the review's last year (2025年，常委会召开…); then the paragraph's
@@ -531,18 +649,11 @@ def _period(part: str, before: str, paragraph_cue: str, unit_is_streak: bool, la
         return "plan"
     if part == "proposals":
         return "other"
-    if _plan_cue(before, v):
+    if cues.plan(pos):
         return "plan"
     if unit_is_streak:
         return "term"
-    best_pos, best = -1, ""
-    for words, label in ((v.term, "term"), (v.past_year, "past_year")):
-        for w in words:
-            p = before.rfind(w)
-            if p > best_pos:
-                best_pos, best = p, label
-    if _review_year_cue(before, layout.review_end_year, v) > best_pos:
-        best = "past_year"
+    best = cues.nearest(pos)
     if best:
         return best
     if paragraph_cue:
@@ -619,6 +730,15 @@ def _measures_previous(indicator: str, unit: str, v: _Vocab) -> bool:
     return ind.endswith(v.rate_suffixes) or ind.startswith(v.change_leads)
 
 
+def _sentence_of(clean: str, sentences: list[Sentence], sent_starts: list[int], paras: _ParagraphCues, pos: int
+                 ) -> tuple[Sentence | None, int, int]:
+    """(sentence, start, end) of the sentence holding ``pos``; outside every sentence, its line's."""
+    i = bisect.bisect_right(sent_starts, pos) - 1
+    if i >= 0 and sentences[i].char_end > pos:
+        return sentences[i], sentences[i].char_start, sentences[i].char_end
+    return None, paras.paragraph_start(pos), paras.paragraph_end(pos)
+
+
 def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberMention],
                     codebook: list[Indicator]) -> list[Metric]:
     """Quantitative facts built from the numbers with role "metric" (see module docstring)."""
@@ -630,37 +750,34 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
     sent_starts = [s.char_start for s in sentences]
     categories = {c.code: c.category for c in codebook}
     para_cues = _ParagraphCues(clean, v)
+    delims, hard_delims = Marks(clean, "".join(v.delims)), Marks(clean, "".join(v.hard_delims))
+    spans = [_number_span(n) for n in mets]
+    where = [_sentence_of(clean, sentences, sent_starts, para_cues, ns) for ns, _ in spans]
+    cuts: dict[tuple[int, int], list[int]] = {}   # sentence span -> its numbers' starts
+    for (ns, _), (_, s_start, s_end) in zip(spans, where):
+        cuts.setdefault((s_start, s_end), []).append(ns)
     out: list[Metric] = []
     prev_key, prev_end, prev_object, prev_verb = None, -1, "", ""
     for idx, n in enumerate(mets):
-        ns, ne = _number_span(n)
-        i = bisect.bisect_right(sent_starts, ns) - 1
-        sent = sentences[i] if i >= 0 and sentences[i].char_end > ns else None
-        s_start = sent.char_start if sent else clean.rfind("\n", 0, ns) + 1
-        s_end = sent.char_end if sent else (clean.find("\n", ns) if "\n" in clean[ns:] else len(clean))
+        (ns, ne), (sent, s_start, s_end) = spans[idx], where[idx]
         part = sent.part if sent else "review"
         key = sent.index if sent else s_start
         if prev_key != key:
             prev_end, prev_object, prev_verb = -1, "", ""
+            sentence = clean[s_start:s_end]
+            cues = _SentenceCues(clean, s_start, s_end, cuts[s_start, s_end], layout.review_end_year, v, delims)
         prev_key = key
         next_start = mets[idx + 1].char_start if idx + 1 < len(mets) else len(clean)
 
         # clause: after the last delimiter (or the previous metric of the same clause)
-        cs = n.char_start
-        while cs > s_start and clean[cs - 1] not in v.delims:
-            cs -= 1
+        cs = delims.start_of(n.char_start, s_start)
         series = (cs > s_start and clean[cs - 1] == "、" and prev_end > s_start   # 召开会议8次、主任会议15次
                   and not any(ch in v.hard_delims for ch in clean[prev_end:cs]))
         if not series:
             prev_verb = ""
         cs = max(cs, prev_end)
-        hard_cs = n.char_start
-        while hard_cs > s_start and clean[hard_cs - 1] not in v.hard_delims:
-            hard_cs -= 1
-        hard_cs = max(hard_cs, prev_end)
-        hard_ce = n.char_end
-        while hard_ce < s_end and clean[hard_ce] not in v.hard_delims:
-            hard_ce += 1
+        hard_cs = max(hard_delims.start_of(n.char_start, s_start), prev_end)
+        hard_ce = hard_delims.end_of(n.char_end, s_end)
         ctx_end = min(hard_ce, next_start) if next_start > n.char_end else hard_ce
 
         head_raw = clean[cs:n.char_start]
@@ -718,13 +835,13 @@ def extract_metrics(clean: str, sentences: list[Sentence], numbers: list[NumberM
         code = classify("" if inherited else indicator, code_ctx, codebook, unit=n.unit)
         lead = _at(layout.para_starts, layout.para_leads, ns)
         heading = _at(layout.heading_starts, layout.headings, ns)
-        category = _category([ctx + inherited, "", lead, heading, clean[s_start:s_end]],
+        category = _category([ctx + inherited, "", lead, heading, sentence],
                              categories.get(code, ""), v, head_verb)
         if out and out[-1].sentence == (sent.index if sent else -1) and _measures_previous(indicator, n.unit, v):
             category = out[-1].category
         if part == PROPOSALS_PART:
             category = "other"   # the categories are fields of congress work; a CPPCC proposal's figures are none
-        period = _period(part, clean[s_start:ns], para_cues.before(s_start), streak, layout, v)
+        period = _period(part, cues, ns, para_cues.before(s_start), streak, layout)
 
         out.append(Metric(sentence=sent.index if sent else -1, char_start=q_start, char_end=q_end,
                           quote=clean[q_start:q_end], value=n.value, unit=n.unit, indicator=indicator,

@@ -6,17 +6,19 @@ Extraction stage; counts of activities ("执法检查22次") are metrics, not ro
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract.laws import plan_status
 from pipeline.extract.model import Oversight
+from pipeline.text.marks import Occurrences
 from pipeline.text.model import Sentence
 from pipeline.vocab import alternation, load, longest_first
 
 _CLAUSE = re.compile(r"[^，。；！？,;!?\n]+")
-_DIGIT_AFTER = re.compile(r"^[\d一二三四五六七八九十两百千万余多]+(?:次|个|项|件|场|轮|批)")
+_DIGIT_AFTER = re.compile(r"[\d一二三四五六七八九十两百千万余多]+(?:次|个|项|件|场|轮|批)")   # used with .match
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class _Vocab:
     report_re: re.Pattern
     report_tails: tuple[str, ...]
     report_then_re: re.Pattern
+    report_then_reach: int           # the longest text report_then_re matches
     joiners: tuple[str, ...]
     inspection_re: re.Pattern
     prepositions: tuple[str, ...]
@@ -55,6 +58,8 @@ def vocab() -> _Vocab:
         report_re=re.compile(f"(?:{alternation(r['verbs'])})(.*?)(?:{alternation(r['nouns'])})"),
         report_tails=longest_first(r["tails"]),
         report_then_re=re.compile(f"(?:{alternation(r['nouns'])})(?:{alternation(r['joiners'])})(?:{alternation(s['actors'])})?$"),
+        report_then_reach=(max(map(len, r["nouns"])) + max(map(len, r["joiners"]))
+                           + max(map(len, s["actors"]), default=0)),
         joiners=longest_first(r["joiners"]),
         inspection_re=re.compile(v["inspection"]["pattern"]),
         prepositions=longest_first(s["prepositions"]),
@@ -88,13 +93,13 @@ def _strip_verbs_end(s: str, verbs: tuple[str, ...]) -> str:
     return s
 
 
-def _last_prep(before: str, v: _Vocab) -> int | None:
-    """End of the last preposition introducing a subject in ``before``."""
+def _last_prep(clause: str, end: int, found: Occurrences, v: _Vocab) -> int | None:
+    """End of the last preposition introducing a subject in clause[:end]."""
     best = None
     for p in v.prepositions:
-        j = before.rfind(p)
-        while j >= 0 and any(before.startswith(x, j) for x in v.exceptions):
-            j = before.rfind(p, 0, j)
+        j = found.last(p, 0, end)
+        while j >= 0 and clause.startswith(v.exceptions, j, end):
+            j = found.last(p, 0, j)
         if j >= 0 and (best is None or j + len(p) > best):
             best = j + len(p)
     return best
@@ -116,63 +121,82 @@ def _reports(clause: str, v: _Vocab) -> list[tuple[int, int, str]]:
 
 
 def _cue_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]], lead: str,
-                 v: _Vocab) -> str | None:
+                 v: _Vocab, found: Occurrences | None = None) -> str | None:
     """The subject of the activity cue at [a, b) of a clause; None when it is not an activity or the
     only candidate subject is made of other cue or manner words ("视察询问调研")."""
-    subj = _raw_subject(clause, a, b, reports, lead, v)
+    subj = _raw_subject(clause, a, b, reports, lead, v, found or Occurrences(clause))
     if subj and not v.cue_re.sub("", subj).strip(" 、和及与" + "".join(v.manner)):
         return None
     return subj
 
 
 def _raw_subject(clause: str, a: int, b: int, reports: list[tuple[int, int, str]], lead: str,
-                 v: _Vocab) -> str | None:
-    before, after = clause[:a], clause[b:]
+                 v: _Vocab, found: Occurrences) -> str | None:
+    """The subject read around the cue at [a, b): what comes before it (clause[:end], ``end`` moving left as
+    words are trimmed) or after it (clause[b:stop], up to a joiner). Positions, not copies: the words of the
+    clause are looked up in ``found``, so a cue in a long clause reads only what it keeps."""
+    end = a
     # "进行视察询问": a cue right after another cue shares its subject; a manner word ("开展联动专题调研")
     # is not a subject
+    first_char = 0    # the first character that is not a space: clause[:k].strip() is empty when k <= first_char
+    while first_char < len(clause) and clause[first_char].isspace():
+        first_char += 1
     trimmed = True
-    while trimmed and before.endswith(v.trim_words):   # one test in C before the loops (which test the same words)
+    while trimmed and clause.endswith(v.trim_words, 0, end):   # one test in C before the loops (same words)
         trimmed = False
         for w in v.trim_words:
-            if before.endswith(w) and before[:-len(w)].strip():
-                before, trimmed = before[:-len(w)], True
+            if clause.endswith(w, 0, end) and end - len(w) > first_char:
+                end, trimmed = end - len(w), True
                 break
         else:
             for w in v.manner:
-                if before.endswith(w):
-                    before, trimmed = before[:-len(w)], True
+                if clause.endswith(w, 0, end):
+                    end, trimmed = end - len(w), True
                     break
+    stop = len(clause)
     for j in v.joiners:     # "组织专题询问并扩大应询主体": a second action
-        after = after.split(j, 1)[0]
-    if before.endswith(v.bad_before) or after.startswith(v.bad_followers):
+        k = found.first(j, b, stop)
+        if k >= 0:
+            stop = k
+    if clause.endswith(v.bad_before, 0, end) or clause.startswith(v.bad_followers, b, stop):
         return None
-    if _DIGIT_AFTER.match(after):
+    if _DIGIT_AFTER.match(clause, b, stop):
         return None
     # "听取审议X的报告并开展专题询问": the report's subject
-    if v.report_then_re.search(before):
-        prior = [r for r in reports if r[1] <= a]
-        return prior[-1][2] if prior else ""
-    if before.endswith("、") or after.startswith(v.list_followers):
+    if v.report_then_re.search(clause, max(0, end - v.report_then_reach), end):
+        k = bisect.bisect_right([r[1] for r in reports], a)
+        return reports[k - 1][2] if k else ""
+    if clause.endswith("、", 0, end) or clause.startswith(v.list_followers, b, stop):
         return None     # a list of activity types ("立法调研、执法检查、视察等工作")
-    p = _last_prep(before, v)
+    p = _last_prep(clause, end, found, v)
     if p is not None:
-        subj = _strip_verbs_end(before[p:], v.subject_verbs)
+        subj = _strip_verbs_end(clause[p:end], v.subject_verbs)
         subj = _strip_tails(subj, v.subject_tails)
         if subj:
             return subj
     actor_end = None
     for w in v.actors:
-        j = before.rfind(w)
+        j = found.last(w, 0, end)
         if j >= 0 and (actor_end is None or j + len(w) > actor_end):
             actor_end = j + len(w)
-    if actor_end is not None and before[actor_end:].strip():
-        return _strip_tails(before[actor_end:], v.subject_tails)
+    if actor_end is not None and clause[actor_end:end].strip():
+        return _strip_tails(clause[actor_end:end], v.subject_tails)
+    after = clause[b:stop]
     if after.strip() and _strip_tails(after, v.subject_tails) not in v.subject_tails:
         return _strip_tails(after, v.subject_tails)
-    if actor_end is not None and actor_end == len(before):
+    if actor_end is not None and actor_end == end:
         return lead
-    rest = before.strip()
-    return rest if 0 < len(rest) <= 20 and not v.enumerator.match(rest) else None
+    lo, hi = first_char, end
+    while hi > lo and clause[hi - 1].isspace():
+        hi -= 1
+    rest = clause[lo:hi] if 0 < hi - lo <= 20 else ""
+    return rest if rest and not v.enumerator.match(rest) else None
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], x: int) -> bool:
+    """Whether ``x`` lies in one of ``spans`` (sorted, not overlapping; ``starts`` their starts)."""
+    k = bisect.bisect_right(starts, x) - 1
+    return k >= 0 and x < spans[k][1]
 
 
 def extract_oversight(clean: str, sentences: list[Sentence]) -> list[Oversight]:
@@ -207,12 +231,13 @@ def extract_oversight(clean: str, sentences: list[Sentence]) -> list[Oversight]:
             for m in v.inspection_re.finditer(clause):
                 add(off + m.start(), off + m.end(), "law_inspection", m.group(1))
                 taken.append((m.start(), m.end()))
+            heard = [(a, b) for a, b, _ in reports]
+            taken_starts, heard_starts = [a for a, _ in taken], [a for a, _ in heard]
+            found = Occurrences(clause)
             for m in v.cue_re.finditer(clause):
-                if any(s <= m.start() < e for s, e in taken):
+                if _inside(taken, taken_starts, m.start()) or _inside(heard, heard_starts, m.start()):
                     continue
-                if any(s <= m.start() < e for s, e, _ in reports):
-                    continue
-                subj = _cue_subject(clause, m.start(), m.end(), reports, lead, v)
+                subj = _cue_subject(clause, m.start(), m.end(), reports, lead, v, found)
                 if subj is None:
                     continue
                 add(off + m.start(), off + m.end(), v.cues[m.group()], subj)

@@ -4,11 +4,11 @@ characters/words (巩固巩固, 群群) that are not words of the dictionary.
 """
 from __future__ import annotations
 
-import bisect
 import re
 
 from pipeline.text.clean_lex import CJK, word_freq
 from pipeline.text.clean_log import Proposal
+from pipeline.text.marks import Marks
 
 MIN_PASSAGE = 20
 # a doubled form that is a word of jieba's dictionary (常常, 人人, 环环相扣, 实实在在) is kept
@@ -22,23 +22,6 @@ def _paragraphs(text: str):
     for line in text.split("\n"):
         yield pos, line
         pos += len(line) + 1
-
-
-class _Marks:
-    """Positions of the characters of ``chars`` in ``par``, found once and looked up by bisection."""
-
-    def __init__(self, par: str, chars: str) -> None:
-        self.pos = [m.start() for m in re.finditer(f"[{re.escape(chars)}]", par)]
-
-    def first_in(self, lo: int, hi: int) -> int | None:
-        """The first position in [lo, hi), if any."""
-        k = bisect.bisect_left(self.pos, lo)
-        return self.pos[k] if k < len(self.pos) and self.pos[k] < hi else None
-
-    def last_in(self, lo: int, hi: int) -> int | None:
-        """The last position in [lo, hi), if any."""
-        k = bisect.bisect_left(self.pos, hi) - 1
-        return self.pos[k] if k >= 0 and self.pos[k] >= lo else None
 
 
 EXTEND_STEP = 64   # characters compared at once when extending a match (slice equality runs in C)
@@ -64,8 +47,8 @@ def duplicated_passage(text: str) -> Proposal | None:
         if len(par) < 2 * MIN_PASSAGE:
             continue
         seen: dict[str, int] = {}
-        sentence_ends: _Marks | None = None
-        clause_ends: _Marks | None = None
+        sentence_ends: Marks | None = None
+        clause_ends: Marks | None = None
         run_end: dict[int, int] = {}   # diagonal j - i -> end (in j) of the last maximal match found on it
         tandem = (0, 0, 0)   # (start, period, end) of the last tandem match: par[start:end] has that period
         for j in range(len(par) - MIN_PASSAGE + 1):
@@ -89,7 +72,7 @@ def duplicated_passage(text: str) -> Proposal | None:
                     tandem = (i, period, j + length)
             run_end[period] = j + length
             if sentence_ends is None:
-                sentence_ends, clause_ends = _Marks(par, SENTENCE_END), _Marks(par, CLAUSE_END)
+                sentence_ends, clause_ends = Marks(par, SENTENCE_END), Marks(par, CLAUSE_END)
             if period <= length:  # tandem repeat: remove one period, cut after a sentence end when possible
                 lo, hi = j, i + length
                 k = sentence_ends.first_in(lo - 1, hi)
@@ -141,21 +124,26 @@ def _legit_double(text: str, i: int, n: int) -> bool:
 
 
 def doubled_chars(text: str) -> list[Proposal]:
-    """Doubled units in prose lines (bylines and headings hold names: 刘盼盼)."""
+    """Doubled units in prose lines (bylines and headings hold names: 刘盼盼). Each line is judged once, however
+    many doubled units it holds."""
     out = []
+    newlines, prose = Marks(text, "\n"), {}
+    removed: set[int] = set()   # characters of the units found (each match is checked against them)
     for n in (4, 3, 2, 1):
         for m in re.finditer(f"([{CJK}]{{{n}}})\\1", text):
             i = m.start()
-            if any(p.start < m.end() and p.end > i for p in out):
+            if not removed.isdisjoint(range(i, m.end())):
                 continue
             if n > 1 and word_freq(m.group(1)) < 1:
                 continue  # only doubled words
-            a = text.rfind("\n", 0, i) + 1
-            b = text.find("\n", i)
-            if not _is_prose(text[a:len(text) if b < 0 else b]):
+            a = newlines.start_of(i, 0)
+            if a not in prose:
+                prose[a] = _is_prose(text[a:newlines.end_of(i, len(text))])
+            if not prose[a]:
                 continue
             if not _legit_double(text, i, n):
                 out.append(Proposal(i + n, i + 2 * n, "", "duplicated_char", "dup.doubled_unit"))
+                removed.update(range(i + n, i + 2 * n))
     return out
 
 
