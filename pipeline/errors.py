@@ -4,6 +4,9 @@ from __future__ import annotations
 
 # (exception class names, words in the message, advice) — errno names appear in OSError messages as their text
 _RULES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    (("PartlyPublished",), (),
+     "nothing to undo: the release named above is published; fix what the message names (free disk space, move "
+     "the folder away), then run the same command again to bring the dist folder's link and page up to date"),
     ((), ("No space left on device", "Disk quota exceeded"),
      "the disk is full: free space where the work and dist folders are (df -h), then run the same command again; "
      "the previous release is untouched and the next run continues from what was stored"),

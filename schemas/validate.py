@@ -1,6 +1,8 @@
 """Validation of tables (pandera models + cross-table rules) and of a published release folder
-(checksums, Parquet and CSV agree cell by cell, every table valid). Used by the Dagster asset
-checks, by the release step before it publishes, and by ``python -m pipeline validate DIR``.
+(checksums, Parquet and CSV agree cell by cell under the CSV text rule, every table valid, values agree with the
+quotes they come from, damaged files named). Used by the Dagster asset checks, by the release step before it
+publishes, and by ``python -m pipeline validate DIR`` (with ``pipeline.release.verify``, which adds the checks of
+the release's metadata files and of the hash chain).
 """
 from __future__ import annotations
 
@@ -8,12 +10,15 @@ import ctypes
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Mapping
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from pipeline.extract.numerals import find_numerals
 from schemas.crosscheck import Failure, count_failures, foreign_key_failures, key_failures, quote_failures
 from schemas.registry import CHANGES, TABLES, Table, table
 
@@ -62,23 +67,61 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:
 
 
 def read_csv_text(path_or_buffer) -> pd.DataFrame:
-    """A CSV read back cell by cell as text, exactly as written ('' stays '')."""
+    """A CSV read back cell by cell as text, exactly as written ('' stays ''; a guarded cell keeps its apostrophe:
+    ``csv_cell_value`` gives the value back)."""
     return pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False)
 
 
 CSV_OPTIONS = {"index": False, "lineterminator": "\n"}  # the one way tables are written as CSV
 
+# The CSV text rule. Spreadsheets (Excel, LibreOffice, Google Sheets) run a cell that starts with one of these as a
+# formula ("CSV injection", OWASP): =HYPERLINK(...) in a file name or a quote would be a live link or a command when
+# a user opens the CSV. The Parquet files keep the exact text; in the CSV files a text cell starting with one of these
+# (or with the guard itself, so that the rule can always be undone) gets one guard character in front, which
+# spreadsheets show as text. Reading the CSV programmatically: remove one leading apostrophe from text cells.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TEXT_GUARD = "'"
+CSV_TEXT_NOTE = ("In the CSV file a text cell that begins with =, +, -, @, a tab, a carriage return or an apostrophe "
+                 "has one apostrophe (') put in front, so that spreadsheets show it as text instead of running it as a "
+                 "formula; remove that first apostrophe to get the exact value, which the Parquet file holds as it is.")
+_GUARDED_STARTS = (*CSV_FORMULA_STARTS, CSV_TEXT_GUARD)
+
+
+def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as its CSV file holds it: text cells under the CSV text rule (the frame itself when no cell needs
+    the guard; otherwise a shallow copy with only the guarded columns new)."""
+    out = df
+    for col in df.columns:
+        values = df[col]
+        if not pd.api.types.is_string_dtype(values.dtype):   # numbers (a negative one is a number, not a formula)
+            continue
+        try:
+            first = values.str[:1]
+        except AttributeError:   # an object column without text (all missing)
+            continue
+        guarded = first.isin(_GUARDED_STARTS).to_numpy(dtype=bool, na_value=False)
+        if guarded.any():
+            if out is df:
+                out = df.copy(deep=False)
+            out[col] = values.where(~guarded, CSV_TEXT_GUARD + values.astype(str))
+    return out
+
+
+def csv_cell_value(cell: str) -> str:
+    """A text cell of a release CSV back to the exact value (the CSV text rule undone)."""
+    return cell[1:] if cell.startswith(CSV_TEXT_GUARD) else cell
+
 
 def to_csv_text(df: pd.DataFrame) -> str:
-    """A table as CSV text (release files and comparisons use the same options)."""
-    return df.to_csv(**CSV_OPTIONS)
+    """A table as CSV text (release files and comparisons use the same options and the same text rule)."""
+    return csv_frame(df).to_csv(**CSV_OPTIONS)
 
 
 def write_csv_file(df: pd.DataFrame, path: Path) -> None:
     """A table as a CSV file, streamed: the same bytes as ``to_csv_text`` in UTF-8, without the whole text in
     memory at once (10,000 documents' texts are 300 MB of CSV)."""
     with open(path, "w", encoding="utf-8", newline="") as f:
-        df.to_csv(f, **CSV_OPTIONS)
+        csv_frame(df).to_csv(f, **CSV_OPTIONS)
 
 
 class _Sha256Sink(io.RawIOBase):
@@ -97,7 +140,7 @@ def csv_sha256(df: pd.DataFrame) -> str:
     """SHA-256 of the CSV ``write_csv_file`` would write, computed as it is generated (nothing kept)."""
     sink = _Sha256Sink()
     with io.TextIOWrapper(io.BufferedWriter(sink, 1 << 20), encoding="utf-8", newline="") as text:
-        df.to_csv(text, **CSV_OPTIONS)
+        csv_frame(df).to_csv(text, **CSV_OPTIONS)
         text.flush()
         return sink.digest.hexdigest()
 
@@ -110,39 +153,59 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+_SUMS_LINE = re.compile(r"([0-9a-f]{64})  ([^/\\\x00]+)")
+
+
 def read_checksums(folder: Path) -> dict[str, str] | None:
-    """{file name: sha256} as the folder's SHA256SUMS lists them, in its order (None: no SHA256SUMS)."""
+    """{file name: sha256} as the folder's SHA256SUMS lists them, in its order (None: no SHA256SUMS; a line that is
+    not ``<64 hex digits>  <file name>`` is skipped: ``checksum_failures`` names it)."""
     sums = folder / "SHA256SUMS"
-    if not sums.exists():
+    if not sums.is_file():
         return None
     out = {}
-    for line in sums.read_text("utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        if name:
-            out[name] = digest
+    for line in sums.read_text("utf-8", errors="replace").splitlines():
+        m = _SUMS_LINE.fullmatch(line)
+        if m and m.group(2) not in (".", ".."):
+            out[m.group(2)] = m.group(1)
     return out
 
 
-def checksum_failures(folder: Path) -> list[Failure]:
+Digests = Callable[[Path], str]  # a file's SHA-256 (validation hashes each file once and hands the digests on)
+
+
+def checksum_failures(folder: Path, digest: Digests = sha256_file) -> list[Failure]:
     sums = read_checksums(folder)
     if sums is None:
         return [Failure("SHA256SUMS", "", None, "file missing", str(folder / "SHA256SUMS"))]
-    out = []
-    for name, digest in sums.items():
+    lines = (folder / "SHA256SUMS").read_text("utf-8", errors="replace").splitlines()
+    out = [Failure("SHA256SUMS", "", i, "not a line of `sha256sum` (<64 hex digits>  <file name>)", line)
+           for i, line in enumerate(lines) if not _SUMS_LINE.fullmatch(line)]
+    for name, expected in sums.items():
         path = folder / name
-        if not path.exists():
+        if not path.is_file():
             out.append(Failure(name, "", None, "listed in SHA256SUMS but missing", name))
-        elif sha256_file(path) != digest:
-            out.append(Failure(name, "", None, "SHA-256 differs from SHA256SUMS", digest))
+        elif digest(path) != expected:
+            out.append(Failure(name, "", None, "SHA-256 differs from SHA256SUMS", expected))
     return out
 
 
-def csv_failures(tb: Table, csv_path: Path, parquet: pd.DataFrame) -> list[Failure]:
+def damaged(name: str, err: Exception) -> Failure:
+    """A file that cannot be read as what it should be: named, with the reader's reason, instead of a traceback."""
+    reason = " ".join(str(err).split())[:200]
+    return Failure(name, "", None, "damaged file: cannot be read (restore it from a good copy of the release)",
+                   f"{type(err).__name__}: {reason}")
+
+
+def csv_failures(tb: Table, csv_path: Path, parquet: pd.DataFrame, digest: Digests = sha256_file) -> list[Failure]:
     """The CSV file against the Parquet file of the same table: byte for byte against the one way tables are
     written as CSV first (by SHA-256, streamed), cell by cell (``csv_vs_parquet``) only when the bytes differ."""
-    if sha256_file(csv_path) == csv_sha256(parquet):
+    if digest(csv_path) == csv_sha256(parquet):
         return []
-    return csv_vs_parquet(tb, read_csv_text(csv_path), parquet)
+    try:
+        csv = read_csv_text(csv_path)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        return [damaged(csv_path.name, err)]
+    return csv_vs_parquet(tb, csv, parquet)
 
 
 def csv_vs_parquet(tb: Table, csv: pd.DataFrame, parquet: pd.DataFrame) -> list[Failure]:
@@ -161,16 +224,25 @@ def csv_vs_parquet(tb: Table, csv: pd.DataFrame, parquet: pd.DataFrame) -> list[
     return out
 
 
+def read_json(path: Path) -> dict | None:
+    """A metadata file of a release as JSON (None when it is missing or not a JSON object)."""
+    try:
+        value = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def declared_aliases(folder: Path) -> dict[str, dict[str, str]]:
     """{table: {alias column: column it copies}} as the release's datapackage.json declares them."""
-    path = folder / "datapackage.json"
-    if not path.exists():
-        return {}
+    pkg = read_json(folder / "datapackage.json") or {}
     out: dict[str, dict[str, str]] = {}
-    for r in json.loads(path.read_text("utf-8")).get("resources", []):
-        for f in r.get("schema", {}).get("fields", []):
-            if ALIAS_KEY in f:
-                out.setdefault(r["name"], {})[f["name"]] = f[ALIAS_KEY]
+    for r in pkg.get("resources", []):
+        if not isinstance(r, dict):
+            continue
+        for f in (r.get("schema") or {}).get("fields", []):
+            if isinstance(f, dict) and ALIAS_KEY in f:
+                out.setdefault(str(r.get("name")), {})[str(f.get("name"))] = str(f[ALIAS_KEY])
     return out
 
 
@@ -202,7 +274,8 @@ def referenced_columns() -> dict[str, list[str]]:
 
 class _ReferencedTables(Mapping):
     """The columns of a release folder's tables that other tables' checks read, each read from its Parquet file
-    when first asked for and kept; tables nothing refers to read as None."""
+    when first asked for and kept; tables nothing refers to, and damaged files (named by their own check), read as
+    None."""
 
     def __init__(self, folder: Path):
         self.folder, self.columns, self.loaded = folder, referenced_columns(), {}
@@ -212,7 +285,10 @@ class _ReferencedTables(Mapping):
         if name not in self.columns or not path.exists():
             raise KeyError(name)
         if name not in self.loaded:
-            self.loaded[name] = pd.read_parquet(path, columns=self.columns[name])
+            try:
+                self.loaded[name] = pd.read_parquet(path, columns=self.columns[name])
+            except Exception as err:  # damaged: validate_release names it when it reads the table itself
+                raise KeyError(name) from err
         return self.loaded[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -231,31 +307,117 @@ def trim_heap() -> None:
         pass
 
 
-def validate_release(folder: Path) -> list[Failure]:
-    """Everything wrong with a published release folder (empty list: valid). One table at a time, with only the
-    columns other tables refer to kept, so validating a release needs about the memory of its largest table."""
+# The values a quote states: every numeral the pipeline's parser finds in it (a range gives both ends), also with
+# what stands between two digits taken out (a space or mark inside one number, which cleaning joins or flags).
+_BETWEEN_DIGITS = re.compile(r"(?<=[0-9０-９])[^\w.．,，]+(?=[0-9０-９])")
+VALUE_TABLES = ("numbers", "metrics")  # tables whose value is read from the numeral in their quote
+
+
+def stated_values(quote: str) -> set[float]:
+    out: set[float] = set()
+    for text in {quote, _BETWEEN_DIGITS.sub("", quote)}:
+        for n in find_numerals(text):
+            out.add(float(n.value))
+            if n.end_value is not None:
+                out.add(float(n.end_value))
+    return out
+
+
+def _same(value: float, candidates: set[float]) -> bool:
+    return any(math.isclose(value, c, rel_tol=1e-9, abs_tol=1e-9) for c in candidates)
+
+
+# A quote whose only numeral is one run of ASCII digits (召开常委会会议10次: most of them) states that number; the
+# others are read by the parser. No character that can be part of a numeral may stand beside the run.
+_NOT_NUMERAL = r"[^0-9０-９.．,，零〇一二三四五六七八九两十百千万亿点分之]"
+_ONE_ASCII_NUMBER = rf"^{_NOT_NUMERAL}*([0-9]+(?:\.[0-9]+)?){_NOT_NUMERAL}*$"
+
+
+def value_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
+    """Rows whose value is none of the numbers its quote states (re-read with the pipeline's numeral parser): a value
+    edited without its quote, or a quote cut from the wrong characters. Quotes stating one ASCII number are compared
+    at once (vectorised); only the others go through the parser (≈ 12 µs a row)."""
+    if tb.name not in VALUE_TABLES or df.empty:
+        return []
+    values = df["value"].to_numpy(dtype=float, na_value=float("nan"))
+    simple = pd.to_numeric(df["quote"].astype(str).str.extract(_ONE_ASCII_NUMBER, expand=False), errors="coerce")
+    agrees = (abs(simple.to_numpy(dtype=float, na_value=float("nan")) - values) <= 1e-9 * abs(values).clip(min=1))
+    out, cache = [], {}
+    for pos in (~agrees).nonzero()[0]:
+        value, quote = values[pos], df["quote"].iat[pos]
+        if math.isnan(value):
+            continue
+        stated = cache.get(quote)
+        if stated is None:
+            stated = cache[quote] = stated_values(str(quote))
+        if not _same(float(value), stated):
+            shown = ", ".join(f"{v:g}" for v in sorted(stated)) or "no number"
+            out.append(Failure(tb.name, "value", int(pos), f"differs from the number its quote states ({shown})",
+                               f"{value:g} (quote: {quote})"))
+    return out
+
+
+def panel_failures(panel: pd.DataFrame, metrics: pd.DataFrame) -> list[Failure]:
+    """Each panel figure is its metric's value, unit and document (``metric_id``)."""
+    if panel.empty or metrics.empty:
+        return []
+    m = metrics.drop_duplicates("metric_id").set_index("metric_id")
+    known = panel["metric_id"].isin(m.index).to_numpy()   # an unknown metric_id is the foreign-key rule's
+    out = []
+    for col in ("value", "unit", "doc_id"):
+        theirs = panel["metric_id"].map(m[col])
+        if col == "value":
+            differ = ~((panel[col] - theirs).abs() <= 1e-9 * theirs.abs().clip(lower=1))
+        else:
+            differ = panel[col].astype(str) != theirs.astype(str)
+        for pos in (differ.to_numpy() & known).nonzero()[0]:
+            out.append(Failure("panel", col, int(pos), f"differs from metrics.{col} of {panel['metric_id'].iat[pos]}",
+                               f"{panel[col].iat[pos]} (metrics: {theirs.iat[pos]})"))
+    return out
+
+
+def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failure]:
+    """Everything wrong with a published release folder's tables (empty list: valid). One table at a time, with only
+    the columns other tables refer to kept, so validating a release needs about the memory of its largest table.
+    ``digest``: how to hash a file (the caller may hand on digests it already has)."""
     folder = Path(folder)
     if not folder.is_dir():
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
-    out = checksum_failures(folder)
+    out = checksum_failures(folder, digest)
     aliases = declared_aliases(folder)
     references = _ReferencedTables(folder)
     for tb in TABLES:
         pq_path, csv_path = folder / f"{tb.name}.parquet", folder / f"{tb.name}.csv"
-        if not pq_path.exists() or not csv_path.exists():
+        if not pq_path.is_file() or not csv_path.is_file():
             out.append(Failure(tb.name, "", None, "Parquet or CSV file missing", str(folder)))
             continue
-        parquet = pd.read_parquet(pq_path)
-        out += csv_failures(tb, csv_path, parquet)
+        try:
+            parquet = pd.read_parquet(pq_path)
+        except Exception as err:  # pyarrow raises ArrowInvalid, OSError and others on a damaged file
+            out.append(damaged(pq_path.name, err))
+            continue
+        out += csv_failures(tb, csv_path, parquet, digest)
         if tb.name in aliases:
             out += alias_failures(tb, parquet, aliases[tb.name])
             parquet = parquet.drop(columns=[c for c in aliases[tb.name] if c in parquet.columns])
         out += table_failures(tb.name, parquet, references)
+        if tb.name in VALUE_TABLES and {"value", "quote"} <= set(parquet.columns):
+            out += value_failures(tb, parquet)
+        if tb.name == "panel" and {"metric_id", "value", "unit", "doc_id"} <= set(parquet.columns):
+            try:
+                metrics = pd.read_parquet(folder / "metrics.parquet", columns=["metric_id", "value", "unit", "doc_id"])
+            except Exception:  # damaged or without these columns: named by the metrics table's own checks
+                metrics = None
+            if metrics is not None:
+                out += panel_failures(parquet, metrics)
         del parquet
         trim_heap()
     changes = folder / f"{CHANGES.name}.csv"
-    if changes.exists():  # releases before 0.1.4 have none
-        df = read_csv_text(changes)
+    if changes.is_file():  # releases before 0.1.4 have none
+        try:
+            df = read_csv_text(changes)
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+            return out + [damaged(changes.name, err)]
         out += schema_failures(CHANGES, df) + key_failures(CHANGES, df)
         unknown = sorted(set(df["table"]) - {tb.name for tb in TABLES}) if "table" in df.columns else []
         out += [Failure(CHANGES.name, "table", None, "not a published table", name) for name in unknown]

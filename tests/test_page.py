@@ -17,6 +17,7 @@ import pytest
 from markupsafe import escape
 
 from conftest import ROOT
+from test_release_safety import reseal
 from pipeline.release.about import about
 from pipeline.release.chart import CATEGORIES, MAX_BARS, format_value, panel_chart
 from pipeline.release.files import write_parquet
@@ -300,6 +301,7 @@ def _poison(dist: Path) -> Path:
     texts = pd.read_parquet(folder / "texts.parquet")
     texts.loc[0, "raw_text"] = HOSTILE[1] * 40 + HOSTILE[0]   # cut cell: the tooltip carries it
     write_parquet(texts, folder / "texts.parquet")
+    reseal(folder)   # edited in place: made complete again, or the page would not count it as a release
     return folder
 
 

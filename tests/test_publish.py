@@ -25,7 +25,8 @@ def test_same_frames_publish_nothing(dist):
 def test_corrected_value_is_a_patch_release_and_old_release_stays(dist):
     old = snapshot(dist / "v0.1.0")
     frames = release_frames(dist / "latest")
-    frames["metrics"].loc[0, "value"] += 1
+    metrics = frames["metrics"]
+    metrics.loc[0, "category"] = "petitions" if metrics.loc[0, "category"] != "petitions" else "other"
     result = publish(frames, dist)
     assert (result.status, result.version) == ("published", "0.1.1")
     assert (dist / "latest").readlink().name == "v0.1.1"
@@ -37,7 +38,8 @@ def test_corrected_value_is_a_patch_release_and_old_release_stays(dist):
 
 def test_a_run_killed_after_the_rename_is_completed_by_the_next(dist):
     frames = release_frames(dist / "latest")
-    frames["metrics"].loc[0, "value"] += 1
+    metrics = frames["metrics"]
+    metrics.loc[0, "category"] = "petitions" if metrics.loc[0, "category"] != "petitions" else "other"
     stale_index = (dist / "index.html").read_bytes()
     publish(frames, dist)
     done = snapshot(dist)

@@ -36,6 +36,8 @@ def release(context: dg.AssetExecutionContext, settings: PipelineSettings, docum
             result = publish(PublishedTables(values, keep), settings.dist, quality)
     except PublishError as err:
         raise dg.Failure(description=str(err), metadata={"failures": len(err.failures)}) from err
+    for warning in result.warnings:   # what else is in dist/ (left alone) or was repaired there
+        context.log.warning(warning)
     context.log.info(f"release: {result.status} v{result.version} at {result.folder}")
     return dg.MaterializeResult(metadata={
         "status": result.status, "version": result.version,

@@ -1,24 +1,29 @@
-"""The dataset card (README.md of a release), rendered from the schemas and the release's tables."""
+"""The dataset card (README.md of a release), rendered from the schemas and the release's tables. Everything the
+template prints is escaped for Markdown (``mdtext``) unless marked as this project's own text (``trusted``: as it is;
+``prose``: fit for a table cell), so a value from the input never becomes markup."""
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.release.about import about
 from pipeline.release.croissant import bibtex
+from pipeline.release.mdtext import Markdown, md_escape_by_default, md_prose
 from pipeline.release.quality import Score
 from schemas.dictionary import columns, dictionary
 from schemas.registry import CHANGES, TABLES
+from schemas.validate import CSV_TEXT_NOTE
 
 PREFERRED_EXAMPLE = "regulations_enacted_revised"
+_CODE = re.compile(r"[a-z0-9_]+")   # an indicator code the snippets can quote as it is
 
 _ENV = Environment(loader=PackageLoader("pipeline.release", "templates"), undefined=StrictUndefined,
-                   keep_trailing_newline=True, trim_blocks=False, lstrip_blocks=False, autoescape=False)
-
-
-def _md(value) -> str:
-    """A cell made safe for a Markdown table."""
-    return str(value if value is not None and value == value else "").replace("|", "\\|").replace("\n", " ")
+                   keep_trailing_newline=True, trim_blocks=False, lstrip_blocks=False, autoescape=False,
+                   finalize=md_escape_by_default)
+_ENV.filters["trusted"] = lambda value: Markdown(value)
+_ENV.filters["prose"] = md_prose
 
 
 def table_facts(name: str, df: pd.DataFrame) -> dict:
@@ -29,15 +34,15 @@ def table_facts(name: str, df: pd.DataFrame) -> dict:
         for d in df.itertuples():
             review = "" if pd.isna(d.review_start) else str(d.review_start) if d.review_start == d.review_end \
                 else f"{d.review_start}–{d.review_end}"
-            docs.append({"doc_id": _md(d.doc_id), "source_file": _md(d.source_file), "genre": _md(d.genre),
-                         "issuer": _md(d.issuer), "review": review,
+            docs.append({"doc_id": d.doc_id, "source_file": d.source_file, "genre": d.genre,
+                         "issuer": d.issuer, "review": review,
                          "plan_year": "" if pd.isna(d.plan_year) else int(d.plan_year),
                          "n_chars_clean": d.n_chars_clean})
         return {"documents": docs, "chars": int(df["n_chars_clean"].sum()),
                 "cities": int(df.loc[df["city"] != "", "city"].nunique()),
                 "genres": ", ".join(f"{g} {n}" for g, n in sorted(df["genre"].value_counts().items()))}
     if name == "problems":
-        return {"problems": [{k: _md(getattr(p, k)) for k in ("source_file", "stage", "reason", "hint")}
+        return {"problems": [{k: getattr(p, k) for k in ("source_file", "stage", "reason", "hint")}
                              for p in df.itertuples()]}
     if name == "metrics":
         return {"coded": int((df["indicator_code"] != "").sum())}
@@ -53,10 +58,13 @@ def render_card(version: str, facts: dict, rows: dict[str, int], quality: tuple[
         about=about(), version=version, tables=TABLES, rows=rows,
         documents=facts["documents"], problems=facts["problems"], dictionary=dictionary(), figures=figures,
         quality=[{"table": q.table, "measure": q.measure, "value": f"{q.value:.3f}", "n": q.n} for q in quality],
-        changes=CHANGES, changes_columns=columns(CHANGES), citation=bibtex(version), example=facts["example"])
+        changes=CHANGES, changes_columns=columns(CHANGES), citation=bibtex(version), example=facts["example"],
+        csv_note=CSV_TEXT_NOTE)
 
 
 def _example(panel: pd.DataFrame) -> str:
     """An indicator the snippets can filter on that this release has in its panel."""
     codes = panel["indicator_code"]
-    return PREFERRED_EXAMPLE if (codes == PREFERRED_EXAMPLE).any() or codes.empty else str(codes.iloc[0])
+    if (codes == PREFERRED_EXAMPLE).any() or codes.empty or not _CODE.fullmatch(str(codes.iloc[0])):
+        return PREFERRED_EXAMPLE
+    return str(codes.iloc[0])

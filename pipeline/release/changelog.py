@@ -1,12 +1,14 @@
 """CHANGELOG.md of a release: why it got its version (schema and document changes), a row-level summary per
 table (rows added, removed and changed by primary key, and the columns that changed most), then the
-previous release's changelog."""
+previous release's changelog. Document ids come from file names: each is written as a code span that nothing in it
+can close (``mdtext.md_code``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from pipeline.release.about import about
 from pipeline.release.diff import TableDiff
+from pipeline.release.mdtext import md_code
 from pipeline.release.versioning import SchemaChanges
 
 TOP_COLUMNS = 4  # changed columns named per table
@@ -28,7 +30,7 @@ def _schema_lines(c: SchemaChanges) -> list[str]:
                          ("Columns retyped", c.columns_retyped), ("Documents added", c.documents_added),
                          ("Documents removed (their rows are gone from every table)", c.documents_removed)):
         if items:
-            lines.append(f"- {label}: " + ", ".join(f"`{i}`" for i in items))
+            lines.append(f"- {label}: " + ", ".join(md_code(i) for i in items))
     for r in c.renamed:
         lines.append(f"- Column renamed: `{r.table}.{r.old}` is now `{r.table}.{r.new}`. **Deprecated:** this release "
                      f"still carries `{r.old}` as an alias with the same values; the next release drops it. "

@@ -13,6 +13,7 @@ from pipeline.release.aliases import alias_columns
 from pipeline.release.files import sha256_file
 from schemas.dictionary import ColumnDoc, columns
 from schemas.registry import CHANGES, TABLES, ForeignKey, Rename, Table, table
+from schemas.validate import CSV_TEXT_NOTE, Digests
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 
@@ -76,13 +77,13 @@ def _file_id(table: str, fmt: str) -> str:
     return f"{table}.{fmt}"
 
 
-def _file_object(folder: Path, table: str, fmt: str) -> dict:
+def _file_object(folder: Path, table: str, fmt: str, digest: Digests = sha256_file) -> dict:
     path = folder / _file_id(table, fmt)
     return {
         "@type": "cr:FileObject", "@id": _file_id(table, fmt), "name": path.name,
-        "description": f"Table `{table}` as {fmt.upper()}.",
+        "description": f"Table `{table}` as {fmt.upper()}." + (f" {CSV_TEXT_NOTE}" if fmt == "csv" else ""),
         "contentUrl": path.name, "contentSize": f"{path.stat().st_size} B",
-        "encodingFormat": ENCODING_FORMATS[fmt], "sha256": sha256_file(path),
+        "encodingFormat": ENCODING_FORMATS[fmt], "sha256": digest(path),
     }
 
 
@@ -145,13 +146,14 @@ def bibtex(version: str) -> str:
             f"}}")
 
 
-def croissant(folder: Path, version: str, renamed: tuple[Rename, ...] = ()) -> dict:
+def croissant(folder: Path, version: str, renamed: tuple[Rename, ...] = (), digest: Digests = sha256_file) -> dict:
     """The Croissant JSON-LD of the release in ``folder`` (its table files must already be written);
     ``renamed``: the renames whose deprecated alias columns the files carry."""
-    return _croissant(folder, version, SOURCE_FORMAT, renamed)
+    return _croissant(folder, version, SOURCE_FORMAT, renamed, digest)
 
 
-def _croissant(folder: Path, version: str, source_format: str, renamed: tuple[Rename, ...] = ()) -> dict:
+def _croissant(folder: Path, version: str, source_format: str, renamed: tuple[Rename, ...] = (),
+               digest: Digests = sha256_file) -> dict:
     a = about()
     published = _published(folder, source_format)
     return {
@@ -167,7 +169,7 @@ def _croissant(folder: Path, version: str, source_format: str, renamed: tuple[Re
         "license": a["license"]["path"],
         "url": a["homepage"],
         "version": version,
-        "distribution": [_file_object(folder, tb.name, fmt) for tb, fmts, _ in published for fmt in fmts],
+        "distribution": [_file_object(folder, tb.name, fmt, digest) for tb, fmts, _ in published for fmt in fmts],
         "recordSet": [_record_set(tb, fmt, renamed) for tb, _, fmt in published],
     }
 

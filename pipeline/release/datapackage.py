@@ -1,6 +1,7 @@
 """datapackage.json (Frictionless Data Package v2), generated from the schemas: one CSV resource per
-table (and for the release's changes.csv) with field types, descriptions, constraints, primary and foreign
-keys, bytes and sha256; a deprecated alias column is marked with ``aliasOf``.
+table (and for the release's changes.csv) with field types, descriptions (and the CSV text rule), constraints,
+primary and foreign keys, bytes and sha256; a deprecated alias column is marked with ``aliasOf``; the SHA-256 of
+the previous release's SHA256SUMS (``previousRelease``: the hash chain, checked by ``verify``).
 """
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from pipeline.release.files import sha256_file
 from pipeline.release.versioning import ALIAS_KEY
 from schemas.dictionary import ColumnDoc, columns
 from schemas.registry import CHANGES, TABLES, Rename, Table
+from schemas.validate import CSV_TEXT_NOTE, Digests
+
+CHAIN_KEY = "previousRelease"  # {"version", "path", "sha256"} of the release this one follows (absent in the first)
 
 
 def _field(c: ColumnDoc) -> dict:
@@ -41,7 +45,8 @@ def _fields(tb: Table, renamed: tuple[Rename, ...]) -> list[dict]:
                                                for a in alias_columns(tb, renamed)]
 
 
-def _resource(tb: Table, folder: Path, rows: int, renamed: tuple[Rename, ...] = ()) -> dict:
+def _resource(tb: Table, folder: Path, rows: int, renamed: tuple[Rename, ...] = (),
+              digest: Digests = sha256_file) -> dict:
     path = folder / f"{tb.name}.csv"
     schema: dict = {"fields": _fields(tb, renamed), "primaryKey": list(tb.primary_key),
                     # text columns use '' for "none": only integer/number cells may be missing
@@ -52,23 +57,40 @@ def _resource(tb: Table, folder: Path, rows: int, renamed: tuple[Rename, ...] = 
         schema["foreignKeys"] = fks
     return {
         "name": tb.name, "path": path.name, "type": "table", "format": "csv", "mediatype": "text/csv",
-        "encoding": "utf-8", "description": tb.description, "bytes": path.stat().st_size,
-        "hash": f"sha256:{sha256_file(path)}", "rows": rows, "schema": schema,
+        "encoding": "utf-8", "description": f"{tb.description} {CSV_TEXT_NOTE}", "bytes": path.stat().st_size,
+        "hash": f"sha256:{digest(path)}", "rows": rows, "schema": schema,
     }
 
 
-def descriptor(folder: Path, version: str, rows: dict[str, int], renamed: tuple[Rename, ...] = ()) -> dict:
+def chain_entry(previous: Path) -> dict:
+    """What a release records of the release ``previous`` it follows: tampering with that release's files then
+    shows, even with its SHA256SUMS rewritten to match, because this release's SHA256SUMS covers this entry."""
+    version = json.loads((previous / "datapackage.json").read_text("utf-8"))["version"]
+    return {"version": version, "path": f"../{previous.name}/SHA256SUMS",
+            "sha256": sha256_file(previous / "SHA256SUMS")}
+
+
+def descriptor(folder: Path, version: str, rows: dict[str, int], renamed: tuple[Rename, ...] = (),
+               previous: Path | dict | None = None, digest: Digests = sha256_file) -> dict:
+    """``rows``: rows per table (a table without an entry, such as the changes of releases before 0.1.4, is left
+    out); ``previous``: the release this one follows (or its chain entry as already recorded)."""
     a = about()
-    return {
+    out = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": a["name"], "title": a["title"], "description": a["description"], "version": version,
         "homepage": a["homepage"], "keywords": a["keywords"],
         "licenses": [{"name": a["license"]["name"], "path": a["license"]["path"], "title": a["license"]["title"]}],
-        "resources": [_resource(tb, folder, rows[tb.name], renamed) for tb in (*TABLES, CHANGES)],
     }
+    if previous is not None:
+        out[CHAIN_KEY] = previous if isinstance(previous, dict) else chain_entry(previous)
+    out["resources"] = [_resource(tb, folder, rows[tb.name], renamed, digest) for tb in (*TABLES, CHANGES)
+                        if tb.name in rows]
+    return out
 
 
-def write_datapackage(folder: Path, version: str, rows: dict[str, int], renamed: tuple[Rename, ...] = ()) -> None:
-    """``rows``: rows per table, the release's changes.csv included."""
-    text = json.dumps(descriptor(folder, version, rows, renamed), ensure_ascii=False, indent=2, sort_keys=False)
+def write_datapackage(folder: Path, version: str, rows: dict[str, int], renamed: tuple[Rename, ...] = (),
+                      previous: Path | None = None) -> None:
+    """``rows``: rows per table, the release's changes.csv included; ``previous``: the release this one follows."""
+    text = json.dumps(descriptor(folder, version, rows, renamed, previous), ensure_ascii=False, indent=2,
+                      sort_keys=False)
     (folder / "datapackage.json").write_text(text + "\n", encoding="utf-8", newline="")

@@ -1,6 +1,7 @@
-"""The download page dist/index.html: every release with its files, rows, sizes and checksums; for the
+"""The download page dist/index.html: every complete release with its files, rows, sizes and checksums; for the
 latest, table previews and the panel chart; the searchable data dictionary. One self-contained file
-(no network), rendered with autoescaping, and byte-identical for the same dist/."""
+(no network), rendered with autoescaping, and byte-identical for the same dist/. A vX.Y.Z folder that is not a
+complete release (``versioning.scan``) is not listed."""
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from opencc import OpenCC
 from pipeline.release.about import about
 from pipeline.release.chart import panel_chart
 from pipeline.release.preview import preview
-from pipeline.release.versioning import latest, releases
+from pipeline.release.versioning import scan
 from schemas.dictionary import ColumnDoc, dictionary
 from schemas.registry import TABLES, table
 from schemas.validate import read_checksums
@@ -162,9 +163,10 @@ def _latest(folder: Path) -> dict:
 
 
 def render_index(dist: Path) -> str:
-    newest = latest(dist)
+    found = scan(dist)
+    newest = found.latest
     items = []
-    for v, p in reversed(releases(dist)):
+    for v, p in reversed(found.releases):
         files, rows = _files(p), _rows(p)
         items.append({"version": ".".join(map(str, v)), "folder": p.name, "is_latest": p == newest, "files": files,
                       "links": _links(p), "size": human_size(sum(f["bytes"] for f in files)),

@@ -1,6 +1,9 @@
 """Atomic publishing of a release: write every file into a temporary folder inside dist/, validate
-that folder exactly as a user would (``schemas.validate.validate_release``), then rename it to
-dist/vX.Y.Z and swap the dist/latest link. A failure at any step leaves earlier releases untouched.
+that folder exactly as a user would (``pipeline.release.verify.verify_release``), then rename it to
+dist/vX.Y.Z and swap the dist/latest link. A failure before the rename leaves earlier releases untouched
+(``PublishError``); a failure after it leaves the new release published and says what is not up to date yet
+(``PartlyPublished``), which the next run completes. Only complete releases count (``versioning.scan``); anything
+else in dist/ is named and left alone.
 """
 from __future__ import annotations
 
@@ -25,28 +28,55 @@ from pipeline.release.diff import TableDiff, change_rows, diff_table, previous_t
 from pipeline.release.files import write_checksums, write_csv, write_parquet, write_text
 from pipeline.release.page import write_index
 from pipeline.release.quality import Score
-from pipeline.release.versioning import (FIRST_VERSION, SchemaChanges, Shape, compare, latest, next_version,
-                                         releases, shape_of_release)
+from pipeline.release.verify import verify_release
+from pipeline.release.versioning import (FIRST_VERSION, LINK, PAGE, SchemaChanges, Shape, compare, next_version,
+                                         pending, releases, scan, shape_of_release)
 from schemas import frames as frames_mod
 from schemas import registry
 from schemas.crosscheck import Failure
 from schemas.dictionary import dictionary
 from schemas.registry import CHANGES, TABLES
-from schemas.validate import trim_heap, validate_release
+from schemas.validate import trim_heap
 
 BUILD_PREFIX = ".building-"
+COPY_PREFIX = ".latest.copy-"   # a copied dist/latest folder on its way out (replaced by the link)
 CITATION_FILE = "CITATION.cff"  # in each release; `make dataset` copies dist/latest's to the repository root
 
 
-class PublishError(Exception):
-    """The release was not published; ``failures`` says why, table by table."""
+def _warning_lines(warnings: tuple[str, ...]) -> str:
+    return "".join(f"\n  warning: {w}" for w in warnings)
 
-    def __init__(self, failures: list[Failure]):
-        self.failures = failures
+
+class PublishError(Exception):
+    """The release was not published and dist/ is as it was; ``failures`` says why, table by table."""
+
+    def __init__(self, failures: list[Failure], warnings: tuple[str, ...] = ()):
+        self.failures, self.warnings = failures, warnings
         shown = "\n".join(f"  - {f}" for f in failures[:30])
         more = f"\n  ... and {len(failures) - 30} more" if len(failures) > 30 else ""
-        super().__init__(f"release not published: {len(failures)} validation failure(s); "
-                         f"the previous release is untouched\n{shown}{more}")
+        super().__init__(f"release not published: {len(failures)} failure(s); "
+                         f"the previous release is untouched\n{shown}{more}{_warning_lines(warnings)}")
+
+
+class LatestNotALink(OSError):
+    """dist/latest is a folder or file of someone's (not a copy of a release): it is left alone."""
+
+
+class PartlyPublished(Exception):
+    """The release in ``folder`` is published (complete, validated, renamed into place; ``status`` "published"), or
+    was already (``status`` "unchanged"), but dist/latest or dist/index.html could not be brought up to date; the
+    message says which, and why. Nothing to undo: the next run completes it."""
+
+    def __init__(self, status: str, dist: Path, folder: Path, cause: BaseException, warnings: tuple[str, ...] = ()):
+        self.status, self.version, self.folder, self.cause = status, folder.name.removeprefix("v"), folder, cause
+        self.warnings = warnings
+        behind = pending(dist, folder)
+        done = (f"published {folder.name} at {folder} (complete and valid)" if status == "published" else
+                f"nothing new to publish ({folder.name} already holds this build)")
+        why = f"{type(cause).__name__}: {cause}"
+        super().__init__(f"{done}, but {behind or 'publishing stopped after the release was in place'}: {why}. "
+                         f"Nothing to undo: once that is fixed, the next run brings {dist / LINK} and {dist / PAGE} "
+                         f"up to date (and publishes nothing new).{_warning_lines(warnings)}")
 
 
 @dataclass(frozen=True)
@@ -55,6 +85,7 @@ class PublishResult:
     version: str
     folder: Path
     rows: dict[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()   # what else is in dist/ (not a release, left alone) or was repaired
 
 
 def _version_of(folder: Path) -> str:
@@ -129,7 +160,7 @@ def _write_metadata(folder: Path, written: Written, version: str, previous: Path
     changed_rows = change_rows(diffs)
     write_csv(frames_mod.build(CHANGES.name, changed_rows), folder / f"{CHANGES.name}.csv")
     rows = {tb.name: written.rows[tb.name] for tb in TABLES}
-    write_datapackage(folder, version, rows | {CHANGES.name: len(changed_rows)}, renamed)
+    write_datapackage(folder, version, rows | {CHANGES.name: len(changed_rows)}, renamed, previous)
     write_croissant(folder, version, renamed)
     write_text(render_citation(version), folder / CITATION_FILE)
     write_text(render_card(version, written.facts, rows, quality), folder / "README.md")
@@ -179,23 +210,64 @@ def sync_folder(folder: Path) -> None:
     _fsync(folder)
 
 
-def point_latest(dist: Path, folder: Path) -> None:
+def _copy_of_a_release(folder: Path, dist: Path) -> Path | None:
+    """The complete release of ``dist`` that ``folder`` is a byte-for-byte copy of (as `cp -rL dist/` leaves
+    dist/latest), or None."""
+    if folder.is_symlink() or not folder.is_dir() or not (folder / "SHA256SUMS").is_file():
+        return None
+    sums = (folder / "SHA256SUMS").read_bytes()
+    names = sorted(p.name for p in folder.iterdir())
+    for _, release in releases(dist):
+        if (release / "SHA256SUMS").read_bytes() == sums and sorted(p.name for p in release.iterdir()) == names \
+                and all((folder / n).is_file() and filecmp.cmp(folder / n, release / n, shallow=False) for n in names):
+            return release
+    return None
+
+
+def point_latest(dist: Path, folder: Path) -> tuple[str, ...]:
     """Make dist/latest a link to ``folder`` and dist/index.html list every release; atomic, and a no-op
-    when both are already right (so a run killed after the rename is completed by the next one)."""
-    link = dist / "latest"
-    if not (link.is_symlink() and os.readlink(link) == folder.name):
+    when both are already right (so a run killed after the rename is completed by the next one). A dist/latest that
+    is a copy of a release (not a link) is replaced by the link, and said so in the notes returned; anything else
+    there is left alone (``LatestNotALink``, after the page is brought up to date)."""
+    link, notes, refused = dist / LINK, [], None
+    if link.exists() and not link.is_symlink():
+        copied = _copy_of_a_release(link, dist)
+        if copied is None:
+            refused = LatestNotALink(f"{link} is a folder (or file), not a link to a release, and not a copy of one: "
+                                     f"left alone; move it away (mv {link} {link}.old) and run again to make "
+                                     f"{link} a link to {folder.name}")
+        else:
+            aside = dist / f"{COPY_PREFIX}{os.getpid()}"
+            os.rename(link, aside)   # the copy is byte-identical to a release: nothing is lost by replacing it
+            notes.append(f"{link} was a copy of {copied.name} (as `cp -rL` leaves it), not a link: replaced by a "
+                         f"link to {folder.name}")
+    if refused is None and not (link.is_symlink() and os.readlink(link) == folder.name):
         tmp = dist / ".latest.tmp"
         if tmp.is_symlink() or tmp.exists():
             tmp.unlink()
         os.symlink(folder.name, tmp)
         os.replace(tmp, link)
+    remove_stale_builds(dist, builds=False)
     write_index(dist)
+    if refused is not None:
+        raise refused
+    return tuple(notes)
 
 
-def remove_stale_builds(dist: Path) -> None:
-    """Folders left by a build that was killed before it could rename or delete them."""
-    for p in dist.glob(BUILD_PREFIX + "*"):
+def remove_stale_builds(dist: Path, builds: bool = True) -> None:
+    """Folders left by a build that was killed before it could rename or delete them (``builds``), and copies of a
+    release that stood at dist/latest, already replaced by the link."""
+    for p in [*(dist.glob(BUILD_PREFIX + "*") if builds else ()), *dist.glob(COPY_PREFIX + "*")]:
         shutil.rmtree(p, ignore_errors=True)
+
+
+def _complete_the_dist(status: str, dist: Path, folder: Path, warnings: tuple[str, ...]) -> tuple[str, ...]:
+    """dist/latest and the page brought up to date for the release in ``folder`` (published or unchanged): the
+    notes of what was repaired, or ``PartlyPublished`` saying what is not up to date and why."""
+    try:
+        return point_latest(dist, folder)
+    except Exception as err:  # a full disk, a folder at dist/latest, a file system error
+        raise PartlyPublished(status, dist, folder, err, warnings) from None  # the message carries the cause
 
 
 def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score, ...] = ()) -> PublishResult:
@@ -211,7 +283,8 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
                                     "(see the problems listed above); nothing to publish", "")])
     dist.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(dist)
-    previous = latest(dist)
+    found = scan(dist)
+    previous, warnings = found.latest, found.warnings
     changes = _changes(previous, documents)
     tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=dist))
     try:
@@ -231,26 +304,32 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
             _write_metadata(tmp, rebuilt, previous_version, predecessor, as_before, quality)
             if _same_content(tmp, previous):
                 shutil.rmtree(tmp)
-                point_latest(dist, previous)
-                return PublishResult("unchanged", previous_version, previous, dict(written.rows))
+                notes = _complete_the_dist("unchanged", dist, previous, warnings)
+                return PublishResult("unchanged", previous_version, previous, dict(written.rows), warnings + notes)
             _rewrite_aliased(tmp, tables, _renamed(as_before), _renamed(changes), written)
         version = next_version(_version_of(previous), changes) if changes is not None else FIRST_VERSION
-        _write_metadata(tmp, written, version, previous, changes, quality)
-        failures = validate_release(tmp)
-        if failures:
-            raise PublishError(failures)
         final = dist / f"v{version}"
-        if final.exists():
-            raise PublishError([Failure(final.name, "", None, "a release with this version already exists", str(final))])
+        if final.exists() or final.is_symlink():
+            why = found.broken.get(final.name, "it is not a folder")
+            raise PublishError([Failure(final.name, "", None, f"{final} holds the version this build would publish but "
+                                        f"is not a complete release ({why}): delete it, or restore it from a complete "
+                                        f"copy, and run again", str(final))], warnings)
+        _write_metadata(tmp, written, version, previous, changes, quality)
+        failures = verify_release(tmp, previous)
+        if failures:
+            raise PublishError(failures, warnings)
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700
         sync_folder(tmp)
         os.rename(tmp, final)
-        _fsync(dist)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    point_latest(dist, final)
-    return PublishResult("published", version, final, dict(written.rows))
+    try:   # from here on the release is published: a failure only leaves the link or the page behind
+        _fsync(dist)
+    except OSError as err:
+        raise PartlyPublished("published", dist, final, err, warnings) from None
+    notes = _complete_the_dist("published", dist, final, warnings)
+    return PublishResult("published", version, final, dict(written.rows), warnings + notes)
 
 
 def _rewrite_aliased(folder: Path, tables: Mapping[str, pd.DataFrame], now: tuple, wanted: tuple,
