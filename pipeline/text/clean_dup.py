@@ -1,6 +1,7 @@
-"""Duplicated text: a passage of 20+ characters repeated immediately or within the same paragraph, or a sentence
-of 20+ characters repeating an earlier one of the same section (the later copy is removed), and doubled
-characters/words (巩固巩固, 群群) that are not words of the dictionary.
+"""Duplicated text: a run of whole lines (500+ characters) repeating an earlier part of the text anywhere (a report
+pasted twice or more, a section pasted again), a passage of 20+ characters repeated immediately or within the same
+paragraph, or a sentence of 20+ characters repeating an earlier one of the same section (the later copy is
+removed), and doubled characters/words (巩固巩固, 群群) that are not words of the dictionary.
 """
 from __future__ import annotations
 
@@ -98,6 +99,71 @@ def duplicated_passage(text: str) -> Proposal | None:
                 continue
             return Proposal(base + j, base + j + copy_len, "", "duplicated_sentence", "dup.passage_repeated")
     return None
+
+
+MIN_REPEATED_LINES = 500   # characters: the shortest run of whole lines whose later copy repeated_lines removes
+LINE_GRAM = 16             # characters from a line start that index the line
+
+
+def repeated_lines(text: str) -> list[Proposal]:
+    """Later copies of runs of whole lines (two or more lines, MIN_REPEATED_LINES+ characters) that repeat an
+    earlier part of the text, anywhere in it: a report pasted twice or sixteen times, with or without a different
+    header line before each copy; a long section pasted again. Each later copy is removed (one edit per copy): a
+    text repeated k times in a row is one run of period p, and removing what follows its first period removes all
+    other copies at once, whatever k is. The lines that differ between copies (a header, a changed figure) stay.
+
+    Lines are indexed by their first LINE_GRAM characters: a run of two or more lines repeats an earlier one only
+    if a line starting inside it starts the same way as an earlier line, so only line starts are looked up; a
+    match is extended once per diagonal (as duplicated_passage does) and the scan jumps over what it removes:
+    linear in the text (on a text that is one long line, nothing to look up)."""
+    out: list[Proposal] = []
+    first: dict[str, int] = {}      # LINE_GRAM characters at a line start -> the first line start they begin
+    run_end: dict[int, int] = {}    # diagonal j - i -> end (in j) of the last maximal match found on it
+    floor, j, n = 0, 0, len(text)
+    while j + LINE_GRAM <= n:
+        key = text[j:j + LINE_GRAM]
+        i = first.setdefault(key, j)
+        if i < j and run_end.get(j - i, -1) <= j:
+            back = _extend_back(text, i, j, floor)
+            a, b = i - back, j - back
+            length = _extend(text, a, b, LINE_GRAM + back)
+            run_end[b - a] = b + length
+            span = _whole_lines(text, a, b, length)
+            if span is not None:
+                out.append(Proposal(span[0], span[1], "", "duplicated_sentence", "dup.text_repeated"))
+                floor = span[1]
+        j = text.find("\n", max(j, floor - 1)) + 1   # the next line start (after what was removed)
+        if j == 0:
+            break
+    return out
+
+
+def _extend_back(text: str, i: int, j: int, floor: int) -> int:
+    """How far the match text[i:] == text[j:] (i < j) extends backwards, text[j - d:j] staying at ``floor`` or
+    after."""
+    d, limit = 0, min(i, j - floor)
+    while d + EXTEND_STEP <= limit and text[i - d - EXTEND_STEP:i - d] == text[j - d - EXTEND_STEP:j - d]:
+        d += EXTEND_STEP
+    while d < limit and text[i - d - 1] == text[j - d - 1]:
+        d += 1
+    return d
+
+
+def _whole_lines(text: str, i: int, j: int, length: int) -> tuple[int, int] | None:
+    """The part of the later copy text[j:j+length] (of text[i:i+length]) to remove: from a line start (where the
+    earlier copy starts a line and the later one is glued to the line before it, from j) to a line end, when it
+    holds two lines or more and MIN_REPEATED_LINES characters; else None."""
+    start = j
+    if not (j == 0 or text[j - 1] == "\n" or i == 0 or text[i - 1] == "\n"):
+        start = text.find("\n", j, j + length) + 1
+        if start == 0:
+            return None
+    end = j + length
+    if not (end == len(text) or text[end] == "\n" or i + length == len(text) or text[i + length] == "\n"):
+        end = text.rfind("\n", start, end) + 1
+    if end - start < MIN_REPEATED_LINES or text.find("\n", start, end - 1) < 0:
+        return None
+    return start, end
 
 
 def _is_prose(line: str) -> bool:
