@@ -116,7 +116,8 @@ def test_croissant_is_linked_where_it_exists(dist):
     page = render_index(dist)
     assert f'<a href="{newest.name}/croissant.json">croissant.json</a>' in page
     older = [p for _, p in releases(dist) if p != newest]
-    assert all(f"{p.name}/croissant.json" not in page for p in older)
+    assert all((f"{p.name}/croissant.json" in page) == (p / "croissant.json").exists() for p in older)
+    assert any(not (p / "croissant.json").exists() for p in older)   # releases before 0.1.4 have none
 
 
 @pytest.mark.parametrize("n, text", [(0, "0 B"), (857, "857 B"), (1023, "1023 B"), (1024, "1.0 KiB"),
