@@ -1,13 +1,17 @@
 """A character inside a number never changes its value in silence (issue 13, item 1): spaces inside one number are
 joined with a logged edit, other digit scripts become ASCII digits, anything uncertain is flagged on its span."""
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.extract.indicators import load_codebook
 from pipeline.extract.metrics import extract_metrics
 from pipeline.extract.numbers import find_numbers
+from pipeline.text import clean_digits
 from pipeline.text.decode import decode_bytes
 from pipeline.text.normalise import normalise, replay
 from pipeline.text.sections import split_sections
@@ -16,7 +20,8 @@ from pipeline.text.sentences import split_sentences
 SEEDS = sorted(Path(__file__).resolve().parents[1].joinpath("seeds").glob("*.txt"))
 SPACES = {"space": " ", "nbsp": "\xa0", "thin": "\u2009", "narrow_nbsp": "\u202f", "ideographic": "\u3000",
           "figure": "\u2007"}
-UNCERTAIN = {"emoji": "😀", "symbol": "☆", "private_use": "\ue000", "variation_selector": "\ufe0f"}
+UNCERTAIN = {"emoji": "😀", "symbol": "☆", "private_use": "\ue000", "variation_selector": "\ufe0f", "tab": "\t",
+             "underscore": "_", "hash": "#", "apostrophe": "'", "hangul_filler": "\u3164", "two_spaces": "  "}
 REMOVED = {"soft_hyphen": "\xad", "zero_width": "\u200b"}
 
 
@@ -96,11 +101,35 @@ def test_inserted_into_every_metric_of_the_seeds_the_value_is_kept_or_the_span_f
         clean, _, _, metrics = run(raw)
         text, where = _with_char_in_every_metric(clean, metrics, ch)
         assert where, "the seeds have multi-digit metrics"
-        assert all(text[q] == ch for q in where)
+        assert all(text[q:q + len(ch)] == ch for q in where)
         new_clean, edits, _, new_metrics = run(text)
         assert replay(text, edits) == new_clean
-        joined = [q for q in where if any(e.action == "applied" and e.raw_start <= q < e.raw_end for e in edits)]
-        flagged = [q for q in where if any(e.action == "flagged" and e.raw_start <= q < e.raw_end for e in edits)]
-        assert sorted(set(joined) | set(flagged)) == where, f"{ch!r}: a value changed without an edit or a flag"
-        if len(joined) == len(where):   # every insertion undone: the same figures come out
-            assert sorted(m.value for m in new_metrics) == sorted(m.value for m in metrics)
+        _kept_or_flagged(ch, text, where, new_clean, edits, metrics, new_metrics)
+
+
+def _kept_or_flagged(ch, text, where, new_clean, edits, metrics, new_metrics):
+    """Every insertion either undone by a logged edit or flagged; a flagged gap's digits make no metric; when every
+    insertion was undone, the same figures come out."""
+    where = [q + i for q in where for i in range(len(ch))]   # every inserted character
+    joined = [q for q in where if any(e.action == "applied" and e.raw_start <= q < e.raw_end for e in edits)]
+    flags = {q: e for q in where for e in edits if e.action == "flagged" and e.raw_start <= q < e.raw_end}
+    assert sorted(set(joined) | set(flags)) == where, f"{ch!r}: a value changed without an edit or a flag"
+    for e in flags.values():   # the digits either side of a flagged gap are no figure
+        assert not [m for m in new_metrics if m.number_start <= e.clean_end and m.number_end >= e.clean_start], \
+            f"{ch!r}: a figure published from digits beside a flagged gap"
+    if len(joined) == len(where):   # every insertion undone: the same figures come out
+        assert sorted(m.value for m in new_metrics) == sorted(m.value for m in metrics)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(st.characters(blacklist_categories=("Nd", "Lu", "Ll", "Lt", "Lm", "Lo", "Cs"),
+                             blacklist_characters="\n\r"), min_size=1, max_size=3))
+def test_any_characters_between_the_digits_of_every_metric_of_a_seed_keep_the_value_or_flag_it(gap):
+    raw = _seed_texts()[0]
+    clean, _, _, metrics = run(raw)
+    text, where = _with_char_in_every_metric(clean, metrics, gap)
+    new_clean, edits, _, new_metrics = run(text)
+    assert replay(text, edits) == new_clean
+    legit = any(c in clean_digits._NUMBER_PUNCTUATION or unicodedata.category(c) == "Pd" for c in gap)
+    if not legit:   # with a number's punctuation in the gap (1,000 2023-2025 1.5 10:<3) it separates numbers
+        _kept_or_flagged(gap, text, where, new_clean, edits, metrics, new_metrics)

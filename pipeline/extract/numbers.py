@@ -12,6 +12,7 @@ from functools import cache
 
 from pipeline.extract.model import NumberMention
 from pipeline.extract.numerals import Numeral, find_numerals
+from pipeline.text.clean_digits import split_number_edges
 from pipeline.text.clean_lex import word_freq
 from pipeline.text.enumerations import CountedList, counted_lists
 from pipeline.text.model import Sentence
@@ -352,10 +353,13 @@ def find_numbers(clean: str, sentences: list[Sentence]) -> list[NumberMention]:
     fixed = [m.span() for m in v.fixed.finditer(clean)] if v.fixed else []
     slogans = _slogan_numerals(clean, nums, v)
     counted = {c.count_start: c for c in counted_lists(clean)}
+    split = split_number_edges(clean)
     starts = [s.char_start for s in sentences]
     out: list[NumberMention] = []
     for k, n in enumerate(nums):
         role, unit, approx, qs, qe = _role(clean, nums, k, v, quoted, fixed, slogans, counted)
+        if role == "metric" and (n.start in split or n.end in split):   # 1😀0次: a piece of a flagged number
+            role, unit, approx, qs, qe = "other", "", "exact", n.start, n.end
         i = bisect.bisect_right(starts, n.start) - 1
         sent = sentences[i].index if i >= 0 else -1
         out.append(NumberMention(sentence=sent, char_start=qs, char_end=qe, quote=clean[qs:qe],

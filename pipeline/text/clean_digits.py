@@ -7,8 +7,10 @@ is dropped or kept in silence.
   digits of a number written in prose is joined, logged: ``召开会议1 0次`` → ``10``, ``1 000 件`` → ``1000``.
   Certain only when the digits form one number: one gap, or thousands groups (``1 234 567``), with prose (not a
   space or another number) on both sides. Otherwise (``12 15 18`` in a flattened table) the gap is flagged.
-- Anything else between two digits (an emoji, a symbol, a combining mark, a private-use or unassigned character)
-  is flagged with the digits joined as the suggestion: whether it hides a digit or a separator is not certain.
+- Anything else between two digits (a tab, an emoji, a symbol, a combining mark, a private-use or unassigned
+  character, punctuation that is not a number's) is flagged with the digits joined as the suggestion: whether it
+  hides a digit or a separator is not certain. ``find_numbers`` gives a number beside such a gap no metric role
+  (``split_number_edges``): its value is not known, so it is never published as a figure.
 - Superscript and subscript digits next to a digit or a Chinese character (``会议¹⁰次``, ``10²``) are flagged: a
   footnote mark or an exponent, not a count. After a Latin letter (``m²``) they are units and left alone.
 (Soft hyphens and zero-width characters are removed everywhere by ``clean_basic.control_chars``, logged.)
@@ -22,9 +24,19 @@ from pipeline.text.clean_log import Proposal
 
 KIND = "number_split"
 _ASCII = "0123456789"
-# Categories of a character that cannot belong inside a number: separators, format and private-use characters,
-# symbols (emoji), marks (variation selectors, combining), unassigned code points.
-_FOREIGN_CATEGORIES = frozenset({"Zs", "Cf", "Co", "Cn", "So", "Sk", "Mn", "Me"})
+# What may stand between two digits as a number's own punctuation or between two numbers: 1,000 3.5 1、2 1。2
+# 2023-2025 (every dash, ~) 10:30 1/3 1+7 7·20 5×3 20%，(1)(2) 《2》 “1”, a table's bars. Anything else that is not a
+# letter or ideograph ("2023年10月") — a space of any width, a tab, a symbol or emoji, a mark, a format, private-use
+# or unassigned character, other punctuation (_ # ' *) — does not belong inside a number.
+_NUMBER_PUNCTUATION = ",.，。、；;:：/\\+×·・%％()（）|!！?？“”‘’\"《》〈〉~～"
+# letters that show as nothing (Hangul fillers: Unicode Default_Ignorable_Code_Point) count as foreign
+_INVISIBLE_LETTERS = "\u115f\u1160\u3164\uffa0"
+# numbers that are not digits (superscripts ¹, fractions ¼, circled ①: Unicode category No) count as foreign
+# between two digits; ``re`` has no \p{No}, so the class is made from the Unicode database at import (planes 0-1)
+_OTHER_NUMBERS = "".join(chr(c) for c in range(0x20000) if unicodedata.category(chr(c)) == "No")
+_GAP_CHAR = (rf"(?:[^\w\n\-\u2010-\u2015\u2e3a\u2e3b\u301c\u3030\ufe58\ufe63\uff0d{re.escape(_NUMBER_PUNCTUATION)}]"
+             rf"|[_{_INVISIBLE_LETTERS}{re.escape(_OTHER_NUMBERS)}])")
+_GAP = re.compile(_GAP_CHAR)
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
 _SUPER_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
 
@@ -50,12 +62,12 @@ def other_script_digits(text: str) -> list[Proposal]:
 
 
 def _foreign(ch: str) -> bool:
-    return ch not in "\n\t" and unicodedata.category(ch) in _FOREIGN_CATEGORIES
+    return _GAP.match(ch) is not None
 
 
 # A digit, then a run of characters that cannot belong to a number, then a digit. Only these candidates are looked
 # at character by character (one regex scan of the text first: the rule costs nothing on texts without them).
-_CANDIDATE = re.compile(r"[0-9][^0-9\w\n\t,.，。、；;:：/\-—–~～%％()（）《》“”\"'‘’]{1,8}(?=[0-9])")
+_CANDIDATE = re.compile(rf"[0-9]{_GAP_CHAR}{{1,8}}(?=[0-9])")
 
 
 def _groups(text: str, start: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
@@ -124,6 +136,12 @@ def number_gaps(text: str) -> tuple[list[Proposal], list[tuple[int, int, str]]]:
     return joins, flags
 
 
+def split_number_edges(text: str) -> frozenset[int]:
+    """Offsets where a number of ``text`` meets a flagged gap (the end of the digits before it, the start of the
+    digits after it): numbers that touch one are pieces of a number whose value is not certain."""
+    return frozenset(x for s, e, _ in number_gaps(text)[1] for x in (s, e))
+
+
 def superscript_digits(text: str) -> list[tuple[int, int]]:
     """Spans of superscript/subscript digits next to a digit or a Chinese character (not after a Latin letter)."""
     out = []
@@ -131,5 +149,7 @@ def superscript_digits(text: str) -> list[tuple[int, int]]:
         before = text[m.start() - 1] if m.start() else ""
         if before.isascii() and before.isalpha():
             continue  # m², H₂O: part of a unit or formula
+        if before in _ASCII and text[m.end():m.end() + 1] in _ASCII and m.end() < len(text):
+            continue  # 1¹0: between two digits, flagged by number_gaps
         out.append(m.span())
     return out
