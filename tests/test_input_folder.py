@@ -27,19 +27,28 @@ def _folder(tmp_path: Path, names: list[str]) -> Path:
 def test_same_stem_other_extension_and_a_look_alike_get_three_ids(tmp_path):
     d = _folder(tmp_path, ["a.txt", "a.md", "a txt.md"])
     docs = scan(d).documents
-    assert {k: v.name for k, v in docs.items()} == {"a": "a.txt", "a_md": "a.md", "a_txt": "a txt.md"}
+    assert {k: v.name for k, v in docs.items()} == {"a": "a.txt", "a_md": "a.md", "a_txt_md": "a txt.md"}
 
 
-def test_a_canonical_name_keeps_its_id_whatever_is_added_beside_it(tmp_path):
+@pytest.mark.parametrize("names", [["a.md"], ["a.md", "a.txt"], ["a.txt", "a.md", "a txt.md", "a_txt.md"]])
+def test_an_id_depends_on_its_own_file_name_not_on_what_lies_beside_it(tmp_path, names):
+    docs = scan(_folder(tmp_path, names)).documents
+    assert {v.name: k for k, v in docs.items()}["a.md"] == "a_md"
+
+
+def test_a_name_that_is_its_id_keeps_it_and_a_rewritten_look_alike_gets_a_suffix(tmp_path):
     d = _folder(tmp_path, ["a b.txt", "a_b.txt"])
-    assert {k: v.name for k, v in scan(d).documents.items()} == {"a_b": "a_b.txt", "a_b_txt": "a b.txt"}
+    docs = {v.name: k for k, v in scan(d).documents.items()}
+    assert docs["a_b.txt"] == "a_b" and docs["a b.txt"].startswith("a_b~") and len(docs["a b.txt"]) == 10
 
 
 def test_an_unresolvable_collision_is_a_named_problem_not_an_overwrite(tmp_path):
-    d = _folder(tmp_path, ["a.txt", "a.md", "a_md.txt"])
+    d = _folder(tmp_path, ["a b.txt", "a_b.txt"])
+    taken = {v.name: k for k, v in scan(d).documents.items()}["a b.txt"]
+    (d / f"{taken}.txt").write_text("另一个", encoding="utf-8")
     folder = scan(d)
-    assert {k: v.name for k, v in folder.documents.items()} == {"a": "a.txt", "a_md": "a_md.txt"}
-    assert [c.name for c in folder.collisions] == ["a.md"] and "rename" in folder.collisions[0].hint
+    assert {v.name: k for k, v in folder.documents.items()} == {"a_b.txt": "a_b", f"{taken}.txt": taken}
+    assert [c.name for c in folder.collisions] == ["a b.txt"] and "rename" in folder.collisions[0].hint
 
 
 @pytest.mark.parametrize("name", ["=HYPERLINK(1+1).txt", "+1.txt", "-draft.txt", "@x.txt"])
@@ -104,7 +113,7 @@ def test_the_command_line_lists_skipped_entries_and_publishes_the_three_document
     assert "passwd.txt: symbolic link leading outside the input folder" in out
     import pandas as pd
     docs = pd.read_parquet(tmp_path / "dist/latest/documents.parquet")
-    assert dict(zip(docs.doc_id, docs.source_file)) == {"a": "a.txt", "a_md": "a.md", "a_txt": "a txt.md"}
+    assert dict(zip(docs.doc_id, docs.source_file)) == {"a": "a.txt", "a_md": "a.md", "a_txt_md": "a txt.md"}
     assert (docs.sha256.nunique(), len(docs)) == (3, 3)
 
 
@@ -113,14 +122,15 @@ def test_an_unresolvable_collision_is_a_problem_row_and_the_rest_is_published(tm
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     corpus = sorted((ROOT / "tests/fixtures/corpus").glob("*.txt"))
-    shutil.copy(SEEDS[0], seeds / "a.txt")
-    shutil.copy(SEEDS[1], seeds / "a.md")
-    shutil.copy(corpus[0], seeds / "a_md.txt")
+    shutil.copy(SEEDS[0], seeds / "a_b.txt")
+    shutil.copy(SEEDS[1], seeds / "a b.txt")
+    taken = {v.name: k for k, v in scan(seeds).documents.items()}["a b.txt"]
+    shutil.copy(corpus[0], seeds / f"{taken}.txt")
     assert run_release(seeds, tmp_path / "dist") == 0
     out = capsys.readouterr().out
-    assert "a.md: document id 'a' is taken by a.txt" in out
+    assert "a b.txt: document id 'a_b' is taken by a_b.txt" in out
     import pandas as pd
     problems = pd.read_parquet(tmp_path / "dist/latest/problems.parquet")
-    assert problems[["source_file", "stage"]].values.tolist() == [["a.md", "locate"]]
+    assert problems[["source_file", "stage"]].values.tolist() == [["a b.txt", "locate"]]
     docs = pd.read_parquet(tmp_path / "dist/latest/documents.parquet")
-    assert dict(zip(docs.doc_id, docs.source_file)) == {"a": "a.txt", "a_md": "a_md.txt"}
+    assert dict(zip(docs.doc_id, docs.source_file)) == {"a_b": "a_b.txt", taken: f"{taken}.txt"}

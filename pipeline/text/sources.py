@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 METADATA_FILE = "metadata.csv"  # optional overrides, not a document
+DOCUMENT_SUFFIX = ".txt"  # the usual extension of a document: the only one its id leaves out
 GOLD_FOLDER = "gold"  # hand annotations the card's quality figures come from, not documents
 
 
@@ -107,14 +108,13 @@ def scan(folder: Path) -> Folder:
             files.append((p, path))
     wanted = {p: doc_id_for(p) for p, _ in files}
     claimed = set(wanted.values())
-    canonical = sorted(files, key=lambda f: (wanted[f[0]] + ".txt" != unicodedata.normalize("NFC", file_name(f[0])),
-                                             file_name(f[0])))
+    # a file whose name is its id (nothing rewritten) is served first: it keeps its id whatever is added beside it
+    canonical = sorted(files, key=lambda f: (not _verbatim(f[0], wanted[f[0]]), file_name(f[0])))
     documents, collisions = {}, []
     for p, path in canonical:
         doc_id = wanted[p]
         if doc_id in documents:
-            alt = doc_id + "_" + (Path(file_name(p)).suffix.lstrip(".") or "noext")
-            alt = _safe_id("_".join(alt.split()))
+            alt = f"{doc_id}~{hashlib.sha256(file_name(p).encode('utf-8')).hexdigest()[:6]}"
             if alt in documents or alt in claimed:
                 collisions.append(Skipped(file_name(p), f"document id {doc_id!r} is taken by "
                                           f"{file_name(documents[doc_id])} and {alt!r} by another file",
@@ -156,10 +156,19 @@ def _safe_id(s: str) -> str:
 
 
 def doc_id_for(path: Path) -> str:
-    """Stable id of a document: its file name without extension, NFC, whitespace as '_' ('...' as '…': Dagster
-    refuses it in a partition key; '_' before a first character a spreadsheet reads as a formula: = + - @)."""
-    stem = unicodedata.normalize("NFC", Path(file_name(path)).stem).replace("...", "…")
+    """Stable id of a document, from its file name alone: the name without ``.txt`` (other extensions are kept as
+    ``_md``, ``_html``, so ``a.md`` never takes the id of ``a.txt``), NFC, whitespace as '_' ('...' as '…': Dagster
+    refuses it in a partition key; '_' before a first character a spreadsheet reads as a formula: = + - @). Two
+    names that still give one id are told apart by ``scan``."""
+    p = Path(file_name(path))
+    suffix = p.suffix if p.suffix.lower() != DOCUMENT_SUFFIX else ""
+    stem = unicodedata.normalize("NFC", p.stem + ("_" + suffix[1:] if suffix else "")).replace("...", "…")
     return _safe_id("_".join(stem.split()) or "_")
+
+
+def _verbatim(path: Path, doc_id: str) -> bool:
+    """Is the id the file's name without anything rewritten (``a.txt`` → ``a``)?"""
+    return doc_id + DOCUMENT_SUFFIX == file_name(path)
 
 
 def locate(folder: Path) -> dict[str, Path]:
