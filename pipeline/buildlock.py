@@ -7,6 +7,11 @@ host, start time) for the message a second build prints. Within one process the 
 line holds it for the whole build; the store and the release step ask again), and processes started by the holder
 (the multiprocess executor's steps) inherit it through ``PIPELINE_BUILD_LOCKS``.
 Not for NFS or object storage: there, run one build at a time by scheduling (a Dagster run queue limit).
+
+Why not ``filelock`` (in the lock as a dependency of other packages): it is re-entrant within a process too, but
+it gives a process started by the holder no way to know that its parent holds the lock (the executor's step
+processes would wait for their own build), and it records no holder for the message; what is left of it here is
+one ``fcntl.flock`` call.
 """
 from __future__ import annotations
 

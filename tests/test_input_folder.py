@@ -3,12 +3,15 @@ leading outside the folder, FIFOs, devices and folders are not read and are list
 problem, not a traceback."""
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.assets import ingest
 from pipeline.assets.plan import current_stamps
+from pipeline.text import sources
 from pipeline.text.sources import scan
 from conftest import run_release
 
@@ -68,8 +71,8 @@ def test_links_outside_fifos_and_folders_are_skipped_unread_and_listed(tmp_path,
     os.mkfifo(d / "pipe.txt")
     (d / "folder.txt").mkdir()
     read = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    real = sources._open_regular
+    monkeypatch.setattr(sources, "_open_regular", lambda path: read.append(path.name) or real(path))
     folder = scan(d)
     assert sorted(p.name for p in folder.documents.values()) == ["a.txt", "link_in.txt"]
     reasons = {s.name: s.reason for s in folder.skipped}
@@ -84,18 +87,18 @@ def test_an_unreadable_file_is_a_problem_with_its_name_not_a_traceback(tmp_path,
     d = tmp_path / "in"
     d.mkdir()
     shutil.copy(SEEDS[0], d / "locked.txt")
-    real = Path.read_bytes
+    real = sources._open_regular
 
-    def deny(self):
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def deny(path):
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(sources, "_open_regular", deny)
     stamps = current_stamps(d)   # planning goes on
     row = ingest.raw_row("locked", d / "locked.txt", {})
     assert row["problem"] == "cannot read the file: Permission denied" and "permission" in row["hint"]
-    monkeypatch.setattr(Path, "read_bytes", real)
+    monkeypatch.setattr(sources, "_open_regular", real)
     assert current_stamps(d) != stamps   # readable again: the document is processed again
 
 
@@ -134,3 +137,20 @@ def test_an_unresolvable_collision_is_a_problem_row_and_the_rest_is_published(tm
     assert problems[["source_file", "stage"]].values.tolist() == [["a b.txt", "locate"]]
     docs = pd.read_parquet(tmp_path / "dist/latest/documents.parquet")
     assert dict(zip(docs.doc_id, docs.source_file)) == {"a_b": "a_b.txt", taken: f"{taken}.txt"}
+
+
+def test_a_huge_file_is_hashed_as_a_stream_and_refused_without_being_read_into_memory(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    with open(d / "huge.txt", "wb") as f:   # sparse: 300 MB on paper, nothing on disk
+        f.truncate(300_000_000)
+    code = ("import resource, sys; from pathlib import Path\n"
+            "from pipeline.assets.plan import current_stamps; from pipeline.assets.ingest import raw_row\n"
+            "d = Path(sys.argv[1]); before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "current_stamps(d); row = raw_row('huge', d / 'huge.txt', {})\n"
+            "grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before\n"
+            "print(grew // 1024, row['n_bytes'], row['problem'])\n")
+    out = subprocess.run([sys.executable, "-c", code, str(d)], capture_output=True, text=True, cwd=ROOT, check=True)
+    grew_mib, n_bytes, problem = out.stdout.split(" ", 2)
+    assert int(grew_mib) < 50, out.stdout   # reading it whole would add 300 MiB
+    assert int(n_bytes) == 300_000_000 and problem.startswith("file is 300.0 MB")

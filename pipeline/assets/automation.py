@@ -5,12 +5,16 @@ it, all of them in one run; the release-level assets (problems, panel, release) 
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from pipeline.assets.executors import configurable_executor
 from pipeline.assets.plan import Plan, partition_requests, plan_for
 from pipeline.assets.settings import PipelineSettings
 from pipeline.buildlock import BuildLocked, hold
+
+# The run tags of a single-run backfill over a partition range, as Dagster's docs and UI name them (public tag
+# names; the constants themselves live in a private module, dagster._core.storage.tags, which this code avoids).
+ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+ASSET_PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 release_job = dg.define_asset_job(
     "release_job", selection=dg.AssetSelection.all(), executor_def=configurable_executor,

@@ -9,7 +9,7 @@ from pipeline.assets.output import documents_output, schema_metadata
 from pipeline.assets.partitions import document_stamp, per_document
 from pipeline.assets.settings import PipelineSettings
 from pipeline.extract.metadata import load_overrides
-from pipeline.text.decode import DecodeError, decode_bytes
+from pipeline.text.decode import MAX_BYTES, DecodeError, decode_bytes, size_error
 from pipeline.text.sources import METADATA_FILE, file_name, locate, read_source, unreadable_sha
 
 RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_text", "text_sha256", "problem", "offset",
@@ -40,16 +40,18 @@ UNREADABLE = "check the file's permissions (the user running the build must be a
 
 def raw_row(doc_id: str, path, overrides: dict) -> dict:
     try:
-        src = read_source(doc_id, path)
+        src = read_source(doc_id, path, max_bytes=MAX_BYTES)
     except OSError as err:   # no read permission, removed meanwhile, an I/O error: a problem, not a failed run
         return {"doc_id": doc_id, "source_file": file_name(path), "sha256": hashlib.sha256(b"").hexdigest(),
                 "n_bytes": 0, "encoding": "", "raw_text": "", "text_sha256": "",
                 "problem": f"cannot read the file: {err.strerror or err}", "offset": None, "hint": UNREADABLE,
                 "stamp": document_stamp(unreadable_sha(err), overrides.get(file_name(path)))}
-    row = {"doc_id": doc_id, "source_file": src.name, "sha256": src.sha256, "n_bytes": len(src.data),
+    row = {"doc_id": doc_id, "source_file": src.name, "sha256": src.sha256, "n_bytes": src.size,
            "encoding": "", "raw_text": "", "text_sha256": "", "problem": "", "offset": None, "hint": "",
            "stamp": document_stamp(src.sha256, overrides.get(src.name))}
     try:
+        if (too_large := size_error(src.name, src.size)) is not None:
+            raise too_large
         row["raw_text"], row["encoding"] = decode_bytes(src.data, src.name)
     except DecodeError as err:
         row |= {"problem": err.reason, "offset": err.offset, "hint": err.hint}

@@ -75,15 +75,21 @@ def _strict(data: bytes, codec: str) -> tuple[str | None, int | None]:
         return None, err.start
 
 
+def size_error(name: str, size: int) -> DecodeError | None:
+    """The problem of a file of ``size`` bytes that is too large to be one report (None when it is not)."""
+    if size <= MAX_BYTES:
+        return None
+    return DecodeError(name, f"file is {size / 1e6:.1f} MB, more than the {MAX_BYTES / 1e6:g} MB a single report "
+                             "can be", MAX_BYTES, "split it into one file per report (a work report is 10-100 kB)")
+
+
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     """(text, encoding) of a file's bytes; raises DecodeError when no encoding gives Chinese prose, for a file
     larger than MAX_BYTES and for an HTML page."""
     if not data:
         raise DecodeError(name, "empty file", None, "check the file: it has no content")
-    if len(data) > MAX_BYTES:
-        raise DecodeError(name, f"file is {len(data) / 1e6:.1f} MB, more than the {MAX_BYTES / 1e6:g} MB a single "
-                                "report can be", MAX_BYTES,
-                          "split it into one file per report (a work report is 10-100 kB)")
+    if (too_large := size_error(name, len(data))) is not None:
+        raise too_large
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             raise DecodeError(name, f"binary file ({what}), not text", 0, "export the report as plain text (.txt, UTF-8)")

@@ -3,6 +3,7 @@ Reads bytes only; decoding is ``pipeline.text.decode``.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -22,6 +23,7 @@ class Source:
     data: bytes
     sha256: str
     name: str  # the file name as text (``file_name``)
+    size: int  # bytes in the file (``data`` is empty when the file was too large to read)
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,25 @@ def locate(folder: Path) -> dict[str, Path]:
     return scan(folder).documents
 
 
-def read_source(doc_id: str, path: Path) -> Source:
-    data = path.read_bytes()
-    return Source(path, doc_id, data, hashlib.sha256(data).hexdigest(), file_name(path))
+def _open_regular(path: Path):
+    """The file opened for reading, refusing anything that is not a regular file now (the entry may have been
+    replaced since the folder was scanned: O_NONBLOCK, so that a FIFO put in its place cannot hang the build)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise IsADirectoryError(errno.EINVAL, "not a regular file any more", str(path))
+    return os.fdopen(fd, "rb")
+
+
+def read_source(doc_id: str, path: Path, max_bytes: int | None = None) -> Source:
+    """The file's bytes and SHA-256. A file larger than ``max_bytes`` is hashed as a stream and not held in memory
+    (``data`` empty, ``size`` its size): a 20 GB file dropped in the folder costs a read, not the memory."""
+    with _open_regular(path) as f:
+        size = os.fstat(f.fileno()).st_size
+        if max_bytes is not None and size > max_bytes:
+            return Source(path, doc_id, b"", hashlib.file_digest(f, "sha256").hexdigest(), file_name(path), size)
+        data = f.read()
+    return Source(path, doc_id, data, hashlib.sha256(data).hexdigest(), file_name(path), len(data))
 
 
 def unreadable_sha(err: OSError) -> str:
@@ -190,7 +208,8 @@ def unreadable_sha(err: OSError) -> str:
 def source_sha(path: Path) -> str:
     """sha256 of a file's bytes (``unreadable_sha`` when it cannot be read: reported when the document is read)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with _open_regular(path) as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()   # streamed: memory stays flat for any size
     except OSError as err:
         return unreadable_sha(err)
 
