@@ -154,3 +154,14 @@ def test_a_huge_file_is_hashed_as_a_stream_and_refused_without_being_read_into_m
     grew_mib, n_bytes, problem = out.stdout.split(" ", 2)
     assert int(grew_mib) < 50, out.stdout   # reading it whole would add 300 MiB
     assert int(n_bytes) == 300_000_000 and problem.startswith("file is 300.0 MB")
+
+
+def test_a_gold_link_leading_outside_the_input_folder_is_not_followed(tmp_path):
+    d = _folder(tmp_path, ["a.txt"])
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    os.symlink(outside, d / "gold")
+    assert not sources.gold_folder(d).exists()
+    (d / "gold").unlink()
+    (d / "gold").mkdir()
+    assert sources.gold_folder(d) == d / "gold"

@@ -148,3 +148,15 @@ def test_a_maintainers_release_note_heads_its_versions_entry():
     log = render_changelog(version, {"metrics": 1}, "0.0.1", SchemaChanges(), [], None)
     assert note in log and log.index(note) < log.index("| table |")
     assert note not in render_changelog("9.9.9", {"metrics": 1}, "9.9.8", SchemaChanges(), [], None)
+
+
+@pytest.mark.parametrize("changed, says", [(False, "only the release's metadata changed"),
+                                           (True, "values were corrected")])
+def test_a_patch_release_says_whether_any_row_changed(changed, says):
+    from pipeline.release.changelog import render_changelog
+    from pipeline.release.diff import TableDiff
+    from pipeline.release.versioning import SchemaChanges
+
+    diffs = [TableDiff("metrics", 3, 3, changed=((("d:m1"), ("value",)),) if changed else ())]
+    text = render_changelog("0.1.6", {"metrics": 3}, "0.1.5", SchemaChanges(), diffs, None)
+    assert says in text

@@ -7,7 +7,7 @@ from pipeline.assets.catalog import kept
 from pipeline.assets.published import PublishedTables, published_frame
 from pipeline.assets.settings import PipelineSettings
 from pipeline.buildlock import hold
-from pipeline.text.sources import GOLD_FOLDER
+from pipeline.text.sources import gold_folder
 from pipeline.release.publish import PublishError, publish
 from pipeline.release.quality import annotated, evaluate
 
@@ -29,7 +29,7 @@ def release(context: dg.AssetExecutionContext, settings: PipelineSettings, docum
               "panel": panel, "problems": problems}
     every_document = published_frame("documents", documents)
     keep = kept(every_document, problems)
-    gold = settings.seeds / GOLD_FOLDER
+    gold = gold_folder(settings.seeds)
     try:
         quality = tuple(evaluate(PublishedTables(values, keep & annotated(every_document, gold)), gold))
         with hold(settings.dist, wait=LOCK_WAIT):   # the command line already holds it: re-entrant

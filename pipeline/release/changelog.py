@@ -14,12 +14,14 @@ from pipeline.release.versioning import SchemaChanges
 TOP_COLUMNS = 4  # changed columns named per table
 
 
-def _kind(version: str, previous_version: str) -> str:
+def _kind(version: str, previous_version: str, diffs: list[TableDiff]) -> str:
     new, old = [int(x) for x in version.split(".")], [int(x) for x in previous_version.split(".")]
     if new[0] != old[0]:
         return "Major release: a table or column was removed, renamed or retyped; code reading the previous release may need changes."
     if new[1] != old[1]:
         return "Minor release: documents, tables or columns were added (or documents removed); code reading the previous release keeps working."
+    if all(d.unchanged for d in diffs):
+        return "Patch release: same tables, columns, documents and rows; only the release's metadata changed."
     return "Patch release: same tables, columns and documents; values were corrected."
 
 
@@ -55,7 +57,7 @@ def render_changelog(version: str, rows: dict[str, int], previous_version: str |
         lines += ["First release.", "", "| table | rows |", "|---|---:|"]
         lines += [f"| {name} | {n} |" for name, n in rows.items()]
         return "\n".join(lines) + "\n"
-    lines += [f"Compared with {previous_version}. {_kind(version, previous_version)}", ""]
+    lines += [f"Compared with {previous_version}. {_kind(version, previous_version, diffs)}", ""]
     note = about().get("release_notes", {}).get(version)
     if note:
         lines += [note, ""]

@@ -128,6 +128,15 @@ def scan(folder: Path) -> Folder:
                   tuple(collisions))
 
 
+def gold_folder(folder: Path) -> Path:
+    """The input folder's hand annotations (``gold/``), or a path that does not exist when ``gold`` is missing or is
+    a link leading outside the input folder (never followed: what is read comes from the input folder only)."""
+    gold = folder / GOLD_FOLDER
+    real = os.path.realpath(gold)
+    inside = os.path.commonpath([os.path.realpath(folder), real]) == os.path.realpath(folder)
+    return gold if inside and os.path.isdir(real) else folder / (GOLD_FOLDER + ".outside-the-input-folder")
+
+
 def source_paths(folder: Path) -> list[Path]:
     """Every document file of the folder (see ``scan``), sorted by name."""
     return list(scan(folder).documents.values())
