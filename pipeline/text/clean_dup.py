@@ -1,10 +1,13 @@
-"""Duplicated text: a run of whole lines (500+ characters) repeating an earlier part of the text anywhere (a report
-pasted twice or more, a section pasted again), a passage of 20+ characters repeated immediately or within the same
-paragraph, or a sentence of 20+ characters repeating an earlier one of the same section (the later copy is
-removed), and doubled characters/words (巩固巩固, 群群) that are not words of the dictionary.
+"""Duplicated text: a passage of 500+ characters (whitespace not counted) repeating an earlier part of the text
+anywhere, however its lines are wrapped (a report pasted twice or more, a section pasted again), a passage of 20+
+characters repeated immediately or within the same paragraph, or a sentence of 20+ characters repeating an earlier
+one of the same section (the later copy is removed), and doubled characters/words (巩固巩固, 群群) that are not words
+of the dictionary.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from pipeline.text.clean_lex import CJK, word_freq
@@ -25,17 +28,16 @@ def _paragraphs(text: str):
         pos += len(line) + 1
 
 
-EXTEND_STEP = 64   # characters compared at once when extending a match (slice equality runs in C)
+EXTEND_STEP = 64   # characters compared at once when extending a match (slice equality runs in C), then 16, 4, 1
 
 
 def _extend(par: str, i: int, j: int, length: int) -> int:
     """Length of the maximal forward match par[i:] == par[j:] (i < j), knowing it is at least ``length``."""
-    n = len(par)
-    while j + length + EXTEND_STEP <= n and par[i + length:i + length + EXTEND_STEP] == \
-            par[j + length:j + length + EXTEND_STEP]:
-        length += EXTEND_STEP
-    while j + length < n and par[i + length] == par[j + length]:
-        length += 1
+    n, step = len(par), EXTEND_STEP
+    while step:
+        while j + length + step <= n and par[i + length:i + length + step] == par[j + length:j + length + step]:
+            length += step
+        step //= 4
     return length
 
 
@@ -101,69 +103,213 @@ def duplicated_passage(text: str) -> Proposal | None:
     return None
 
 
-MIN_REPEATED_LINES = 500   # characters: the shortest run of whole lines whose later copy repeated_lines removes
-LINE_GRAM = 16             # characters from a line start that index the line
+MIN_REPEATED_TEXT = 500   # non-whitespace characters: the shortest repeated passage repeated_text removes
+ANCHOR = 40               # characters looked up at an anchor
+ANCHOR_MARKS = re.compile("[，、。；：！？]")   # an anchor at every clause mark (every 10-20 characters of prose)
+SAMPLE = 16               # in a long stretch without marks: an anchor at one character in SAMPLE (by code point),
+ANCHOR_STRIDE = 40        # and in a long stretch without either every position looked up, every 40th indexed
+UNMARKED = MIN_REPEATED_TEXT - ANCHOR   # characters without a mark that make such a stretch
+NEAR_COPY_GAP = 100       # characters: runs this close after a removed copy (on both sides) continue it
+SPACE = re.compile(r"\s+")
+SENTENCE_MARK = re.compile(f"[{SENTENCE_END}]")
 
 
-def repeated_lines(text: str) -> list[Proposal]:
-    """Later copies of runs of whole lines (two or more lines, MIN_REPEATED_LINES+ characters) that repeat an
-    earlier part of the text, anywhere in it: a report pasted twice or sixteen times, with or without a different
-    header line before each copy; a long section pasted again. Each later copy is removed (one edit per copy): a
-    text repeated k times in a row is one run of period p, and removing what follows its first period removes all
-    other copies at once, whatever k is. The lines that differ between copies (a header, a changed figure) stay.
+class _Squeezed:
+    """The text with its whitespace removed (``sq``), and the way back: ``orig(q)`` is the offset in the text of
+    ``sq[q]``; ``breaks`` are the positions q whose whitespace before ``sq[q]`` holds a line break (0 and
+    len(sq) count as breaks: the text's start and end)."""
 
-    Lines are indexed by their first LINE_GRAM characters: a run of two or more lines repeats an earlier one only
-    if a line starting inside it starts the same way as an earlier line, so only line starts are looked up; a
-    match is extended once per diagonal (as duplicated_passage does) and the scan jumps over what it removes:
-    linear in the text (on a text that is one long line, nothing to look up)."""
-    out: list[Proposal] = []
-    first: dict[str, int] = {}      # LINE_GRAM characters at a line start -> the first line start they begin
+    def __init__(self, text: str) -> None:
+        self.text = text
+        gaps = [m.span() for m in SPACE.finditer(text)]
+        self.sq = SPACE.sub("", text)
+        shifts = list(itertools.accumulate(e - s for s, e in gaps))
+        self._at = [s - (shift - (e - s)) for (s, e), shift in zip(gaps, shifts)]   # squeezed position of a gap
+        self._shift = shifts                                                        # whitespace up to it
+        self.breaks = sorted({0, len(self.sq)} | {q for q, (s, e) in zip(self._at, gaps) if "\n" in text[s:e]})
+        self._breaks = set(self.breaks)
+
+    def orig(self, q: int) -> int:
+        k = bisect.bisect_right(self._at, q) - 1
+        return q + (self._shift[k] if k >= 0 else 0)
+
+    def is_break(self, q: int) -> bool:
+        return q in self._breaks
+
+    def breaks_in(self, lo: int, hi: int) -> list[int]:
+        """The breaks q with lo <= q < hi."""
+        return self.breaks[bisect.bisect_left(self.breaks, lo):bisect.bisect_left(self.breaks, hi)]
+
+
+def repeated_text(text: str) -> list[Proposal]:
+    """Later copies of passages of MIN_REPEATED_TEXT+ characters (whitespace not counted) that repeat an earlier
+    part of the text anywhere, whatever their line breaks, paragraphs and indentation: a report pasted twice or
+    sixteen times, wrapped as the first or differently, with or without a header line before each copy; a long
+    section pasted again; the parts of a second copy around a changed figure. One edit per maximal repeated run:
+    a text repeated k times in a row (in any layouts) is one run of period p, and removing what follows its first
+    period removes all other copies at once. What differs between copies (a header, the sentence of a changed
+    figure) stays: a run is cut to start at a line start of both copies or after a sentence end, and to end so.
+
+    A run within NEAR_COPY_GAP characters after a removed one, or before it, in both copies, continues the same
+    copy and goes whatever its length (a second copy with a changed figure loses all but that figure's sentence,
+    even when the figure is in its first MIN_REPEATED_TEXT characters).
+
+    The text is compared with its whitespace removed. Positions at a clause mark are looked up by their ANCHOR
+    characters (a later copy holds the same marks as the earlier, whatever the layout); in a stretch of UNMARKED+
+    characters without one, positions at a sampled character; in a stretch without either, every position, every
+    ANCHOR_STRIDE-th indexed. A run of MIN_REPEATED_TEXT characters holds an anchor of one of these kinds at the
+    same place in both copies (the stretches too are the same in both). A match is extended both ways once per
+    diagonal and the scan jumps over what it removes: linear in the text."""
+    sv = _Squeezed(text)
+    sq, n = sv.sq, len(sv.sq)
+    first: dict[str, int] = {}      # ANCHOR characters -> the first indexed position they start
     run_end: dict[int, int] = {}    # diagonal j - i -> end (in j) of the last maximal match found on it
-    floor, j, n = 0, 0, len(text)
-    while j + LINE_GRAM <= n:
-        key = text[j:j + LINE_GRAM]
-        i = first.setdefault(key, j)
-        if i < j and run_end.get(j - i, -1) <= j:
-            back = _extend_back(text, i, j, floor)
-            a, b = i - back, j - back
-            length = _extend(text, a, b, LINE_GRAM + back)
-            run_end[b - a] = b + length
-            span = _whole_lines(text, a, b, length)
-            if span is not None:
-                out.append(Proposal(span[0], span[1], "", "duplicated_sentence", "dup.text_repeated"))
-                floor = span[1]
-        j = text.find("\n", max(j, floor - 1)) + 1   # the next line start (after what was removed)
-        if j == 0:
-            break
+    out: list[Proposal] = []
+    floor = 0                       # the squeezed text before it is removed or looked up
+    copy_end = (-n, -n)             # where the last removed run ends, in the earlier copy and in the later
+
+    def look_up(j: int, index: bool) -> None:
+        nonlocal floor, copy_end
+        key = sq[j:j + ANCHOR]
+        if len(key) < ANCHOR:
+            return
+        i = first.get(key)
+        if i is None:
+            if index:
+                first[key] = j
+            return
+        if run_end.get(j - i, -1) > j:
+            return          # inside a maximal match found on the same diagonal
+        half = (MIN_REPEATED_TEXT - ANCHOR + 1) // 2
+        if half > 0 and j - copy_end[1] > NEAR_COPY_GAP + MIN_REPEATED_TEXT and i >= half and \
+                j + ANCHOR + half <= n and sq[i - half:i] != sq[j - half:j] and \
+                sq[i + ANCHOR:i + ANCHOR + half] != sq[j + ANCHOR:j + ANCHOR + half]:
+            return          # too short to remove: a long enough match extends ``half`` characters one way
+        back = _extend_back(sq, i, j, floor)
+        a, b = i - back, j - back
+        length = _extend(sq, a, b, ANCHOR + back)
+        run_end[b - a] = b + length
+        near = abs(a - copy_end[0]) <= NEAR_COPY_GAP and abs(b - copy_end[1]) <= NEAR_COPY_GAP
+        if length < MIN_REPEATED_TEXT and not near:
+            return
+        span = _cut(sv, a, b, length)
+        if span is not None and (near or span[1] - span[0] >= MIN_REPEATED_TEXT):
+            out.append(_removal(sv, *span))
+            before = (a, b)
+            while not near and (run := _run_before(sq, *before, floor)) is not None:
+                part = _cut(sv, *run)       # the part of the copy before a small difference
+                if part is not None:
+                    out.append(_removal(sv, *part))
+                before = run[:2]
+            floor, copy_end = span[1], (a + length, b + length)
+
+    def scan(start: int, stop: int, level: int) -> None:
+        """Look up the anchors of sq[start:stop] (from ``floor`` on): at a clause mark (level 0), at a sampled
+        character in a stretch of UNMARKED+ characters without a mark (level 1), at every position in such a
+        stretch without either (level 2: one indexed position and those up to the next, found at once)."""
+        if level == 2:
+            j = max(start, floor)
+            while j < stop:
+                look_up(j, j % ANCHOR_STRIDE == 0)
+                end = min(stop, (j // ANCHOR_STRIDE + 1) * ANCHOR_STRIDE)
+                for q in [q for q in range(j + 1, end)
+                          if (i := first.get(sq[q:q + ANCHOR])) is not None and run_end.get(q - i, -1) <= q]:
+                    if q >= floor:
+                        look_up(q, False)
+                j = max(end, floor)
+            return
+        if level == 1 and not sampled:
+            sampled.append(_sampled_chars(sq))
+        points = [m.start() for m in (ANCHOR_MARKS if level == 0 else sampled[0]).finditer(sq, start, stop)]
+        points.append(stop)
+        k = 0
+        while k < len(points):
+            p = points[k]
+            after = points[k - 1] + 1 if k else start
+            if p - after >= UNMARKED and p > floor:
+                scan(after, p, level + 1)
+            if floor <= p < stop:
+                look_up(p, True)
+            k = k + 1 if floor <= p + 1 else bisect.bisect_left(points, floor)
+
+    sampled: list[re.Pattern] = []
+    scan(0, n, 0)
     return out
+
+
+def _sampled_chars(sq: str) -> re.Pattern:
+    """The characters of the text one in SAMPLE of which is (by a hash of its code point): the same wherever
+    they are, so a copy holds them where the earlier text does."""
+    chars = sorted(c for c in set(sq) if (ord(c) * 2654435761) & 0xFFFFFFFF < 2 ** 32 // SAMPLE)
+    return re.compile(f"[{''.join(map(re.escape, chars))}]" if chars else "(?!)")
 
 
 def _extend_back(text: str, i: int, j: int, floor: int) -> int:
     """How far the match text[i:] == text[j:] (i < j) extends backwards, text[j - d:j] staying at ``floor`` or
     after."""
-    d, limit = 0, min(i, j - floor)
-    while d + EXTEND_STEP <= limit and text[i - d - EXTEND_STEP:i - d] == text[j - d - EXTEND_STEP:j - d]:
-        d += EXTEND_STEP
-    while d < limit and text[i - d - 1] == text[j - d - 1]:
-        d += 1
+    d, limit, step = 0, min(i, j - floor), EXTEND_STEP
+    while step:
+        while d + step <= limit and text[i - d - step:i - d] == text[j - d - step:j - d]:
+            d += step
+        step //= 4
     return d
 
 
-def _whole_lines(text: str, i: int, j: int, length: int) -> tuple[int, int] | None:
-    """The part of the later copy text[j:j+length] (of text[i:i+length]) to remove: from a line start (where the
-    earlier copy starts a line and the later one is glued to the line before it, from j) to a line end, when it
-    holds two lines or more and MIN_REPEATED_LINES characters; else None."""
-    start = j
-    if not (j == 0 or text[j - 1] == "\n" or i == 0 or text[i - 1] == "\n"):
-        start = text.find("\n", j, j + length) + 1
-        if start == 0:
+def _run_before(sq: str, a: int, b: int, floor: int) -> tuple[int, int, int] | None:
+    """The maximal match (a2, b2, length) of the part of a copy before a small difference: it ends within
+    NEAR_COPY_GAP characters before b, and its earlier copy within NEAR_COPY_GAP characters of a; b2 >= floor.
+    (The ANCHOR characters ending at each of those positions, looked for around a.)"""
+    for end in range(b, max(b - NEAR_COPY_GAP, floor + ANCHOR) - 1, -1):
+        i = sq.rfind(sq[end - ANCHOR:end], max(a - NEAR_COPY_GAP - ANCHOR, 0), min(a + NEAR_COPY_GAP, end - 1))
+        if i >= 0:
+            back = _extend_back(sq, i, end - ANCHOR, floor)
+            a2, b2 = i - back, end - ANCHOR - back
+            return a2, b2, _extend(sq, a2, b2, ANCHOR + back)
+    return None
+
+
+def _cut(sv: _Squeezed, a: int, b: int, length: int) -> tuple[int, int] | None:
+    """The part [start, end) of the later copy sq[b:b+length] (of sq[a:a+length]) to remove, in squeezed
+    positions: it starts where the later copy starts a line or follows a sentence end, or where the earlier copy
+    starts a line (the later one glued to the line before it), and inside the run only at a line start of both
+    copies or after a sentence end; it ends likewise. None when nothing is left."""
+    sq, hi = sv.sq, b + length
+    if sv.is_break(b) or sv.is_break(a) or sq[b - 1] in SENTENCE_END:
+        start = b
+    else:
+        m = SENTENCE_MARK.search(sq, b, hi)
+        limit = m.end() if m else hi
+        start = next((q for q in sv.breaks_in(b + 1, limit) if sv.is_break(a + q - b)), limit if m else None)
+        if start is None:
             return None
-    end = j + length
-    if not (end == len(text) or text[end] == "\n" or i + length == len(text) or text[i + length] == "\n"):
-        end = text.rfind("\n", start, end) + 1
-    if end - start < MIN_REPEATED_LINES or text.find("\n", start, end - 1) < 0:
+    if sv.is_break(hi) or sv.is_break(a + length) or sq[hi - 1] in SENTENCE_END:
+        end = hi
+    else:
+        last = max(sq.rfind(c, start, hi) for c in SENTENCE_END)
+        limit = last + 1 if last >= 0 else start
+        end = next((q for q in reversed(sv.breaks_in(limit + 1, hi)) if sv.is_break(a + q - b)),
+                   limit if last >= 0 else None)
+    if end is None or end <= start:
         return None
     return start, end
+
+
+def _removal(sv: _Squeezed, start: int, end: int) -> Proposal:
+    """The edit removing sq[start:end] from the text, leaving it well formed: a copy of whole lines goes with
+    the blank lines before it and its last line break (the line before it keeps its own); a copy ending a line
+    goes with the spaces before it; a copy between two parts of lines that held a line break leaves one."""
+    text = sv.text
+    s, e = sv.orig(start), sv.orig(end - 1) + 1
+    gap_before, gap_after = text[sv.orig(start - 1) + 1:s], text[e:sv.orig(end) if end < len(sv.sq) else len(text)]
+    rest = ""
+    if sv.is_break(start) and sv.is_break(end):
+        s -= len(gap_before) - gap_before.index("\n") - 1
+        e += gap_after.index("\n") + 1 if "\n" in gap_after else 0
+    elif sv.is_break(end):
+        s -= len(gap_before)
+    elif not sv.is_break(start) and "\n" in text[s:e]:
+        rest = "\n"
+    return Proposal(s, e, rest, "duplicated_sentence", "dup.text_repeated")
 
 
 def _is_prose(line: str) -> bool:

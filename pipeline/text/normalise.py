@@ -38,7 +38,7 @@ def normalise(raw: str) -> tuple[str, list[Edit]]:
     log.apply(clean_width.punctuation_width(log.text))
     log.apply(clean_pagebreak.page_numbers(log.text))
     log.apply(clean_pagebreak.page_breaks(log.text))
-    log.apply(clean_dup.repeated_lines(log.text))
+    log.apply(clean_dup.repeated_text(log.text))
     for _ in range(MAX_PASSAGE_ROUNDS):
         p = clean_dup.duplicated_passage(log.text)
         if p is None or not log.apply([p]):
