@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import SEEDS, release_frames
-from pipeline.assets.release import GOLD_FOLDER
+from pipeline.text.sources import GOLD_FOLDER
 from pipeline.release.publish import PublishError, publish
 from pipeline.release.quality import evaluate
 from pipeline.release.versioning import Shape, bump
