@@ -173,14 +173,13 @@ def test_a_half_copied_release_is_not_the_previous_release(dist, damage):
     assert half.is_dir()                                                    # left alone
 
 
-def test_a_broken_folder_holding_the_next_version_stops_the_build_with_what_to_do(dist):
-    before = os.readlink(dist / "latest")
+def test_a_broken_folder_holding_the_next_version_is_left_alone_and_skipped(dist):
     (dist / "v0.1.1").mkdir()
-    with pytest.raises(PublishError) as info:
-        publish(_changed(dist), dist)
-    text = str(info.value)
-    assert "dist/v0.1.1" in text and "not a complete release" in text and "delete" in text
-    assert os.readlink(dist / "latest") == before
+    result = publish(_changed(dist), dist)
+    assert (result.status, result.version) == ("published", "0.1.2")
+    assert any("dist/v0.1.1" in w and "not a complete release" in w and "v0.1.2" in w for w in result.warnings)
+    assert os.readlink(dist / "latest") == "v0.1.2" and (dist / "v0.1.1").is_dir()
+    assert "Compared with 0.1.0" in (result.folder / "CHANGELOG.md").read_text("utf-8")
 
 
 # ---------------------------------------------------------------- 12: no live markup from the input

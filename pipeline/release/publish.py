@@ -309,11 +309,14 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
             _rewrite_aliased(tmp, tables, _renamed(as_before), _renamed(changes), written)
         version = next_version(_version_of(previous), changes) if changes is not None else FIRST_VERSION
         final = dist / f"v{version}"
-        if final.exists() or final.is_symlink():
+        while final.exists() or final.is_symlink():   # not a release (those are all older): left alone, skipped
             why = found.broken.get(final.name, "it is not a folder")
-            raise PublishError([Failure(final.name, "", None, f"{final} holds the version this build would publish but "
-                                        f"is not a complete release ({why}): delete it, or restore it from a complete "
-                                        f"copy, and run again", str(final))], warnings)
+            major, minor, patch = map(int, version.split("."))
+            version = f"{major}.{minor}.{patch + 1}"
+            warnings += (f"{final} holds the version this build would publish but is not a complete release "
+                         f"({why}): left alone, and this build is published as v{version}; delete it, or restore "
+                         f"it from a complete copy",)
+            final = dist / f"v{version}"
         _write_metadata(tmp, written, version, previous, changes, quality)
         failures = verify_release(tmp, previous)
         if failures:
