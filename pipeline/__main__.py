@@ -171,6 +171,9 @@ def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
                 print("  run failed: " + "\n    ".join(failure_lines(error)))
                 break
     for failure in result.get_step_failure_events():
+        cause = root_cause(failure.event_specific_data.error)
+        if cause is not None and cause.cls_name == "PartlyPublished":
+            continue   # said once, below, as what state the dist folder is in
         print(f"  step {failure.step_key} failed: " + "\n    ".join(failure_lines(failure.event_specific_data.error)))
     for check in failed_checks:
         cases = check.metadata.get("failure_cases")

@@ -98,6 +98,7 @@ def test_the_command_line_says_published_when_only_the_page_failed(dist, seeds_c
     summary = out[out.index("\nsummary"):]
     assert "NOT published" not in summary and "untouched" not in summary
     assert "published v0.2.0" in summary and "dist/index.html" in summary and "No space left" in summary
+    assert summary.count("No space left") == 1   # said once, as the state of the dist folder
     assert os.readlink(dist / "latest") == "v0.2.0"
 
 
