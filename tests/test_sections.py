@@ -123,9 +123,10 @@ def test_hostile_sections(text):
 @pytest.mark.parametrize("text, problem", [
     ("", "no Chinese text"),
     ("hello world " * 50, "no Chinese text"),
-    ("今天天气很好。", "only 6 Chinese characters"),
-    ("今天天气很好，我们去公园散步，看到很多花朵和树木。" * 20, "no report vocabulary"),
-], ids=["empty", "english", "short", "not_a_report"])
+    ("今天天气很好。", "no people's congress or CPPCC body named"),
+    ("今天天气很好，我们去公园散步，看到很多花朵和树木。" * 20, "no people's congress or CPPCC body named"),
+    ("人大附中今天举行运动会。", "no report vocabulary: 3 distinct report words needed"),
+], ids=["empty", "english", "short", "not_a_report", "a_body_but_no_report_words"])
 def test_report_problem(text, problem):
     got = report_problem(text)
     assert got is not None and got.startswith(problem)

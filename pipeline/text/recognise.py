@@ -1,5 +1,7 @@
 """Is a clean text a people's congress / CPPCC work report or digest? ``report_problem`` answers None or a
-human reason (no Chinese, too short, no report vocabulary). Vocabulary: pipeline/vocab/text_report_terms.toml.
+human reason naming what is missing (Chinese text, a congress or CPPCC body, report vocabulary). Decided by what
+the text says, not by its length: a 150-character press teaser listing a congress's figures is recognised.
+Vocabulary: pipeline/vocab/text_report_terms.toml.
 """
 from __future__ import annotations
 
@@ -9,14 +11,13 @@ from pipeline.vocab import load
 
 def report_problem(clean: str) -> str | None:
     cfg = load("text_report_terms")["terms"]
-    n = cjk_count(clean)
-    if n == 0:
+    if cjk_count(clean) == 0:
         return "no Chinese text"
-    if n < cfg["min_cjk"]:
-        return f"only {n} Chinese characters"
-    found = [w for w in cfg["words"] if w in clean]
+    if not any(b in clean for b in cfg["bodies"]):
+        return f"no people's congress or CPPCC body named ({'/'.join(cfg['bodies'])})"
+    found = [w for w in dict.fromkeys(cfg["words"] + cfg["bodies"]) if w in clean]
     if len(found) < cfg["min_terms"]:
         listed = "/".join(cfg["words"][:6])
-        got = f" (found only {'、'.join(found)})" if found else ""
-        return f"no report vocabulary ({listed}…){got}"
+        return (f"no report vocabulary: {cfg['min_terms']} distinct report words needed ({listed}…), found only "
+                f"{'、'.join(found)}")
     return None
