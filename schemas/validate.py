@@ -68,11 +68,24 @@ def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:
 
 def read_csv_text(path_or_buffer) -> pd.DataFrame:
     """A CSV read back cell by cell as text, exactly as written ('' stays ''; a guarded cell keeps its apostrophe:
-    ``csv_cell_value`` gives the value back)."""
-    return pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False)
+    ``csv_cell_value`` gives the value back; a byte-order mark is not part of the first column's name)."""
+    return pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
 
 
 CSV_OPTIONS = {"index": False, "lineterminator": "\n"}  # the one way tables are written as CSV
+# UTF-8 with a byte-order mark: Excel on Chinese Windows opens a CSV by double-click in the system code page (GBK,
+# 郑州市 as mojibake) unless the file starts with the UTF-8 BOM. pandas and DuckDB read the header right (tested);
+# R's read.csv needs fileEncoding = "UTF-8-BOM". (Releases before 0.1.6 have no BOM; reading with utf-8-sig takes
+# both.)
+CSV_ENCODING = "utf-8-sig"
+BOM = b"\xef\xbb\xbf"
+
+
+def csv_encoding(path: Path) -> str:
+    """The encoding a release's CSV file is in, as datapackage.json declares it: utf-8-sig when it starts with the
+    byte-order mark, utf-8 otherwise (the releases before 0.1.6)."""
+    with path.open("rb") as f:
+        return "utf-8-sig" if f.read(3) == BOM else "utf-8"
 
 # The CSV text rule. Spreadsheets (Excel, LibreOffice, Google Sheets) run a cell that starts with one of these as a
 # formula ("CSV injection", OWASP): =HYPERLINK(...) in a file name or a quote would be a live link or a command when
@@ -120,7 +133,7 @@ def to_csv_text(df: pd.DataFrame) -> str:
 def write_csv_file(df: pd.DataFrame, path: Path) -> None:
     """A table as a CSV file, streamed: the same bytes as ``to_csv_text`` in UTF-8, without the whole text in
     memory at once (10,000 documents' texts are 300 MB of CSV)."""
-    with open(path, "w", encoding="utf-8", newline="") as f:
+    with open(path, "w", encoding=CSV_ENCODING, newline="") as f:
         csv_frame(df).to_csv(f, **CSV_OPTIONS)
 
 
@@ -136,10 +149,11 @@ class _Sha256Sink(io.RawIOBase):
         return len(b)
 
 
-def csv_sha256(df: pd.DataFrame) -> str:
-    """SHA-256 of the CSV ``write_csv_file`` would write, computed as it is generated (nothing kept)."""
+def csv_sha256(df: pd.DataFrame, encoding: str = CSV_ENCODING) -> str:
+    """SHA-256 of the CSV ``write_csv_file`` would write (in ``encoding``: an older release's has no byte-order
+    mark), computed as it is generated (nothing kept)."""
     sink = _Sha256Sink()
-    with io.TextIOWrapper(io.BufferedWriter(sink, 1 << 20), encoding="utf-8", newline="") as text:
+    with io.TextIOWrapper(io.BufferedWriter(sink, 1 << 20), encoding=encoding, newline="") as text:
         csv_frame(df).to_csv(text, **CSV_OPTIONS)
         text.flush()
         return sink.digest.hexdigest()
@@ -199,7 +213,7 @@ def damaged(name: str, err: Exception) -> Failure:
 def csv_failures(tb: Table, csv_path: Path, parquet: pd.DataFrame, digest: Digests = sha256_file) -> list[Failure]:
     """The CSV file against the Parquet file of the same table: byte for byte against the one way tables are
     written as CSV first (by SHA-256, streamed), cell by cell (``csv_vs_parquet``) only when the bytes differ."""
-    if digest(csv_path) == csv_sha256(parquet):
+    if digest(csv_path) == csv_sha256(parquet, csv_encoding(csv_path)):
         return []
     try:
         csv = read_csv_text(csv_path)

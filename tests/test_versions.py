@@ -150,7 +150,7 @@ def test_a_maintainers_release_note_heads_its_versions_entry():
     assert note not in render_changelog("9.9.9", {"metrics": 1}, "9.9.8", SchemaChanges(), [], None)
 
 
-@pytest.mark.parametrize("changed, says", [(False, "only the release's metadata changed"),
+@pytest.mark.parametrize("changed, says", [(False, "every value as it was; only the files changed"),
                                            (True, "values were corrected")])
 def test_a_patch_release_says_whether_any_row_changed(changed, says):
     from pipeline.release.changelog import render_changelog

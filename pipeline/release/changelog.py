@@ -21,7 +21,7 @@ def _kind(version: str, previous_version: str, diffs: list[TableDiff]) -> str:
     if new[1] != old[1]:
         return "Minor release: documents, tables or columns were added (or documents removed); code reading the previous release keeps working."
     if all(d.unchanged for d in diffs):
-        return "Patch release: same tables, columns, documents and rows; only the release's metadata changed."
+        return "Patch release: same tables, columns, documents and rows, every value as it was; only the files changed."
     return "Patch release: same tables, columns and documents; values were corrected."
 
 

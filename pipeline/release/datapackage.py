@@ -14,7 +14,7 @@ from pipeline.release.files import sha256_file
 from pipeline.release.versioning import ALIAS_KEY
 from schemas.dictionary import ColumnDoc, columns
 from schemas.registry import CHANGES, TABLES, Rename, Table
-from schemas.validate import CSV_TEXT_NOTE, Digests
+from schemas.validate import CSV_TEXT_NOTE, Digests, csv_encoding
 
 CHAIN_KEY = "previousRelease"  # {"version", "path", "sha256"} of the release this one follows (absent in the first)
 
@@ -57,7 +57,7 @@ def _resource(tb: Table, folder: Path, rows: int, renamed: tuple[Rename, ...] = 
         schema["foreignKeys"] = fks
     return {
         "name": tb.name, "path": path.name, "type": "table", "format": "csv", "mediatype": "text/csv",
-        "encoding": "utf-8", "description": f"{tb.description} {CSV_TEXT_NOTE}", "bytes": path.stat().st_size,
+        "encoding": csv_encoding(path), "description": f"{tb.description} {CSV_TEXT_NOTE}", "bytes": path.stat().st_size,
         "hash": f"sha256:{digest(path)}", "rows": rows, "schema": schema,
     }
 
