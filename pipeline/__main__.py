@@ -128,8 +128,7 @@ def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
 def _damaged_store(result, started: float) -> bool:
     """Did the run stop on damaged stored tables (removed by the store as it found them)? Then say so: the caller
     plans again, which processes those documents again from their sources."""
-    damaged = [root_cause(f.event_specific_data.error) for f in result.get_step_failure_events()]
-    damaged = [e for e in damaged if e is not None and e.cls_name == "DamagedStoreEntry"]
+    damaged = _causes(result, "DamagedStoreEntry")
     for e in damaged:
         print(f"[{time.monotonic() - started:6.1f}s] warning: {e.message.strip()}")
     if damaged:
@@ -171,10 +170,10 @@ def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
                 print("  run failed: " + "\n    ".join(failure_lines(error)))
                 break
     for failure in result.get_step_failure_events():
-        cause = root_cause(failure.event_specific_data.error)
-        if cause is not None and cause.cls_name == "PartlyPublished":
+        error = failure.event_specific_data.error
+        if getattr(root_cause(error), "cls_name", None) == "PartlyPublished":
             continue   # said once, below, as what state the dist folder is in
-        print(f"  step {failure.step_key} failed: " + "\n    ".join(failure_lines(failure.event_specific_data.error)))
+        print(f"  step {failure.step_key} failed: " + "\n    ".join(failure_lines(error)))
     for check in failed_checks:
         cases = check.metadata.get("failure_cases")
         print(f"  failed check {check.asset_check_key.name} on {check.asset_key.to_user_string()}:")
@@ -197,11 +196,15 @@ def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
 def _partly_published(result) -> str | None:
     """What is published when the release step failed after the release was renamed into place (publish's
     PartlyPublished: the link or the page is not up to date yet), or None."""
-    for failure in result.get_step_failure_events():
-        cause = root_cause(failure.event_specific_data.error)
-        if cause is not None and cause.cls_name == "PartlyPublished":
-            return (cause.message or "").strip().split(": ", 1)[-1].splitlines()[0]
+    for cause in _causes(result, "PartlyPublished"):
+        return (cause.message or "").strip().split(": ", 1)[-1].splitlines()[0]
     return None
+
+
+def _causes(result, cls_name: str) -> list:
+    """The root causes of the run's failed steps that are ``cls_name`` exceptions."""
+    causes = (root_cause(f.event_specific_data.error) for f in result.get_step_failure_events())
+    return [c for c in causes if c is not None and c.cls_name == cls_name]
 
 
 def root_cause(error):

@@ -14,7 +14,7 @@ from pipeline.assets.published import published_frame
 from pipeline.assets.partitions import per_document
 from pipeline.assets.settings import PipelineSettings
 from pipeline.extract.metadata import apply_overrides, infer_metadata, load_overrides
-from pipeline.text.sources import METADATA_FILE, file_name, locate, scan
+from pipeline.text.sources import METADATA_FILE, Folder, file_name, scan
 
 KEEP_FIRST = "remove one of the two copies; only the first (by name) is used"
 # what ``problems`` reads of each document's stored frames (not the texts: 10,000 documents' texts, twice)
@@ -67,22 +67,23 @@ def problems(context: dg.AssetExecutionContext, settings: PipelineSettings, raw_
     if len(clean.columns):
         rows += [{"source_file": r.source_file, "stage": "recognise", "reason": r.problem, "offset": None,
                   "hint": r.hint} for r in clean[clean["problem"] != ""].itertuples() if r.source_file not in repeats]
-    rows += metadata_problems(settings.seeds) + collision_problems(settings.seeds)
+    folder = scan(settings.seeds)
+    rows += metadata_problems(settings.seeds, folder) + collision_problems(folder)
     df = frames.build("problems", sorted(rows, key=lambda r: (r["source_file"], r["stage"])))
     for r in df.itertuples():
         context.log.warning(f"problem: {r.source_file}: {r.reason} — {r.hint}")
     return table_output(df, "problems")
 
 
-def collision_problems(seeds) -> list[dict]:
+def collision_problems(folder: Folder) -> list[dict]:
     """Problem rows for files of the seeds folder left out because their document id is taken (``sources.scan``)."""
     return [{"source_file": c.name, "stage": "locate", "reason": c.reason, "offset": None, "hint": c.hint}
-            for c in scan(seeds).collisions]
+            for c in folder.collisions]
 
 
-def metadata_problems(seeds) -> list[dict]:
+def metadata_problems(seeds, folder: Folder) -> list[dict]:
     """Problem rows for what of the seeds folder's metadata.csv is not used, each at its line (``offset``)."""
-    files = {file_name(p) for p in locate(seeds).values()}
+    files = {file_name(p) for p in folder.documents.values()}
     return [{"source_file": METADATA_FILE, "stage": "metadata", "reason": p.reason, "offset": p.line, "hint": p.hint}
             for p in load_overrides(seeds / METADATA_FILE, files).problems]
 

@@ -39,16 +39,16 @@ UNREADABLE = "check the file's permissions (the user running the build must be a
 
 
 def raw_row(doc_id: str, path, overrides: dict) -> dict:
+    name = file_name(path)
+    row = {"doc_id": doc_id, "source_file": name, "sha256": "", "n_bytes": 0, "encoding": "", "raw_text": "",
+           "text_sha256": "", "problem": "", "offset": None, "hint": ""}
     try:
         src = read_source(doc_id, path, max_bytes=MAX_BYTES)
     except OSError as err:   # no read permission, removed meanwhile, an I/O error: a problem, not a failed run
-        return {"doc_id": doc_id, "source_file": file_name(path), "sha256": hashlib.sha256(b"").hexdigest(),
-                "n_bytes": 0, "encoding": "", "raw_text": "", "text_sha256": "",
-                "problem": f"cannot read the file: {err.strerror or err}", "offset": None, "hint": UNREADABLE,
-                "stamp": document_stamp(unreadable_sha(err), overrides.get(file_name(path)))}
-    row = {"doc_id": doc_id, "source_file": src.name, "sha256": src.sha256, "n_bytes": src.size,
-           "encoding": "", "raw_text": "", "text_sha256": "", "problem": "", "offset": None, "hint": "",
-           "stamp": document_stamp(src.sha256, overrides.get(src.name))}
+        return row | {"sha256": hashlib.sha256(b"").hexdigest(), "hint": UNREADABLE,
+                      "problem": f"cannot read the file: {err.strerror or err}",
+                      "stamp": document_stamp(unreadable_sha(err), overrides.get(name))}
+    row |= {"sha256": src.sha256, "n_bytes": src.size, "stamp": document_stamp(src.sha256, overrides.get(name))}
     try:
         if (too_large := size_error(src.name, src.size)) is not None:
             raise too_large

@@ -128,9 +128,7 @@ def stamps(folder: Path) -> dict[str, str]:
     document is processed again rather than trusted)."""
     try:
         recorded = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (ValueError, UnicodeDecodeError):
+    except (FileNotFoundError, ValueError, UnicodeDecodeError):
         return {}
     return recorded if isinstance(recorded, dict) else {}
 

@@ -58,44 +58,45 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _entry(folder_real: str, p: Path) -> tuple[Path | None, Skipped | None]:
-    """(the regular file to read, None) or (None, why it is skipped) for one entry, WITHOUT reading it: a symbolic
+def _skip(folder_real: str, p: Path) -> Skipped | None:
+    """Why one entry is not read as a document (None: it is a regular file, or a link to one inside the folder),
+    decided WITHOUT reading it: a symbolic
     link is followed only when its target is a regular file inside the input folder (``os.path.realpath``, then
     ``os.stat`` of the target)."""
     name = file_name(p)
     try:
         mode = os.lstat(p).st_mode
     except OSError as err:
-        return None, Skipped(name, f"cannot be examined: {err.strerror}", "check the entry and its permissions")
+        return Skipped(name, f"cannot be examined: {err.strerror}", "check the entry and its permissions")
     if stat.S_ISREG(mode):
-        return p, None
+        return None
     if not stat.S_ISLNK(mode):
         what = _kind(mode)
         hint = "sub-folders are not read: move its files into the input folder" if what == "a folder" \
             else "only regular files are read"
-        return None, Skipped(name, f"{what}, not read", hint)
+        return Skipped(name, f"{what}, not read", hint)
     target = os.path.realpath(p)
     if os.path.commonpath([folder_real, target]) != folder_real:
-        return None, Skipped(name, f"symbolic link leading outside the input folder (to {target}), not read",
+        return Skipped(name, f"symbolic link leading outside the input folder (to {target}), not read",
                              "copy the file into the input folder if it is meant to be a document")
     try:
         mode = os.stat(target).st_mode
     except OSError as err:
-        return None, Skipped(name, f"symbolic link whose target cannot be reached: {err.strerror}",
+        return Skipped(name, f"symbolic link whose target cannot be reached: {err.strerror}",
                              "fix or remove the link")
     if not stat.S_ISREG(mode):
-        return None, Skipped(name, f"symbolic link to {_kind(mode)}, not read", "only regular files are read")
-    return p, None
+        return Skipped(name, f"symbolic link to {_kind(mode)}, not read", "only regular files are read")
+    return None
 
 
 def scan(folder: Path) -> Folder:
     """The documents and skipped entries of a folder (non-hidden entries except the metadata overrides and the gold
     annotations), by name.
 
-    Document ids are unique by construction. Each file asks for ``doc_id_for`` (its name without extension); a
-    file whose name needs no rewriting to be an id (``a.txt``) is served first, so its id never changes when a
-    look-alike (``a.md``, ``a txt.txt``) is added; a file whose id is taken gets its extension appended (``a_md``)
-    if that is no other file's id, and is otherwise left out as a named collision."""
+    Document ids are unique by construction. Each file asks for ``doc_id_for`` (from its own name); a file whose
+    name is its id (``a_b.txt``) is served first, so its id never changes when a look-alike (``a b.txt``) is added;
+    a file whose id is taken gets ``~`` and six hex digits of its name's SHA-256 (``a_b~cd6c4a``) if that is no
+    other file's id, and is otherwise left out as a named collision."""
     if not folder.is_dir():
         raise FileNotFoundError(f"seeds folder {folder} does not exist: pass --seeds DIR with your text files")
     folder_real = os.path.realpath(folder)
@@ -103,17 +104,17 @@ def scan(folder: Path) -> Folder:
     for p in sorted(folder.iterdir(), key=lambda p: file_name(p)):
         if p.name.startswith(".") or p.name == METADATA_FILE or (p.name == GOLD_FOLDER and p.is_dir()):
             continue
-        path, skip = _entry(folder_real, p)
+        skip = _skip(folder_real, p)
         if skip:
             skipped.append(skip)
         else:
-            files.append((p, path))
-    wanted = {p: doc_id_for(p) for p, _ in files}
+            files.append(p)
+    wanted = {p: doc_id_for(p) for p in files}
     claimed = set(wanted.values())
     # a file whose name is its id (nothing rewritten) is served first: it keeps its id whatever is added beside it
-    canonical = sorted(files, key=lambda f: (not _verbatim(f[0], wanted[f[0]]), file_name(f[0])))
+    canonical = sorted(files, key=lambda p: (not _verbatim(p, wanted[p]), file_name(p)))
     documents, collisions = {}, []
-    for p, path in canonical:
+    for p in canonical:
         doc_id = wanted[p]
         if doc_id in documents:
             alt = f"{doc_id}~{hashlib.sha256(file_name(p).encode('utf-8')).hexdigest()[:6]}"
@@ -123,7 +124,7 @@ def scan(folder: Path) -> Folder:
                                           "rename one of the files"))
                 continue
             doc_id = alt
-        documents[doc_id] = path
+        documents[doc_id] = p
     return Folder(dict(sorted(documents.items(), key=lambda kv: file_name(kv[1]))), tuple(skipped),
                   tuple(collisions))
 
@@ -135,11 +136,6 @@ def gold_folder(folder: Path) -> Path:
     real = os.path.realpath(gold)
     inside = os.path.commonpath([os.path.realpath(folder), real]) == os.path.realpath(folder)
     return gold if inside and os.path.isdir(real) else folder / (GOLD_FOLDER + ".outside-the-input-folder")
-
-
-def source_paths(folder: Path) -> list[Path]:
-    """Every document file of the folder (see ``scan``), sorted by name."""
-    return list(scan(folder).documents.values())
 
 
 def file_name(path: Path) -> str:
@@ -221,7 +217,3 @@ def source_sha(path: Path) -> str:
             return hashlib.file_digest(f, "sha256").hexdigest()   # streamed: memory stays flat for any size
     except OSError as err:
         return unreadable_sha(err)
-
-
-def read_sources(folder: Path) -> list[Source]:
-    return [read_source(doc_id, p) for doc_id, p in locate(folder).items()]
