@@ -87,9 +87,11 @@ TABLES: tuple[Table, ...] = (
           (_doc_fk(), ForeignKey(("proposal_id",), "proposals", ("proposal_id",)))),
     Table("indicators", t.Indicators, ("indicator_code",),
           "The indicator codebook that makes reports of different bodies and years comparable."),
-    Table("panel", t.Panel, ("doc_id", "period", "indicator_code"),
-          "The harmonised panel: one figure per document, period and indicator (e.g. regulations enacted per city and year).",
+    Table("panel", t.Panel, tuple(t.Panel.Config.unique),
+          "The harmonised panel: one figure per place, period, years and indicator, in the indicator's unit (e.g. regulations enacted per city and year).",
           (_doc_fk(), ForeignKey(("indicator_code",), "indicators", ("indicator_code",)),
+           # every figure of an indicator is in the indicator's unit
+           ForeignKey(("indicator_code", "unit"), "indicators", ("indicator_code", "unit")),
            ForeignKey(("metric_id",), "metrics", ("metric_id",)))),
     Table("problems", t.Problems, ("source_file", "stage", "reason"),
           "Input files that could not be used, or only partly, with the reason and what to do."),
@@ -111,7 +113,7 @@ class Rename:
 
 
 # Every column rename, oldest first; keep entries (they cost nothing once the alias has been dropped).
-RENAMES: tuple[Rename, ...] = ()
+RENAMES: tuple[Rename, ...] = (Rename("panel", "year", "year_end"),)
 
 _BY_NAME = {tb.name: tb for tb in (*TABLES, CHANGES)}
 

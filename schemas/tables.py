@@ -233,24 +233,33 @@ class Indicators(_Model):
     indicator_code: Series[str] = _id("Harmonised indicator code.")
     label_en: Series[str] = pa.Field(str_length={"min_value": 1}, description="English label.")
     label_zh: Series[str] = pa.Field(str_length={"min_value": 1}, description="Chinese label.")
-    unit: Series[str] = pa.Field(description="Usual counting unit.")
+    unit: Series[str] = pa.Field(str_length={"min_value": 1}, description="The indicator's unit: every panel figure of it is in this unit (% for rates and shares, which are indicators of their own).")
+    same_units: Series[str] = pa.Field(description="Other units that count the same things one for one (制定法规5部 is 5 件 of regulations), separated by ' | ': a figure written in one of them enters the panel in `unit`; a figure in any other unit stays in metrics only ('' when none).")
     category: Series[str] = pa.Field(isin=xm.CATEGORIES, description="Field of work the indicator belongs to.")
     phrasings: Series[str] = pa.Field(description="Phrasings that map to it, separated by ' | '.")
 
 
 class Panel(_Model):
-    doc_id: Series[str] = _doc()
-    city: Series[str] = pa.Field(description="City of the issuing body ('' for national/provincial).")
-    level: Series[str] = pa.Field(isin=LEVELS, description="Administrative level of the issuing body.")
-    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="Last year the figure covers (null when the document does not say).")
-    period: Series[str] = pa.Field(isin=xm.PERIODS, description="past_year, term or plan (as in metrics).")
+    place_code: Series[str] = pa.Field(str_matches=r"^(\d{6})?$", description="GB/T 2260 administrative division code of the place (documents.place_code; '' for national bodies and places the code table cannot tell).")
+    level: Series[str] = pa.Field(isin=[lv for lv in LEVELS if lv], description="Administrative level of the issuing body: national, provincial, municipal or county.")
+    province: Series[str] = pa.Field(description="Province of the issuing body ('' only for national bodies).")
+    city: Series[str] = pa.Field(description="Prefecture-level city of the issuing body ('' for provincial and national bodies).")
+    county: Series[str] = pa.Field(description="County or district of the issuing body ('' above county level).")
+    period: Series[str] = pa.Field(isin=xm.PANEL_PERIODS, description="past_year (one year reviewed), term (several years reviewed: a term's or a plan period's total) or plan (the year ahead): never compare a term total with a single year.")
+    year_start: Series[pd.Int64Dtype] = pa.Field(ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="First year the figure covers.")
+    year_end: Series[pd.Int64Dtype] = pa.Field(ge=xm.FIRST_YEAR, le=xm.LAST_YEAR, description="Last year the figure covers (= year_start for a single year).")
     indicator_code: Series[str] = pa.Field(str_length={"min_value": 1}, description="Harmonised indicator (indicators.indicator_code).")
-    value: Series[float] = pa.Field(description="The figure: of the document's mentions of the indicator in that period, the one in the indicator's own unit and, among those, the largest (the total rather than a part).")
-    unit: Series[str] = pa.Field(description="Unit as written in the source.")
+    value: Series[float] = pa.Field(description="The figure, in `unit`. Of a document's mentions of the indicator for the period: the largest (the total rather than a part); of several documents giving it: the full report over a digest, then the later document.")
+    unit: Series[str] = pa.Field(str_length={"min_value": 1}, description="The indicator's unit (indicators.unit): every figure of an indicator is in one unit.")
+    unit_as_written: Series[str] = pa.Field(description="The unit the source writes (`unit` or one of indicators.same_units, which count the same things one for one).")
+    approx: Series[str] = pa.Field(isin=xm.APPROX, description="exact, over (余/多/以上/超过), about (约/左右), under (近/不到), as in metrics.")
+    doc_id: Series[str] = _doc()
     metric_id: Series[str] = pa.Field(description="The metric the figure comes from (metrics.metric_id).")
+    n_documents: Series[int] = pa.Field(ge=1, description="Documents giving a figure for this place, period, years and indicator (1 + those superseded).")
+    superseded_metric_ids: Series[str] = pa.Field(description="Metrics of the other documents giving it, not chosen (space-separated metrics.metric_id; '' when none).")
 
     class Config(_Model.Config):
-        unique = ["doc_id", "period", "indicator_code"]
+        unique = ["level", "province", "city", "county", "period", "year_start", "year_end", "indicator_code"]
 
 
 class Problems(_Model):

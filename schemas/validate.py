@@ -371,21 +371,37 @@ def value_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
     return out
 
 
+# panel column -> the metrics column it copies (panel.unit is the indicator's unit, checked against indicators)
+PANEL_FROM_METRICS = {"value": "value", "unit_as_written": "unit", "doc_id": "doc_id", "period": "period",
+                      "year_start": "year_start", "year_end": "year_end", "approx": "approx"}
+
+
+def panel_pairs(panel_columns) -> dict[str, str]:
+    """The panel columns that copy a metrics column, and which (a release before 0.2 has no unit_as_written: its
+    ``unit`` was the metric's)."""
+    pairs = {p: m for p, m in PANEL_FROM_METRICS.items() if p in panel_columns}
+    if "unit_as_written" not in panel_columns and "unit" in panel_columns:
+        pairs["unit"] = "unit"
+    return pairs
+
+
 def panel_failures(panel: pd.DataFrame, metrics: pd.DataFrame) -> list[Failure]:
-    """Each panel figure is its metric's value, unit and document (``metric_id``)."""
+    """Each panel figure is its metric's value, unit as written, document, period, years and approx (``metric_id``)."""
     if panel.empty or metrics.empty:
         return []
     m = metrics.drop_duplicates("metric_id").set_index("metric_id")
     known = panel["metric_id"].isin(m.index).to_numpy()   # an unknown metric_id is the foreign-key rule's
     out = []
-    for col in ("value", "unit", "doc_id"):
-        theirs = panel["metric_id"].map(m[col])
+    for col, mcol in panel_pairs(panel.columns).items():
+        if mcol not in m.columns:
+            continue
+        theirs = panel["metric_id"].map(m[mcol])
         if col == "value":
             differ = ~((panel[col] - theirs).abs() <= 1e-9 * theirs.abs().clip(lower=1))
         else:
             differ = panel[col].astype(str) != theirs.astype(str)
         for pos in (differ.to_numpy() & known).nonzero()[0]:
-            out.append(Failure("panel", col, int(pos), f"differs from metrics.{col} of {panel['metric_id'].iat[pos]}",
+            out.append(Failure("panel", col, int(pos), f"differs from metrics.{mcol} of {panel['metric_id'].iat[pos]}",
                                f"{panel[col].iat[pos]} (metrics: {theirs.iat[pos]})"))
     return out
 
@@ -417,9 +433,10 @@ def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failur
         out += table_failures(tb.name, parquet, references)
         if tb.name in VALUE_TABLES and {"value", "quote"} <= set(parquet.columns):
             out += value_failures(tb, parquet)
-        if tb.name == "panel" and {"metric_id", "value", "unit", "doc_id"} <= set(parquet.columns):
+        if tb.name == "panel" and "metric_id" in parquet.columns:
             try:
-                metrics = pd.read_parquet(folder / "metrics.parquet", columns=["metric_id", "value", "unit", "doc_id"])
+                metrics = pd.read_parquet(folder / "metrics.parquet",
+                                          columns=["metric_id", *sorted(set(panel_pairs(parquet.columns).values()))])
             except Exception:  # damaged or without these columns: named by the metrics table's own checks
                 metrics = None
             if metrics is not None:

@@ -2,6 +2,7 @@
 a citation, and copy-paste snippets for pandas and DuckDB that run as they are inside the release folder."""
 import os
 import re
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -49,6 +50,7 @@ def test_snippets_run_inside_the_release(card, built, capsys):
             exec(compile(code, "card snippet", "exec"), {})
         out = capsys.readouterr().out
         assert "regulations_enacted_revised" in card and "郑州市" in out
+        assert re.search(r"province\s+city\s+county\s+period\s+year_start\s+year_end\s+value\s+unit", out)
         # the DuckDB query that re-cuts each quote from the text gives back exactly the quote
         sql = re.findall(r'duckdb\.sql\("""(.*?)"""\)', blocks[1], flags=re.S)
         rows = duckdb.sql(sql[1].replace("LIMIT 5", "")).fetchall()
@@ -61,3 +63,20 @@ def test_snippets_run_inside_the_release(card, built, capsys):
 def test_repository_citation_is_the_latest_releases():
     from conftest import ROOT
     assert (ROOT / "CITATION.cff").read_bytes() == (ROOT / "dist" / "latest" / "CITATION.cff").read_bytes()
+
+
+def test_readme_snippet_runs_on_the_committed_release(capsys):
+    """The README's pandas snippet, run as it is from the repository root, prints the panel's place, period and
+    years columns (it reads the committed dist/latest)."""
+    root = Path(__file__).resolve().parent.parent
+    blocks = _blocks((root / "README.md").read_text("utf-8"), "python")
+    assert len(blocks) == 1 and "dist/latest/panel.parquet" in blocks[0]
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        exec(compile(blocks[0], "README snippet", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert re.search(r"province\s+city\s+county\s+period\s+year_start\s+year_end\s+value\s+unit", out)
+    assert "past_year" in out

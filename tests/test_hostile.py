@@ -45,13 +45,16 @@ DOCUMENTS = {
 # file -> (stage, offset or None, words the reason must hold)
 PROBLEMS = {
     "empty.txt": ("decode", None, "empty file"),
-    "工作报告.docx": ("decode", 0, "ZIP archive"),
-    "archive.dat": ("decode", 3, "binary data"),              # gzip: first NUL byte at 3
-    "report_page.html": ("decode", 2, "HTML page"),           # the page starts with a blank line (CR LF)
+    "工作报告_改名.txt": ("decode", 0, "ZIP archive"),           # a .docx renamed .txt (a copy of 工作报告.docx)
+    "网页另存.txt": ("decode", 2, "HTML page"),                # a saved page renamed .txt (the page starts with CR LF)
     "numbers_only.txt": ("recognise", None, "no Chinese text"),
     "西林市报告_转存.txt": ("decode", None, "same content as 西林市报告_原件.txt"),
     LONG_LINE: ("decode", MAX_BYTES, "10.0 MB, more than the"),
 }
+
+# files that are no text files by their name: listed as skipped in the summary, never read, no problem row
+SKIPPED = {"工作报告.docx": "a .docx file", "archive.dat": "a .dat file", "report_page.html": "a .html file"}
+RENAMED = {"工作报告_改名.txt": "工作报告.docx", "网页另存.txt": "report_page.html"}   # copy -> committed file
 
 
 def _long_line(source: str) -> bytes:
@@ -73,6 +76,8 @@ def build(tmp_path_factory):
     except OSError:  # a file system that only takes UTF-8 names (macOS): the name stays UTF-8
         (seeds / GBK_NAMED[1]).write_bytes((CORPUS / GBK_NAMED[0]).read_bytes())
         gbk_name = False
+    for copy, original in RENAMED.items():
+        shutil.copyfile(CORPUS / original, seeds / copy)
     (seeds / LONG_LINE).write_bytes(_long_line((CORPUS / "no_headings.txt").read_text("utf-8")))
     dist = tmp_path_factory.mktemp("hostile_dist")
     out = io.StringIO()
@@ -86,7 +91,7 @@ def build(tmp_path_factory):
 
 
 def test_corpus_and_expectations_agree(build):
-    assert build.files == sorted(set(DOCUMENTS) | set(PROBLEMS))
+    assert build.files == sorted(set(DOCUMENTS) | set(PROBLEMS) | set(SKIPPED))
     assert build.gbk_name or not sys.platform.startswith("linux")
     line = _long_line("一二三\n四五六")
     assert b"\n" not in line and LONG_LINE_BYTES <= len(line) < LONG_LINE_BYTES + 18
@@ -99,6 +104,9 @@ def test_build_publishes_and_names_every_file(build):
     assert sorted(docs["source_file"]) == sorted(DOCUMENTS)
     assert sorted(problems["source_file"]) == sorted(PROBLEMS)
     assert len(problems) == len(PROBLEMS)  # one problem per file, no file both ways
+    skipped = build.out[build.out.index("skipped ("):]
+    for name, what in SKIPPED.items():
+        assert f"{name}: {what}, not read" in skipped and "save it as plain text" in skipped
 
 
 @pytest.mark.parametrize("name", list(DOCUMENTS), ids=list(DOCUMENTS))

@@ -196,13 +196,15 @@ def test_search_text_finds_simplified_and_traditional():
 def test_panel_chart_one_bar_per_figure(dist, page):
     folder = latest(dist)
     panel = pd.read_parquet(folder / "panel.parquet")
-    assert panel.groupby("indicator_code").size().max() <= MAX_BARS   # so every figure gets its bar
+    assert panel.groupby(["indicator_code", "period"]).size().max() <= MAX_BARS   # so every figure gets its bar
     tags = Tags(page)
     svgs = [a for t, a in tags.tags if t == "svg"]
     assert len(svgs) == 1 and svgs[0]["role"] == "img" and svgs[0]["aria-label"].startswith("Harmonised panel:")
     assert f"{len(panel)} figures" in svgs[0]["aria-label"]
     assert len([a for t, a in tags.tags if t == "rect" and a.get("class") == "bar"]) == len(panel)
-    groups = [a["data-indicator"] for t, a in tags.tags if t == "g" and a.get("class") == "panel"]
+    charts = [(a["data-indicator"], a["data-period"]) for t, a in tags.tags if t == "g" and a.get("class") == "panel"]
+    assert len(charts) == len(set(charts)) == len(panel.groupby(["indicator_code", "period"]))
+    groups = list(dict.fromkeys(code for code, _ in charts))
     codebook = pd.read_parquet(folder / "indicators.parquet")
     rank = {c: i for i, c in enumerate(CATEGORIES)}
     expected = sorted((r.indicator_code for r in codebook.itertuples() if r.indicator_code in set(panel["indicator_code"])),
@@ -213,33 +215,56 @@ def test_panel_chart_one_bar_per_figure(dist, page):
     assert "<figcaption>" in page and "<title>Harmonised panel:" in page
     label = pd.read_parquet(folder / "indicators.parquet").set_index("indicator_code").loc["sessions", "label_en"]
     assert f'class="ptitle">{html.escape(label)}</text>' in page
-
-
-PANEL_COLUMNS = ["doc_id", "city", "level", "year", "period", "indicator_code", "value", "unit", "metric_id"]
+    for r in panel.itertuples():    # every bar's label says the years it covers
+        years = str(r.year_end) if r.year_start == r.year_end else f"{r.year_start}–{r.year_end}"
+        assert re.search(rf'class="blabel">[^<]* {years}(?: #\d+)?</text>', page), (r.metric_id, years)
 
 
 def _synthetic_panel(n_docs: int, city: str = "洛阳市") -> pd.DataFrame:
-    rows = [{"doc_id": f"d{i:03d}", "city": city if i % 3 else "", "level": "municipal", "year": 2000 + i % 25,
-             "period": ("past_year", "term", "plan")[i % 3], "indicator_code": code, "value": float((i * 37) % 1000),
-             "unit": "件", "metric_id": f"d{i:03d}:m0"}
-            for i in range(n_docs) for code in ("sessions", "laws_x")]
+    """Every document: one place (a city, or a province when no city), one figure of two indicators for one period."""
+    rows = []
+    for i in range(n_docs):
+        period = ("past_year", "term", "plan")[i % 3]
+        end = 2000 + i % 25
+        start = end - 4 if period == "term" else end
+        for code in ("sessions", "laws_x"):
+            rows.append({"place_code": "", "level": "municipal" if i % 3 else "provincial", "province": "河南省",
+                         "city": city if i % 3 else "", "county": "", "period": period, "year_start": start,
+                         "year_end": end, "indicator_code": code, "value": float((i * 37) % 1000), "unit": "件",
+                         "unit_as_written": "件", "approx": "exact", "doc_id": f"d{i:03d}",
+                         "metric_id": f"d{i:03d}:m0", "n_documents": 1, "superseded_metric_ids": ""})
     df = pd.DataFrame(rows, columns=PANEL_COLUMNS)
-    df["year"] = df["year"].astype("Int64")
-    return df
+    return df.astype({"year_start": "Int64", "year_end": "Int64"})
 
 
+PANEL_COLUMNS = ["place_code", "level", "province", "city", "county", "period", "year_start", "year_end",
+                 "indicator_code", "value", "unit", "unit_as_written", "approx", "doc_id", "metric_id", "n_documents",
+                 "superseded_metric_ids"]
 INDICATORS = pd.DataFrame({"indicator_code": ["sessions"], "label_en": ["Standing committee sessions held"],
                            "unit": ["次"]})
 
+
+def test_single_years_and_term_totals_never_share_a_chart():
+    svg = str(panel_chart(_synthetic_panel(6), INDICATORS))
+    charts = re.findall(r'<g class="panel" data-indicator="([^"]+)" data-period="([^"]+)">(.*?)</g>', svg, re.S)
+    assert sorted((c, p) for c, p, _ in charts) == sorted(
+        (c, p) for c in ("sessions", "laws_x") for p in ("past_year", "term", "plan"))
+    for _, period, body in charts:
+        assert set(re.findall(r'data-period="([^"]+)"', body)) == {period}
+        labels = re.findall(r'class="blabel">([^<]*)<', body)
+        spans = [bool(re.search(r"\d{4}–\d{4}$", x)) for x in labels]
+        assert all(spans) if period == "term" else not any(spans), labels
+    assert "洛阳市 1997–2001" in svg and "洛阳市 2002" in svg and "河南省 2000" in svg   # term, plan, single year
 
 @pytest.mark.parametrize("n_docs", [2, 300], ids=["two-documents", "three-hundred"])
 def test_chart_scales_from_two_to_300_documents(n_docs):
     svg = str(panel_chart(_synthetic_panel(n_docs), INDICATORS))
     bars = svg.count('class="bar"')
-    assert bars == 2 * min(n_docs, MAX_BARS)
+    per_chart = [sum(1 for i in range(n_docs) if i % 3 == k) for k in range(3)]
+    assert bars == 2 * sum(min(n, MAX_BARS) for n in per_chart)
     assert svg.index('data-indicator="sessions"') < svg.index('data-indicator="laws_x"')   # codebook first
     if n_docs > MAX_BARS:
-        assert f"{MAX_BARS} largest of {n_docs}" in svg
+        assert f"{MAX_BARS} largest of {per_chart[0]}" in svg
         values = [float(v.replace(",", "")) for v in re.findall(r'class="bvalue">([^<]*)<', svg)][:MAX_BARS]
         assert values == sorted(values, reverse=True) and values[0] == 999.0
     height = float(re.search(r'viewBox="0 0 \d+ (\d+)"', svg).group(1))
@@ -249,7 +274,8 @@ def test_chart_scales_from_two_to_300_documents(n_docs):
 
 def test_chart_escapes_names_and_labels():
     hostile_indicators = INDICATORS.assign(label_en=[HOSTILE[0]])
-    svg = str(panel_chart(_synthetic_panel(4, city=HOSTILE[1]), hostile_indicators, {"d000": HOSTILE[2]}))
+    svg = str(panel_chart(_synthetic_panel(4, city=HOSTILE[1]).assign(
+        province=[HOSTILE[2]] * 8), hostile_indicators))
     for s in HOSTILE:
         assert s not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg and "&#x27; onmouseover=&#x27;" in svg

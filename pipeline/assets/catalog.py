@@ -13,6 +13,7 @@ from pipeline.assets.output import documents_output, schema_metadata, table_outp
 from pipeline.assets.published import published_frame
 from pipeline.assets.partitions import per_document
 from pipeline.assets.settings import PipelineSettings
+from pipeline.extract.panel import panel_rows
 from pipeline.extract.metadata import apply_overrides, infer_metadata, load_overrides
 from pipeline.text.sources import METADATA_FILE, Folder, file_name, scan
 
@@ -114,26 +115,10 @@ def kept(documents: pd.DataFrame, problems: pd.DataFrame) -> set[str]:
 @dg.asset(group_name="catalog", compute_kind="python")
 def panel(context: dg.AssetExecutionContext, metrics, documents, indicators: pd.DataFrame,
           problems: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """The harmonised panel: for each document, period and standard indicator, one figure with the city, level
-    and year — e.g. regulations enacted per city and year."""
+    """The harmonised panel: one figure per place, period, years and indicator, in the indicator's unit — e.g.
+    regulations enacted per city and year (``pipeline.extract.panel``)."""
     docs = published_frame("documents", documents)
-    meta = docs.set_index("doc_id")
-    chosen = panel_figures(published_frame("metrics", metrics, kept(docs, problems)), indicators)
-    rows = [{"doc_id": m.doc_id, "city": meta.at[m.doc_id, "city"], "level": meta.at[m.doc_id, "level"],
-             "year": m.year_end, "period": m.period, "indicator_code": m.indicator_code, "value": m.value,
-             "unit": m.unit, "metric_id": m.metric_id} for m in chosen.itertuples()]
-    df = frames.build("panel", rows)
+    rows = panel_rows(published_frame("metrics", metrics, kept(docs, problems)), docs, indicators)
+    df = frames.build("panel", rows.to_dict("records"))
     context.log.info(f"panel: {len(df)} row(s)")
     return table_output(df, "panel")
-
-
-def panel_figures(metrics: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """One metric per (document, period, indicator): the one in the indicator's own unit, and among those the
-    largest — a report states the total once and its parts (one district's, one month's) elsewhere — then the
-    first mentioned."""
-    unit_of = dict(zip(indicators["indicator_code"], indicators["unit"]))
-    coded = metrics[(metrics["indicator_code"] != "") & (metrics["period"] != "other")].copy()
-    coded["own_unit"] = [unit_of.get(c) == u for c, u in zip(coded["indicator_code"], coded["unit"])]
-    ranked = coded.sort_values(["doc_id", "period", "indicator_code", "own_unit", "value", "char_start"],
-                               ascending=[True, True, True, False, False, True], kind="stable")
-    return ranked.drop_duplicates(["doc_id", "period", "indicator_code"]).sort_values(["doc_id", "char_start"])

@@ -10,7 +10,7 @@ from pipeline.assets.convert import (documents_with, each_document, numbers_of, 
                                      sentences_of, span_ids)
 from pipeline.assets.output import documents_output, schema_metadata, table_output
 from pipeline.assets.partitions import CODE_VERSION, per_document
-from pipeline.extract.indicators import Indicator, load_codebook
+from pipeline.extract.indicators import PHRASING_SEP, Indicator, codebook_rows
 from pipeline.extract.laws import extract_laws
 from pipeline.extract.metrics import extract_metrics
 from pipeline.extract.numbers import find_numbers
@@ -18,7 +18,6 @@ from pipeline.extract.oversight import extract_oversight
 from pipeline.extract.proposals import extract_proposals
 from schemas import frames
 
-PHRASING_SEP = " | "
 
 
 def _records(doc_id: str, letter: str, found: list, sents: pd.DataFrame | None) -> list[tuple[dict, object]]:
@@ -33,15 +32,14 @@ def _records(doc_id: str, letter: str, found: list, sents: pd.DataFrame | None) 
 @dg.asset(group_name="records", compute_kind="python")
 def indicators(context: dg.AssetExecutionContext) -> dg.Output[pd.DataFrame]:
     """The indicator codebook (pipeline/vocab/indicators.toml): codes that make reports comparable."""
-    df = frames.build("indicators", [
-        {"indicator_code": i.code, "label_en": i.label_en, "label_zh": i.label_zh, "unit": i.unit,
-         "category": i.category, "phrasings": PHRASING_SEP.join(i.phrasings)} for i in load_codebook()])
+    df = frames.build("indicators", codebook_rows())
     return table_output(df, "indicators")
 
 
 def codebook_of(indicators: pd.DataFrame) -> list[Indicator]:
     return [Indicator(code=r.indicator_code, label_en=r.label_en, label_zh=r.label_zh, unit=r.unit,
-                      category=r.category, phrasings=tuple(p for p in r.phrasings.split(PHRASING_SEP) if p))
+                      category=r.category, phrasings=tuple(p for p in r.phrasings.split(PHRASING_SEP) if p),
+                      same_units=tuple(u for u in r.same_units.split(PHRASING_SEP) if u))
             for r in indicators.itertuples()]
 
 

@@ -25,14 +25,31 @@ class Indicator:
     unit: str
     category: str
     phrasings: tuple[str, ...]
+    same_units: tuple[str, ...] = ()   # units counting the same things one for one as ``unit``
+
+    @property
+    def panel_units(self) -> frozenset[str]:
+        """Units a figure may be written in to enter the panel (as a figure in ``unit``)."""
+        return frozenset((self.unit, *self.same_units))
 
 
 @cache
 def load_codebook() -> list[Indicator]:
     """Every indicator of ``pipeline/vocab/indicators.toml``, in file order."""
     return [Indicator(code=r["code"], label_en=r["label_en"], label_zh=r["label_zh"], unit=r["unit"],
-                      category=r["category"], phrasings=tuple(r["phrasings"]))
+                      category=r["category"], phrasings=tuple(r["phrasings"]),
+                      same_units=tuple(r.get("same_units", ())))
             for r in load("indicators")["indicator"]]
+
+
+PHRASING_SEP = " | "   # how the indicators table writes a list in one cell
+
+
+def codebook_rows() -> list[dict]:
+    """The codebook as the ``indicators`` table's rows."""
+    return [{"indicator_code": i.code, "label_en": i.label_en, "label_zh": i.label_zh, "unit": i.unit,
+             "same_units": PHRASING_SEP.join(i.same_units), "category": i.category,
+             "phrasings": PHRASING_SEP.join(i.phrasings)} for i in load_codebook()]
 
 
 @cache

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 NUMBER_ROLES = ("metric", "year", "date", "ordinal", "name", "duration", "other")
 APPROX = ("exact", "over", "about", "under")
 PERIODS = ("past_year", "term", "plan", "other")
+PANEL_PERIODS = PERIODS[:3]   # periods a panel figure may have (other: no comparable period)
 CATEGORIES = ("legislation", "oversight", "decisions", "appointments", "deputies", "petitions",
               "party", "self", "publicity", "other")
 LAW_ACTIONS = ("enact", "revise", "amend", "repeal", "first_reading", "second_reading", "third_reading",

@@ -8,6 +8,8 @@ import re
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from pipeline.extract.indicators import codebook_rows
+from pipeline.extract.panel import other_units
 from pipeline.release.about import about
 from pipeline.release.croissant import bibtex
 from pipeline.release.mdtext import Markdown, md_escape_by_default, md_prose
@@ -45,7 +47,8 @@ def table_facts(name: str, df: pd.DataFrame) -> dict:
         return {"problems": [{k: getattr(p, k) for k in ("source_file", "stage", "reason", "hint")}
                              for p in df.itertuples()]}
     if name == "metrics":
-        return {"coded": int((df["indicator_code"] != "").sum())}
+        return {"coded": int((df["indicator_code"] != "").sum()),
+                "other_units": other_units(df, pd.DataFrame(codebook_rows())).to_dict("records")}
     if name == "panel":
         return {"example": _example(df)}
     return {}
@@ -59,7 +62,7 @@ def render_card(version: str, facts: dict, rows: dict[str, int], quality: tuple[
         documents=facts["documents"], problems=facts["problems"], dictionary=dictionary(), figures=figures,
         quality=[{"table": q.table, "measure": q.measure, "value": f"{q.value:.3f}", "n": q.n} for q in quality],
         changes=CHANGES, changes_columns=columns(CHANGES), citation=bibtex(version), example=facts["example"],
-        csv_note=CSV_TEXT_NOTE)
+        csv_note=CSV_TEXT_NOTE, other_units=facts.get("other_units", []))
 
 
 def _example(panel: pd.DataFrame) -> str:

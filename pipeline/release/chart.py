@@ -1,12 +1,12 @@
-"""The panel chart of the download page: small multiples, one horizontal bar chart per indicator, drawn
-at build time as one inline SVG string (no JavaScript). A pure function of the panel table; every text
+"""The panel chart of the download page: small multiples, one horizontal bar chart per indicator and period
+(single years, term totals and plans never share a scale), each bar labelled with its place and the years it
+covers (郑州市 2018–2022), drawn at build time as one inline SVG string (no JavaScript). A pure function of the panel table; every text
 from a document is XML-escaped here, so the returned Markup is safe to insert into the page."""
 from __future__ import annotations
 
 import html
 import math
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +21,8 @@ PERIODS: dict[str, tuple[str, str]] = {
     "plan": ("#2f855a", "plan (the year ahead)"),
     "other": ("#718096", "other period"),
 }
+# period -> the few words a chart's subtitle says of it
+PERIOD_NAMES = {"past_year": "single years", "term": "multi-year totals", "plan": "plans for a year"}
 # codebook category -> heading above its charts, in report order (pipeline/vocab/metric_categories.toml)
 CATEGORIES: dict[str, str] = dict(load("metric_categories")["labels"])
 MAX_BARS = 12          # a panel with more figures shows its largest MAX_BARS
@@ -39,8 +41,8 @@ FONT = 11              # px, labels; titles are 12.5
 
 @dataclass(frozen=True)
 class _Bar:
-    who: str               # document name, cut to fit
-    when: str              # year (and #n when the same name and year repeat), always shown in full
+    who: str               # place name, cut to fit
+    when: str              # years covered (and #n when the same name and years repeat), always shown in full
     value: float
     unit: str
     period: str
@@ -50,6 +52,7 @@ class _Bar:
 @dataclass(frozen=True)
 class _Panel:
     code: str
+    period: str
     category: str
     title: str
     unit: str
@@ -87,11 +90,28 @@ def format_value(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _who(row, names: Mapping[str, str]) -> str:
-    return names.get(row.doc_id) or row.city or row.doc_id
+NEEDS = ("level", "province", "city", "county", "period", "year_start", "year_end", "indicator_code", "value",
+         "unit", "doc_id")
 
 
-def _panels(panel: pd.DataFrame, indicators: pd.DataFrame, names: Mapping[str, str], max_bars: int) -> list[_Panel]:
+def chart_ready(panel: pd.DataFrame) -> bool:
+    """Whether ``panel`` has the columns the chart draws from (a panel keyed by place and year span)."""
+    return set(NEEDS) <= set(panel.columns)
+
+
+def _who(row) -> str:
+    """The place a panel row is about, as short as it is unambiguous in a label: county, city or province."""
+    return row.county or row.city or row.province or ("全国" if row.level == "national" else row.doc_id)
+
+
+def years_label(start, end) -> str:
+    """2022 for one year, 2018–2022 for a span; '' when unknown."""
+    if pd.isna(start) or pd.isna(end):
+        return ""
+    return str(int(end)) if int(start) == int(end) else f"{int(start)}–{int(end)}"
+
+
+def _panels(panel: pd.DataFrame, indicators: pd.DataFrame, max_bars: int) -> list[_Panel]:
     labels = {r.indicator_code: (r.label_en or r.indicator_code, r.unit or "", getattr(r, "category", "") or "")
               for r in indicators.itertuples()}
     codebook = {code: i for i, code in enumerate(indicators["indicator_code"])}
@@ -104,13 +124,14 @@ def _panels(panel: pd.DataFrame, indicators: pd.DataFrame, names: Mapping[str, s
     last = (len(groups), len(codebook))
     rank = {p: i for i, p in enumerate(PERIODS)}
     rows = sorted(panel.itertuples(index=False), key=lambda r: (
-        order.get(r.indicator_code, last), r.indicator_code, _who(r, names),
-        -1 if pd.isna(r.year) else int(r.year), rank.get(r.period, len(rank)), r.doc_id))
-    by_code: dict[str, list] = {}
+        order.get(r.indicator_code, last), r.indicator_code, rank.get(r.period, len(rank)), r.period, _who(r),
+        -1 if pd.isna(r.year_end) else int(r.year_end), -1 if pd.isna(r.year_start) else int(r.year_start),
+        r.doc_id))
+    by_chart: dict[tuple[str, str], list] = {}
     for r in rows:
-        by_code.setdefault(r.indicator_code, []).append(r)
+        by_chart.setdefault((r.indicator_code, r.period), []).append(r)
     out = []
-    for code, group in by_code.items():
+    for (code, period), group in by_chart.items():
         if len(group) > max_bars:   # a ranking of the largest figures
             ranked = sorted(enumerate(group), key=lambda t: (-(t[1].value if t[1].value == t[1].value else -math.inf), t[0]))
             group_shown = [r for _, r in ranked[:max_bars]]
@@ -119,23 +140,24 @@ def _panels(panel: pd.DataFrame, indicators: pd.DataFrame, names: Mapping[str, s
         seen: dict[tuple[str, str], int] = {}
         bars = []
         for r in group_shown:
-            year = "" if pd.isna(r.year) else str(int(r.year))
-            who = _who(r, names)
-            seen[(who, year)] = n = seen.get((who, year), 0) + 1
-            when = year if n == 1 else f"{year} #{n}".strip()
-            tip = f"{who} · {year or 'year unknown'} · {r.period}: {format_value(r.value)} {r.unit} ({r.doc_id})"
+            years = years_label(r.year_start, r.year_end)
+            who = _who(r)
+            seen[(who, years)] = n = seen.get((who, years), 0) + 1
+            when = years if n == 1 else f"{years} #{n}".strip()
+            tip = (f"{who} · {years or 'years unknown'} · {r.period}: {format_value(r.value)} {r.unit} "
+                   f"({r.doc_id})")
             bars.append(_Bar(who, when, float(r.value), r.unit, r.period, tip))
         title, unit, category = labels.get(code, (code, "", ""))
-        out.append(_Panel(code, category, title, unit, tuple(bars), len(group)))
+        out.append(_Panel(code, period, category, title, unit, tuple(bars), len(group)))
     return out
 
 
 def _panel_svg(p: _Panel, x0: float, y0: float, w: float) -> list[str]:
     px = FONT
-    out = [f'<g class="panel" data-indicator="{_esc(p.code)}">',
+    out = [f'<g class="panel" data-indicator="{_esc(p.code)}" data-period="{_esc(p.period)}">',
            f'<title>{_esc(p.title)} ({_esc(p.code)})</title>',
            f'<text x="{x0:.1f}" y="{y0 + 14:.1f}" class="ptitle">{_esc(_fit(p.title, w, 12.5))}</text>']
-    sub = p.code + (f" · {p.unit}" if p.unit else "")
+    sub = " · ".join(x for x in (p.code, PERIOD_NAMES.get(p.period, p.period), p.unit) if x)
     if p.total > len(p.bars):
         sub += f" · {len(p.bars)} largest of {p.total}"
     out.append(f'<text x="{x0:.1f}" y="{y0 + 30:.1f}" class="psub">{_esc(_fit(sub, w, 10.5))}</text>')
@@ -161,13 +183,11 @@ def _panel_svg(p: _Panel, x0: float, y0: float, w: float) -> list[str]:
     return out
 
 
-def panel_chart(panel: pd.DataFrame, indicators: pd.DataFrame, names: Mapping[str, str] | None = None,
-                max_bars: int = MAX_BARS) -> Markup:
-    """Small multiples of ``panel`` (columns doc_id, city, year, period, indicator_code, value, unit), one
-    panel per indicator with data, grouped by category, in codebook order (``indicators``: indicator_code,
-    label_en, unit, category), one bar per document and period. ``names`` maps doc_id to the name shown (default: city, else doc_id)."""
-    names = names or {}
-    panels = _panels(panel, indicators, names, max_bars)
+def panel_chart(panel: pd.DataFrame, indicators: pd.DataFrame, max_bars: int = MAX_BARS) -> Markup:
+    """Small multiples of ``panel`` (the panel table's columns), one chart per indicator and period with data,
+    grouped by category, in codebook order (``indicators``: indicator_code, label_en, unit, category), one
+    bar per place and year span, labelled with both."""
+    panels = _panels(panel, indicators, max_bars)
     periods = [p for p in PERIODS if any(b.period == p for q in panels for b in q.bars)]
     periods += sorted({b.period for q in panels for b in q.bars} - set(PERIODS))
     col_w = (WIDTH - GAP * (COLUMNS - 1)) / COLUMNS
@@ -195,9 +215,10 @@ def panel_chart(panel: pd.DataFrame, indicators: pd.DataFrame, names: Mapping[st
                       f'<text x="{lx + 17:.1f}" y="16" class="legend">{_esc(text if p in PERIODS else p)}</text>')
         lx += 17 + _text_width(text if p in PERIODS else p, FONT) + 26
     n_docs = panel["doc_id"].nunique() if len(panel) else 0
-    title = f"Harmonised panel: {len(panel)} figures, {len(panels)} indicators, {n_docs} documents"
-    desc = ("One bar chart per indicator; one bar per document and period, labelled with its value; "
-            "each chart has its own scale; colour shows the period.")
+    n_codes = len({p.code for p in panels})
+    title = f"Harmonised panel: {len(panel)} figures, {n_codes} indicators, {n_docs} documents"
+    desc = ("One bar chart per indicator and period (single years, multi-year totals and plans never share a "
+            "scale); one bar per place, labelled with the years it covers and its value; colour shows the period.")
     if not panels:
         body.append(f'<text x="0" y="{LEGEND_H + 14}" class="psub">No panel figures in this release.</text>')
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:.0f}" '

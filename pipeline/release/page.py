@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from opencc import OpenCC
 
 from pipeline.release.about import about
-from pipeline.release.chart import panel_chart
+from pipeline.release.chart import chart_ready, panel_chart
 from pipeline.release.preview import preview
 from pipeline.release.versioning import scan
 from schemas.dictionary import ColumnDoc, dictionary
@@ -129,19 +129,6 @@ def _dictionary() -> list[dict]:
             for cols in dictionary().values() for d in cols]
 
 
-def _names(folder: Path) -> dict[str, str]:
-    """What the chart calls each document: its city, else its issuer or province, else its id."""
-    path = folder / "documents.parquet"
-    if not path.exists():
-        return {}
-    docs = pd.read_parquet(path)
-    out = {}
-    for r in docs.itertuples(index=False):
-        out[r.doc_id] = next((str(v) for v in (getattr(r, k, "") for k in ("city", "issuer", "province"))
-                              if isinstance(v, str) and v), r.doc_id)
-    return out
-
-
 def _latest(folder: Path) -> dict:
     rows = _rows(folder)
     tables = []
@@ -152,10 +139,11 @@ def _latest(folder: Path) -> dict:
                            "rows_text": f"{rows[name]:,}" if name in rows else "?",
                            "folder": folder.name, "preview": preview(path)})
     chart, chart_facts = None, None
-    if (folder / "panel.parquet").is_file() and (folder / "indicators.parquet").is_file():
-        panel = pd.read_parquet(folder / "panel.parquet")
+    panel = pd.read_parquet(folder / "panel.parquet") if (folder / "panel.parquet").is_file() else None
+    # a release made before the panel was keyed by place (0.1.x) has no chart: its panel has no years spans
+    if panel is not None and chart_ready(panel) and (folder / "indicators.parquet").is_file():
         indicators = pd.read_parquet(folder / "indicators.parquet")
-        chart = panel_chart(panel, indicators, _names(folder))
+        chart = panel_chart(panel, indicators)
         chart_facts = {"figures": len(panel), "indicators": panel["indicator_code"].nunique(),
                        "documents": panel["doc_id"].nunique()}
     return {"tables": tables, "chart": chart, "chart_facts": chart_facts,

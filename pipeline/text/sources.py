@@ -13,6 +13,10 @@ from pathlib import Path
 
 METADATA_FILE = "metadata.csv"  # optional overrides, not a document
 DOCUMENT_SUFFIX = ".txt"  # the usual extension of a document: the only one its id leaves out
+# Files read as documents, by extension (any case): plain text, and Markdown — plain text too, the form a report
+# copied from a web page is often saved in (the seeds' headings are Markdown). Anything else in the folder (a
+# manifest.csv, a scan, a .docx) is listed as skipped, never read: a .docx or .pdf must be saved as text first.
+TEXT_SUFFIXES = (DOCUMENT_SUFFIX, ".md")
 GOLD_FOLDER = "gold"  # hand annotations the card's quality figures come from, not documents
 
 
@@ -89,9 +93,18 @@ def _skip(folder_real: str, p: Path) -> Skipped | None:
     return None
 
 
+def _not_text(p: Path) -> Skipped | None:
+    """Why a file is not a document by its name: its extension is not one of ``TEXT_SUFFIXES``."""
+    if p.suffix.lower() in TEXT_SUFFIXES:
+        return None
+    what = f"a {p.suffix} file" if p.suffix else "a file without extension"
+    return Skipped(file_name(p), f"{what}, not read: only {' and '.join(TEXT_SUFFIXES)} files are documents",
+                   "if it is a report, save it as plain text with a .txt name")
+
+
 def scan(folder: Path) -> Folder:
     """The documents and skipped entries of a folder (non-hidden entries except the metadata overrides and the gold
-    annotations), by name.
+    annotations), by name. Only text files (``TEXT_SUFFIXES``) are documents; every other entry is skipped.
 
     Document ids are unique by construction. Each file asks for ``doc_id_for`` (from its own name); a file whose
     name is its id (``a_b.txt``) is served first, so its id never changes when a look-alike (``a b.txt``) is added;
@@ -104,7 +117,7 @@ def scan(folder: Path) -> Folder:
     for p in sorted(folder.iterdir(), key=lambda p: file_name(p)):
         if p.name.startswith(".") or p.name == METADATA_FILE or (p.name == GOLD_FOLDER and p.is_dir()):
             continue
-        skip = _skip(folder_real, p)
+        skip = _skip(folder_real, p) or _not_text(p)
         if skip:
             skipped.append(skip)
         else:
