@@ -68,6 +68,7 @@ class Documents(_Model):
     encoding: Series[str] = pa.Field(description="Text encoding the file was decoded from (utf-8, gb18030, utf-16, ...).")
     title: Series[str] = pa.Field(description="Document title as written (first heading or line).")
     issuer: Series[str] = pa.Field(description="Body that issued the report, e.g. 郑州市人大常委会 ('' if not stated).")
+    body: Series[str] = pa.Field(isin=xm.BODIES, description="Which body issued it: congress (a people's congress or its standing committee), cppcc (a CPPCC committee), government; from the issuer, else from the words the front matter uses ('' when it cannot tell).")
     city: Series[str] = pa.Field(description="Prefecture-level division (地级市, 地区, 自治州, 盟) the issuer is or belongs to, full name, e.g. 郑州市 for 郑州市 or 郑州市金水区 ('' for national and provincial bodies, a district of a municipality, a county-level unit under its province (省直辖, e.g. 济源市), or unknown).")
     province: Series[str] = pa.Field(description="Provincial-level division the issuer is or belongs to, full name, e.g. 河南省 ('' for national bodies or unknown).")
     level: Series[str] = pa.Field(isin=LEVELS, description="Administrative level of the issuer: national, provincial, municipal (prefecture level), county (county level: county, district, county-level city, banner) ('' unknown).")
@@ -240,6 +241,7 @@ class Indicators(_Model):
 
 
 class Panel(_Model):
+    body: Series[str] = pa.Field(isin=xm.BODIES, description="Which body the figure is of (documents.body): a congress's figures and a CPPCC's of the same place are different rows.")
     place_code: Series[str] = pa.Field(str_matches=r"^(\d{6})?$", description="GB/T 2260 administrative division code of the place (documents.place_code; '' for national bodies and places the code table cannot tell).")
     level: Series[str] = pa.Field(isin=[lv for lv in LEVELS if lv], description="Administrative level of the issuing body: national, provincial, municipal or county.")
     province: Series[str] = pa.Field(description="Province of the issuing body ('' only for national bodies).")
@@ -259,7 +261,7 @@ class Panel(_Model):
     superseded_metric_ids: Series[str] = pa.Field(description="Metrics of the other documents giving it, not chosen (space-separated metrics.metric_id; '' when none).")
 
     class Config(_Model.Config):
-        unique = ["level", "province", "city", "county", "period", "year_start", "year_end", "indicator_code"]
+        unique = ["body", "level", "province", "city", "county", "period", "year_start", "year_end", "indicator_code"]
 
 
 class Problems(_Model):

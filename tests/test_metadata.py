@@ -61,7 +61,7 @@ def test_work_report():
     secs = sections_of(REPORT, [("五年工作的回顾", "review"), ("今年工作的建议", "plan")])
     m = infer_metadata(REPORT, secs, "001.txt")
     assert m == DocumentMeta(
-        title="郑州市人民代表大会常务委员会工作报告", issuer="郑州市人大常委会", city="郑州市", province="河南省",
+        title="郑州市人民代表大会常务委员会工作报告", issuer="郑州市人大常委会", body="congress", city="郑州市", province="河南省",
         level="municipal", genre="work_report", date="2023-01-05", meeting="郑州市第十六届人民代表大会第一次会议",
         speaker="周富强", review_start=2018, review_end=2022, plan_year=2023, place_code="410100")
 
@@ -199,3 +199,15 @@ def test_place_with_extension_characters(title, issuer, province, city, county, 
     m = infer_metadata(f"# {title}\n\n各位代表：\n", [], "x.txt")
     assert (m.issuer, m.province, m.city, m.county, m.level, m.place_code) == (issuer, province, city, county, level,
                                                                               "")
+
+
+@pytest.mark.parametrize("text,body", [
+    ("# 郑州市人民代表大会常务委员会工作报告\n\n各位代表：\n", "congress"),
+    ("# 政协济宁市委员会常务委员会工作报告\n\n各位委员：\n", "cppcc"),
+    ("# 某市人民政府工作报告\n\n各位代表：\n", "government"),
+    ("本报讯 市人大常委会召开常委会会议8次，制定地方性法规3件。\n", "congress"),        # no issuer line: the words
+    ("本报讯 市政协今年共收到提案512件，立案480件。\n", "cppcc"),
+    ("今天天气很好。\n", ""),
+], ids=["congress", "cppcc", "government", "congress_words", "cppcc_words", "none"])
+def test_body(text, body):
+    assert infer_metadata(text, [], "x.txt").body == body

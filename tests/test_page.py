@@ -228,7 +228,7 @@ def _synthetic_panel(n_docs: int, city: str = "洛阳市") -> pd.DataFrame:
         end = 2000 + i % 25
         start = end - 4 if period == "term" else end
         for code in ("sessions", "laws_x"):
-            rows.append({"place_code": "", "level": "municipal" if i % 3 else "provincial", "province": "河南省",
+            rows.append({"body": "congress", "place_code": "", "level": "municipal" if i % 3 else "provincial", "province": "河南省",
                          "city": city if i % 3 else "", "county": "", "period": period, "year_start": start,
                          "year_end": end, "indicator_code": code, "value": float((i * 37) % 1000), "unit": "件",
                          "unit_as_written": "件", "approx": "exact", "doc_id": f"d{i:03d}",
@@ -237,7 +237,7 @@ def _synthetic_panel(n_docs: int, city: str = "洛阳市") -> pd.DataFrame:
     return df.astype({"year_start": "Int64", "year_end": "Int64"})
 
 
-PANEL_COLUMNS = ["place_code", "level", "province", "city", "county", "period", "year_start", "year_end",
+PANEL_COLUMNS = ["body", "place_code", "level", "province", "city", "county", "period", "year_start", "year_end",
                  "indicator_code", "value", "unit", "unit_as_written", "approx", "doc_id", "metric_id", "n_documents",
                  "superseded_metric_ids"]
 INDICATORS = pd.DataFrame({"indicator_code": ["sessions"], "label_en": ["Standing committee sessions held"],

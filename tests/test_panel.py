@@ -17,8 +17,8 @@ INDICATORS = pd.DataFrame({
 ZZ = {"level": "municipal", "province": "河南省", "city": "郑州市", "county": "", "place_code": "410100"}
 
 
-def _doc(doc, place=ZZ, genre="work_report", date="2024-01-10"):
-    return {"doc_id": doc, **place, "genre": genre, "date": date}
+def _doc(doc, place=ZZ, genre="work_report", date="2024-01-10", body="congress"):
+    return {"doc_id": doc, **place, "genre": genre, "date": date, "body": body}
 
 
 def _m(mid, code, value, unit, start, period="term", doc="d", years=(2018, 2022), approx="exact"):
@@ -141,3 +141,12 @@ def test_a_panel_row_that_is_not_its_metric_fails_validation():
     for col, bad in (("unit_as_written", "件"), ("year_end", 2023), ("period", "term"), ("value", 13.0)):
         found = panel_failures(panel.assign(**{col: [bad]}).astype({"year_end": "Int64"}), metrics)
         assert [f.column for f in found] == [col], col
+
+
+def test_a_congress_and_a_cppcc_of_one_place_are_two_rows():
+    docs = pd.DataFrame([_doc("rd"), _doc("zx", body="cppcc")])
+    metrics = _frame([_m("a", "sessions", 8, "次", 5, doc="rd", period="past_year", years=(2022, 2022)),
+                      _m("b", "sessions", 5, "次", 5, doc="zx", period="past_year", years=(2022, 2022))])
+    got = panel_rows(metrics, docs, INDICATORS)
+    assert sorted(zip(got["body"], got["value"])) == [("congress", 8.0), ("cppcc", 5.0)]
+    assert (got["n_documents"] == 1).all()

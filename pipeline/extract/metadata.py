@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.extract import places
-from pipeline.extract.model import FIRST_YEAR, GENRES, ISO_DATE, LAST_YEAR, LEVELS, SOURCE_URL, DocumentMeta
+from pipeline.extract.model import BODIES, FIRST_YEAR, GENRES, ISO_DATE, LAST_YEAR, LEVELS, SOURCE_URL, DocumentMeta
 from pipeline.text.decode import MAX_BYTES, DecodeError, decode_bytes
 from pipeline.text.model import Section
 from pipeline.extract.numerals import parse_numeral
@@ -42,6 +42,8 @@ class _Vocab:
     national: tuple[str, ...]
     provinces: dict[str, str]
     cppcc_issuers: tuple[str, ...]
+    bodies: dict[str, str]
+    body_words: dict[str, tuple[str, ...]]
     report_frame: tuple[str, ...]
     date_frame: re.Pattern
     press: tuple[str, ...]
@@ -75,6 +77,7 @@ def vocab() -> _Vocab:
         national=tuple(v["national"]["words"]),
         provinces=dict(v["provinces"]),
         cppcc_issuers=tuple(g["cppcc_issuers"]),
+        bodies=dict(v["bodies"]), body_words={b: tuple(w) for b, w in v["body_words"].items()},
         report_frame=tuple(g["report_frame"]),
         date_frame=re.compile(g["report_date_frame"]),
         press=tuple(g["press"]),
@@ -142,6 +145,21 @@ def _issuer(front: str, v: _Vocab) -> tuple[str, str]:
             if prefix or m.group(2) in ("人民代表大会常务委员会", "人大常委会"):
                 return prefix + body, prefix
     return "", ""
+
+
+def _body(issuer: str, genre: str, front: str, v: _Vocab) -> str:
+    """Who issued the text (model.BODIES): by its issuer's short form, else a proposal digest is a CPPCC's, else
+    the body whose words the front matter uses more ('' on a tie)."""
+    for short, body in v.bodies.items():
+        if issuer.endswith(short):
+            return body
+    if genre == "proposal_digest":
+        return "cppcc"
+    counts = {body: sum(front.count(w) for w in words) for body, words in v.body_words.items()}
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return ""
+    return ranked[0][0]
 
 
 def _date(front: str, v: _Vocab) -> tuple[str, str]:
@@ -262,9 +280,10 @@ def infer_metadata(clean: str, sections: list[Section], source_name: str) -> Doc
     if not date:
         date, meeting = _press_date(front, plan_year, v)
     review_start, review_end = _review(clean, sections, plan_year, v)
-    return DocumentMeta(title=title, issuer=issuer, city=place.city, province=province, level=level,
-                        county=place.county, place_code=place.code,
-                        genre=_genre(clean, sections, title, front, issuer, v), date=date, meeting=meeting,
+    genre = _genre(clean, sections, title, front, issuer, v)
+    return DocumentMeta(title=title, issuer=issuer, body=_body(issuer, genre, front, v), city=place.city,
+                        province=province, level=level, county=place.county, place_code=place.code,
+                        genre=genre, date=date, meeting=meeting,
                         speaker=_speaker(front, v), review_start=review_start, review_end=review_end,
                         plan_year=plan_year)
 
@@ -273,7 +292,7 @@ def infer_metadata(clean: str, sections: list[Section], source_name: str) -> Doc
 
 _KEY = "source_file"
 _FIELDS = tuple(f.name for f in dataclasses.fields(DocumentMeta))
-_CHOICES = {"level": LEVELS, "genre": GENRES}
+_CHOICES = {"level": LEVELS, "genre": GENRES, "body": BODIES}
 _YEAR_HINT = f"write a year as four digits from {FIRST_YEAR} to {LAST_YEAR} (e.g. 2024), or leave the cell empty"
 _KEEP_NAME = "write the file's name exactly as in the seeds folder, with its extension (e.g. 001_x.txt)"
 _RESAVE = 'save it as "CSV UTF-8" (or GBK) text'

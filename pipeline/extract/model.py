@@ -23,6 +23,7 @@ PROPOSER_KINDS = ("member", "party_committee", "group", "unknown")
 # pipeline.extract.metadata checks the cells of seeds/metadata.csv against them)
 LEVELS = ("national", "provincial", "municipal", "county", "")
 GENRES = ("work_report", "press_digest", "proposal_digest", "other", "")
+BODIES = ("congress", "cppcc", "government", "")   # who issued it: people's congress, CPPCC, government
 ISO_DATE = r"^(\d{4}-\d{2}-\d{2})?$"
 PLACE_CODE = r"^(\d{6})?$"         # GB/T 2260 administrative division code, or ''
 SOURCE_URL = r"^(https?://[^\s]+)?$"  # where a document was taken from: an http(s) address, or ''
@@ -119,6 +120,7 @@ class DocumentMeta:
 
     title: str = ""
     issuer: str = ""         # e.g. 郑州市人大常委会
+    body: str = ""           # one of BODIES
     city: str = ""           # prefecture, e.g. 郑州市 ('' for national/provincial documents)
     province: str = ""
     level: str = ""          # one of LEVELS

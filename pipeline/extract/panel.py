@@ -3,6 +3,9 @@
 A pure function of three published tables (``metrics``, ``documents``, ``indicators``), so the asset that
 publishes it and the card that explains it (``left_out``) apply one rule:
 
+The key is the body (a congress's figures and a CPPCC's of one place are different rows), the place, the period,
+the years and the indicator.
+
 1. A metric with an indicator code enters only when its unit is the indicator's unit or one of the units
    counting the same things one for one (``indicators.same_units``), when its period is past_year, term or
    plan with both years known, and when its document's place is known (a level; below national, a
@@ -21,7 +24,7 @@ from pipeline.extract.indicators import PHRASING_SEP
 from pipeline.extract.model import PANEL_PERIODS
 
 PLACE = ("level", "province", "city", "county")
-KEY = (*PLACE, "period", "year_start", "year_end", "indicator_code")
+KEY = ("body", *PLACE, "period", "year_start", "year_end", "indicator_code")
 # rule 3: lower is preferred (genres of documents.genre)
 GENRE_RANK = {"work_report": 0, "press_digest": 1, "proposal_digest": 2}
 SEP = " "
@@ -53,7 +56,7 @@ def other_units(metrics: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
 def _reasons(metrics: pd.DataFrame, documents: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """The coded metrics with their document's place, genre and date and ``reason`` ('' when it enters)."""
     coded = metrics[metrics["indicator_code"] != ""]
-    place = documents.set_index("doc_id")[[*PLACE, "place_code", "genre", "date"]]
+    place = documents.set_index("doc_id")[["body", *PLACE, "place_code", "genre", "date"]]
     m = coded.join(place, on="doc_id")
     units = _panel_units(indicators)
     unit_ok = [u in units.get(c, ()) for c, u in zip(m["indicator_code"], m["unit"])]
@@ -95,12 +98,13 @@ def panel_rows(metrics: pd.DataFrame, documents: pd.DataFrame, indicators: pd.Da
     chosen["n_documents"] = chosen["n_documents"].fillna(1)
     chosen["superseded_metric_ids"] = chosen["superseded_metric_ids"].fillna("")
     out = pd.DataFrame({
-        "place_code": chosen["place_code"].fillna(""), **{c: chosen[c].fillna("") for c in PLACE},
+        "body": chosen["body"].fillna(""), "place_code": chosen["place_code"].fillna(""),
+        **{c: chosen[c].fillna("") for c in PLACE},
         "period": chosen["period"], "year_start": chosen["year_start"], "year_end": chosen["year_end"],
         "indicator_code": chosen["indicator_code"], "value": chosen["value"],
         "unit": chosen["indicator_code"].map(unit_of), "unit_as_written": chosen["unit"],
         "approx": chosen["approx"], "doc_id": chosen["doc_id"], "metric_id": chosen["metric_id"],
         "n_documents": chosen["n_documents"].astype(int), "superseded_metric_ids": chosen["superseded_metric_ids"],
     })
-    return out.sort_values(["level", "province", "city", "county", "indicator_code", "period", "year_start",
+    return out.sort_values(["body", "level", "province", "city", "county", "indicator_code", "period", "year_start",
                             "year_end"], kind="stable").reset_index(drop=True)

@@ -99,9 +99,16 @@ def chart_ready(panel: pd.DataFrame) -> bool:
     return set(NEEDS) <= set(panel.columns)
 
 
+# a body other than a congress is named after the place in a label (济宁市 政协 2019)
+BODY_NAMES = {"cppcc": "政协", "government": "政府"}
+
+
 def _who(row) -> str:
-    """The place a panel row is about, as short as it is unambiguous in a label: county, city or province."""
-    return row.county or row.city or row.province or ("全国" if row.level == "national" else row.doc_id)
+    """The place a panel row is about, as short as it is unambiguous in a label: county, city or province, and
+    the body when it is not a congress."""
+    place = row.county or row.city or row.province or ("全国" if row.level == "national" else row.doc_id)
+    body = BODY_NAMES.get(getattr(row, "body", ""), "")
+    return f"{place} {body}" if body else place
 
 
 def years_label(start, end) -> str:
