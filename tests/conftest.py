@@ -1,7 +1,9 @@
 """Shared fixtures: the seeds, and one real Dagster build of them into a temporary dist/ per session."""
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED_000 = SEEDS / "000_176ab9c851656b8e.txt"
 SEED_001 = SEEDS / "001_4a3b9fde25d10259.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def publication_day():
+    """Every release a test session publishes is dated the day the session started (SOURCE_DATE_EPOCH, unless the
+    caller set it), so that two builds compared byte for byte cannot fall on both sides of midnight UTC."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = before or str(int(time.time()))
+    yield os.environ["SOURCE_DATE_EPOCH"]
+    if before is None:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Metadata a machine can read: croissant.json loads every table through mlcroissant (the CLI and the
 Python API) with the values of the Parquet files and checks their hashes; datapackage.json passes
 `frictionless validate`; CITATION.cff is Citation File Format 1.2.0. All run offline on a copy of the
-committed release dist/latest.
+session's build of the seeds (the files of the current release layout: the SQLite database and the zip too).
 """
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ import jsonschema
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
 
-from pipeline.release.about import about
+from pipeline.release.about import about, link
 from pipeline.release.citation import render_citation
 from pipeline.release.croissant import write_croissant
+from pipeline.release.dates import recorded_date
+from pipeline.release.sqlite import database_name
 from pipeline.release.files import write_parquet
 from schemas.dictionary import columns
 from schemas.registry import TABLES, Rename, table
@@ -29,19 +30,24 @@ from schemas.registry import TABLES, Rename, table
 MLCROISSANT = Path(sys.executable).with_name("mlcroissant")
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 VERSION = "9.8.7"
-# The one recommendation of mlcroissant 1.1.1 a reproducible release cannot follow: a publication date.
-ALLOWED_WARNINGS = ['Property "https://schema.org/datePublished" is recommended, but does not exist.']
+# mlcroissant 1.1.1 recommends nothing more (it did recommend a publication date before releases had one).
+ALLOWED_WARNINGS: list[str] = []
 
 
-def _copy_release(dst: Path) -> Path:
-    shutil.copytree(ROOT / "dist" / "latest", dst, symlinks=False)
-    write_croissant(dst, VERSION)
+def _copy_release(source: Path, dst: Path) -> Path:
+    shutil.copytree(source, dst, symlinks=False)
+    write_croissant(dst, VERSION, date=recorded_date(source))
     return dst
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory) -> Path:
-    return _copy_release(tmp_path_factory.mktemp("machine") / "release")
+def source(built) -> Path:
+    return built / "latest"
+
+
+@pytest.fixture(scope="module")
+def release(source, tmp_path_factory) -> Path:
+    return _copy_release(source, tmp_path_factory.mktemp("machine") / "release")
 
 
 @pytest.fixture(scope="module")
@@ -70,9 +76,9 @@ def _plain(v):
 
 # ---------------------------------------------------------------- the generated document itself
 
-def test_croissant_is_reproducible_and_has_no_local_path(release, tmp_path):
+def test_croissant_is_reproducible_and_has_no_local_path(source, release, tmp_path):
     first = (release / "croissant.json").read_bytes()
-    again = _copy_release(tmp_path / "again")  # another folder, same files
+    again = _copy_release(source, tmp_path / "again")  # another folder, same files
     assert (again / "croissant.json").read_bytes() == first
     text = first.decode("utf-8")
     assert str(release) not in text and str(tmp_path) not in text and "/tmp" not in text
@@ -85,19 +91,23 @@ def test_croissant_describes_every_file_table_and_column(release, jsonld):
     from mlcroissant._src.core.context import Context, CroissantVersion
     from mlcroissant._src.core.rdf import make_context
     assert jsonld["@context"] == make_context(Context(conforms_to=CroissantVersion.V_1_1))
-    assert (jsonld["name"], jsonld["version"], jsonld["license"], jsonld["url"]) == \
-           (a["name"], VERSION, a["license"]["path"], a["homepage"])
+    assert (jsonld["name"], jsonld["version"], jsonld["license"], jsonld.get("url")) == \
+           (a["name"], VERSION, a["license"]["path"], link("homepage"))
     assert jsonld["creator"]["name"] == a["creator"]["name"] and jsonld["keywords"] == a["keywords"]
+    assert jsonld["creator"].get("url") == link("creator", "url")
     assert jsonld["citeAs"].startswith("@misc{") and f"version = {{{VERSION}}}" in jsonld["citeAs"]
+    assert jsonld["datePublished"] == recorded_date(release) and f"year = {{{jsonld['datePublished'][:4]}}}" \
+        in jsonld["citeAs"]
 
     files = {f["@id"]: f for f in jsonld["distribution"]}
     extra = ["changes"] if (release / "changes.csv").exists() else []  # releases from v0.1.4 on
     assert set(files) == {f"{tb.name}.{ext}" for tb in TABLES for ext in ("csv", "parquet")} | \
-           {f"{name}.csv" for name in extra}
+           {f"{name}.csv" for name in extra} | {database_name()}
+    formats = {"csv": "text/csv", "parquet": "application/x-parquet", "sqlite": "application/vnd.sqlite3"}
     for name, f in files.items():
-        assert f["contentUrl"] == name
+        assert f["contentUrl"] == name and f["contentSize"] == f"{(release / name).stat().st_size} B"
         assert f["sha256"] == hashlib.sha256((release / name).read_bytes()).hexdigest()
-        assert f["encodingFormat"] == {"csv": "text/csv", "parquet": "application/x-parquet"}[name.split(".")[1]]
+        assert f["encodingFormat"] == formats[name.split(".")[1]]
 
     sets = {rs["@id"]: rs for rs in jsonld["recordSet"]}
     assert list(sets) == [tb.name for tb in TABLES] + extra
@@ -179,9 +189,9 @@ def test_mlcroissant_load_cli_reads_the_long_chinese_texts(release):
         assert any(repr(raw.encode("utf-8")[-300:])[2:-1] in line for line in lines)
 
 
-def test_a_corrupted_table_file_fails_its_hash_check(tmp_path):
+def test_a_corrupted_table_file_fails_its_hash_check(source, tmp_path):
     import mlcroissant as mlc
-    folder = _copy_release(tmp_path / "release")
+    folder = _copy_release(source, tmp_path / "release")
     path = folder / "metrics.parquet"
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -191,10 +201,10 @@ def test_a_corrupted_table_file_fails_its_hash_check(tmp_path):
     assert "Hash of downloaded file" in str(err.value.__cause__)
 
 
-def test_changes_csv_and_a_renamed_columns_alias_are_described_and_load(tmp_path):
+def test_changes_csv_and_a_renamed_columns_alias_are_described_and_load(source, tmp_path):
     import mlcroissant as mlc
     folder = tmp_path / "release"
-    shutil.copytree(ROOT / "dist" / "latest", folder, symlinks=False)
+    shutil.copytree(source, folder, symlinks=False)
     (folder / "changes.csv").write_text("table,key,change,columns\nmetrics,m1,changed,value unit\n"
                                         "laws,l1,added,\n", encoding="utf-8")
     metrics = pd.read_parquet(folder / "metrics.parquet")
@@ -233,6 +243,8 @@ def test_frictionless_validates_the_datapackage(release):
 # list is checked against packaging's copy instead of the schema's enum.
 _URL = {"type": "string", "format": "uri", "pattern": "^(https|http|ftp|sftp)://.+"}
 _STR = {"type": "string", "minLength": 1}
+_DATE = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_DOI = {"type": "string", "pattern": r"^10\.\d{4,9}(\.\d+)?/[A-Za-z0-9:/_;\-\.\(\)\[\]\\]+$"}
 CFF_1_2_0 = {
     "$schema": "http://json-schema.org/draft-07/schema",
     "type": "object",
@@ -249,8 +261,8 @@ CFF_1_2_0 = {
                             "website": _URL, "email": _STR, "orcid": _URL}},
         ]}},
         "cff-version": {"type": "string", "pattern": r"^1\.2\.0$"},
-        "commit": _STR, "contact": {"type": "array"}, "date-released": {"type": "string"},
-        "doi": {"type": "string"}, "identifiers": {"type": "array"},
+        "commit": _STR, "contact": {"type": "array"}, "date-released": _DATE,
+        "doi": _DOI, "identifiers": {"type": "array"},
         "keywords": {"type": "array", "minItems": 1, "uniqueItems": True, "items": _STR},
         "license": {"type": "string"}, "license-url": _URL, "message": _STR,
         "preferred-citation": {"type": "object"}, "references": {"type": "array"},
@@ -261,29 +273,31 @@ CFF_1_2_0 = {
 }
 
 
-@pytest.mark.parametrize("version", ["0.1.3", "1.0", "10.20.30"])
-def test_citation_cff_is_cff_1_2_0_for_a_dataset(version):
-    text = render_citation(version)
-    assert text == render_citation(version) and text.endswith("\n")
+@pytest.mark.parametrize("version, date", [("0.1.3", None), ("1.0", "2027-01-31"), ("10.20.30", "2026-12-04")])
+def test_citation_cff_is_cff_1_2_0_for_a_dataset(version, date):
+    text = render_citation(version, date)
+    assert text == render_citation(version, date) and text.endswith("\n")
     cff = yaml.safe_load(text)
     jsonschema.Draft7Validator(CFF_1_2_0, format_checker=jsonschema.FormatChecker()).validate(cff)
     a = about()
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
     assert cff["version"] == version and isinstance(cff["version"], str)  # "1.0" stays a string
-    assert (cff["title"], cff["abstract"], cff["url"], cff["repository-code"]) == \
-           (a["title"], a["description"], a["homepage"], a["repository"])
-    assert cff["authors"] == [{"name": a["creator"]["name"], "website": a["creator"]["url"]}]
+    assert (cff["title"], cff["abstract"], cff.get("url"), cff.get("repository-code"), cff.get("doi")) == \
+           (a["title"], a["description"], link("homepage"), link("repository"), link("doi"))
+    website = {"website": link("creator", "url")} if link("creator", "url") else {}
+    assert cff["authors"] == [{"name": a["creator"]["name"], **website}]
     assert cff["keywords"] == a["keywords"] and cff["message"] == a["citation"]["message"]
     from packaging.licenses._spdx import LICENSES
     spdx = LICENSES[cff["license"].lower()]
     assert cff["license"] == a["license"]["name"] == spdx["id"] and not spdx["deprecated"]
-    assert "date-released" not in cff
+    assert cff.get("date-released") == date   # quoted: YAML reads it back as the text YYYY-MM-DD
 
 
 def test_the_cff_schema_transcription_bites():
-    ok = yaml.safe_load(render_citation("0.1.3"))
+    ok = yaml.safe_load(render_citation("0.1.3", "2026-12-04"))
     for broken in ({**ok, "authors": []}, {**ok, "cff-version": "1.1.0"}, {**ok, "type": "data"},
                    {**ok, "date_released": "2020-01-01"}, {k: v for k, v in ok.items() if k != "message"},
-                   {**ok, "authors": [{"website": "https://example.invalid"}]}, {**ok, "url": "example.invalid"}):
+                   {**ok, "authors": [{"website": "https://example.invalid"}]}, {**ok, "url": "example.invalid"},
+                   {**ok, "date-released": "4 December 2026"}, {**ok, "doi": "https://doi.org/10.5281/zenodo.1"}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.Draft7Validator(CFF_1_2_0, format_checker=jsonschema.FormatChecker()).validate(broken)

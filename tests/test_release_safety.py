@@ -244,7 +244,8 @@ def _hostile_facts(release: Path) -> tuple[dict, dict]:
     for name in ("documents", "problems", "metrics", "panel"):
         frame = {"documents": docs, "problems": problems}.get(name)
         facts |= table_facts(name, frame if frame is not None else pd.read_parquet(release / f"{name}.parquet"))
-    rows = {r["name"]: r["rows"] for r in json.loads((release / "datapackage.json").read_text("utf-8"))["resources"]}
+    rows = {r["name"]: r["rows"] for r in json.loads((release / "datapackage.json").read_text("utf-8"))["resources"]
+            if "rows" in r}
     return facts, rows
 
 
@@ -306,7 +307,7 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe(dist):
     pkg = json.loads((folder / "datapackage.json").read_text("utf-8"))
     from schemas.validate import CSV_TEXT_NOTE
     assert CSV_TEXT_NOTE in card
-    assert all(CSV_TEXT_NOTE in r["description"] for r in pkg["resources"])
+    assert all(CSV_TEXT_NOTE in r["description"] for r in pkg["resources"] if r["format"] == "csv")
 
 
 def test_validate_knows_the_apostrophe_rule(dist, capsys):
@@ -333,6 +334,8 @@ def reseal(folder: Path) -> None:
     pkg_path, ld_path = folder / "datapackage.json", folder / "croissant.json"
     pkg = json.loads(pkg_path.read_text("utf-8"))
     for r in pkg["resources"]:
+        if "hash" not in r:   # the zip: it holds datapackage.json, so SHA256SUMS alone gives its checksum
+            continue
         path = folder / r["path"]
         r["bytes"], r["hash"] = path.stat().st_size, f"sha256:{sha256_file(path)}"
     pkg_path.write_text(json.dumps(pkg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -346,21 +349,30 @@ def reseal(folder: Path) -> None:
 
 
 def _reseal(folder: Path) -> None:
-    """What a careful tamperer does after editing a table: every file that describes it rewritten to agree."""
+    """What a careful tamperer does after editing a table: every file that describes it (or holds it: the database
+    and the zip) rewritten to agree."""
+    from pipeline.release.archive import archive_name, write_archive
     from pipeline.release.croissant import write_croissant
     from pipeline.release.datapackage import write_datapackage
+    from pipeline.release.dates import date_of
+    from pipeline.release.sqlite import database_name, write_database
     pkg = json.loads((folder / "datapackage.json").read_text("utf-8"))
-    rows = {r["name"]: r["rows"] for r in pkg["resources"]}
+    date = date_of(pkg)
+    if (folder / database_name()).exists():
+        write_database(folder, changes=read_csv_text(folder / "changes.csv"))
+    rows = {r["name"]: r["rows"] for r in pkg["resources"] if "rows" in r}
     for name in rows:
         if (folder / f"{name}.parquet").exists():
             rows[name] = pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows
-    write_datapackage(folder, pkg["version"], rows)
+    write_datapackage(folder, pkg["version"], rows, date=date)
     if pkg.get("previousRelease"):
         fresh = json.loads((folder / "datapackage.json").read_text("utf-8"))
         fresh["previousRelease"] = pkg["previousRelease"]
         (folder / "datapackage.json").write_text(json.dumps(fresh, ensure_ascii=False, indent=2) + "\n",
                                                  encoding="utf-8")
-    write_croissant(folder, pkg["version"])
+    write_croissant(folder, pkg["version"], date=date)
+    if (folder / archive_name(pkg["version"])).exists():
+        write_archive(folder, pkg["version"], date)
     write_checksums(folder)
 
 

@@ -10,10 +10,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.extract.indicators import codebook_rows
 from pipeline.extract.panel import other_units
-from pipeline.release.about import about
+from pipeline.release.about import about, doi_url, link
+from pipeline.release.archive import archive_name
 from pipeline.release.croissant import bibtex
 from pipeline.release.mdtext import Markdown, md_escape_by_default, md_prose
 from pipeline.release.quality import Score
+from pipeline.release.sqlite import database_name
 from schemas.dictionary import columns, dictionary
 from schemas.registry import CHANGES, TABLES
 from schemas.validate import CSV_TEXT_NOTE
@@ -54,14 +56,19 @@ def table_facts(name: str, df: pd.DataFrame) -> dict:
     return {}
 
 
-def render_card(version: str, facts: dict, rows: dict[str, int], quality: tuple[Score, ...] = ()) -> str:
-    """The card of release ``version``: ``facts`` gathered by ``table_facts`` from every table, ``rows`` per table."""
+def render_card(version: str, facts: dict, rows: dict[str, int], quality: tuple[Score, ...] = (),
+                date: str | None = None) -> str:
+    """The card of release ``version``: ``facts`` gathered by ``table_facts`` from every table, ``rows`` per table,
+    ``date`` its publication date (YYYY-MM-DD)."""
     figures = {"documents": len(facts["documents"])} | {k: facts[k] for k in ("chars", "cities", "genres", "coded")}
+    links = [(text, url) for text, url in (("DOI", doi_url()), ("homepage", link("homepage")),
+                                           ("source code", link("repository"))) if url]
     return _ENV.get_template("card.md.j2").render(
+        date=date, links=links, database=database_name(), archive=archive_name(version),
         about=about(), version=version, tables=TABLES, rows=rows,
         documents=facts["documents"], problems=facts["problems"], dictionary=dictionary(), figures=figures,
         quality=[{"table": q.table, "measure": q.measure, "value": f"{q.value:.3f}", "n": q.n} for q in quality],
-        changes=CHANGES, changes_columns=columns(CHANGES), citation=bibtex(version), example=facts["example"],
+        changes=CHANGES, changes_columns=columns(CHANGES), citation=bibtex(version, date), example=facts["example"],
         csv_note=CSV_TEXT_NOTE, other_units=facts.get("other_units", []))
 
 

@@ -1,14 +1,16 @@
 """croissant.json (MLCommons Croissant 1.1), generated from the schemas and dataset.toml: one FileObject
 per table file with its sha256, one RecordSet per table (and for the release's changes.csv) with typed,
-described fields, the primary key and the foreign keys that mlcroissant can load; the dataset's name,
-licence, version, creator and citation.
+described fields, the primary key and the foreign keys that mlcroissant can load; a FileObject for the SQLite
+database of every table; the dataset's name, licence, version, publication date, creator, citation, and the
+homepage and DOI (``sameAs``) when dataset.toml gives them.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from pipeline.release.about import about
+from pipeline.release import sqlite
+from pipeline.release.about import about, doi_url, link
 from pipeline.release.aliases import alias_columns
 from pipeline.release.files import sha256_file
 from schemas.dictionary import ColumnDoc, columns
@@ -134,47 +136,74 @@ def _published(folder: Path, source_format: str) -> list[tuple[Table, tuple[str,
     return out
 
 
-def bibtex(version: str) -> str:
-    """The dataset's BibTeX entry (no year: a release carries no date, so the bytes stay reproducible)."""
+def bibtex(version: str, date: str | None = None) -> str:
+    """The dataset's BibTeX entry: the year and date of publication when the release has one (``date``), the DOI
+    and address when dataset.toml gives them."""
     a = about()
-    return (f"@misc{{{a['citation']['bibtex_key']},\n"
-            f"  title = {{{{{a['title']}}}}},\n"
-            f"  author = {{{{{a['creator']['name']}}}}},\n"
-            f"  version = {{{version}}},\n"
-            f"  howpublished = {{\\url{{{a['homepage']}}}}},\n"
-            f"  note = {{Version {version}, licensed {a['license']['name']}}}\n"
-            f"}}")
+    lines = [f"  title = {{{{{a['title']}}}}}", f"  author = {{{{{a['creator']['name']}}}}}",
+             f"  version = {{{version}}}"]
+    if date:
+        lines += [f"  year = {{{date[:4]}}}", f"  date = {{{date}}}"]
+    if link("doi"):
+        lines.append(f"  doi = {{{link('doi')}}}")
+    if link("homepage"):
+        lines.append(f"  howpublished = {{\\url{{{link('homepage')}}}}}")
+    lines.append(f"  note = {{Version {version}, licensed {a['license']['name']}}}")
+    return f"@misc{{{a['citation']['bibtex_key']},\n" + ",\n".join(lines) + "\n}"
 
 
-def croissant(folder: Path, version: str, renamed: tuple[Rename, ...] = (), digest: Digests = sha256_file) -> dict:
-    """The Croissant JSON-LD of the release in ``folder`` (its table files must already be written);
-    ``renamed``: the renames whose deprecated alias columns the files carry."""
-    return _croissant(folder, version, SOURCE_FORMAT, renamed, digest)
+def _database(folder: Path, digest: Digests) -> list[dict]:
+    """The FileObject of the SQLite database, in a release that has one (from the first after 0.1.6)."""
+    path = folder / sqlite.database_name()
+    if not path.is_file():
+        return []
+    return [{"@type": "cr:FileObject", "@id": path.name, "name": path.name,
+             "description": "Every table of the release (and its changes) in one SQLite database, typed and keyed as "
+                            "the record sets here; browse it with `datasette " + path.name + "`.",
+             "contentUrl": path.name, "contentSize": f"{path.stat().st_size} B",
+             "encodingFormat": sqlite.MEDIA_TYPE, "sha256": digest(path)}]
+
+
+def croissant(folder: Path, version: str, renamed: tuple[Rename, ...] = (), digest: Digests = sha256_file,
+              date: str | None = None) -> dict:
+    """The Croissant JSON-LD of the release in ``folder`` (its table files and database must already be written);
+    ``renamed``: the renames whose deprecated alias columns the files carry; ``date``: the publication date."""
+    return _croissant(folder, version, SOURCE_FORMAT, renamed, digest, date)
 
 
 def _croissant(folder: Path, version: str, source_format: str, renamed: tuple[Rename, ...] = (),
-               digest: Digests = sha256_file) -> dict:
+               digest: Digests = sha256_file, date: str | None = None) -> dict:
     a = about()
     published = _published(folder, source_format)
-    return {
+    creator = {"@type": "sc:Organization", "name": a["creator"]["name"]}
+    if link("creator", "url"):
+        creator["url"] = link("creator", "url")
+    out = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "name": a["name"],
         "description": a["description"],
         "conformsTo": CONFORMS_TO,
-        "citeAs": bibtex(version),
-        "creator": {"@type": "sc:Organization", "name": a["creator"]["name"], "url": a["creator"]["url"]},
-        "inLanguage": a["language"],
-        "keywords": a["keywords"],
-        "license": a["license"]["path"],
-        "url": a["homepage"],
+        "citeAs": bibtex(version, date),
+        "creator": creator,
+    }
+    if date:
+        out["datePublished"] = date
+    out |= {"inLanguage": a["language"], "keywords": a["keywords"], "license": a["license"]["path"]}
+    if doi_url():
+        out["sameAs"] = doi_url()
+    if link("homepage"):
+        out["url"] = link("homepage")
+    out |= {
         "version": version,
-        "distribution": [_file_object(folder, tb.name, fmt, digest) for tb, fmts, _ in published for fmt in fmts],
+        "distribution": [_file_object(folder, tb.name, fmt, digest) for tb, fmts, _ in published for fmt in fmts]
+                        + _database(folder, digest),
         "recordSet": [_record_set(tb, fmt, renamed) for tb, _, fmt in published],
     }
+    return out
 
 
-def write_croissant(folder: Path, version: str, renamed: tuple[Rename, ...] = ()) -> None:
-    """Write ``folder``/croissant.json: same files and version, same bytes."""
-    text = json.dumps(croissant(folder, version, renamed), ensure_ascii=False, indent=2)
+def write_croissant(folder: Path, version: str, renamed: tuple[Rename, ...] = (), date: str | None = None) -> None:
+    """Write ``folder``/croissant.json: same files, version and date, same bytes."""
+    text = json.dumps(croissant(folder, version, renamed, date=date), ensure_ascii=False, indent=2)
     (folder / "croissant.json").write_text(text + "\n", encoding="utf-8", newline="")

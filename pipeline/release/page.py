@@ -14,13 +14,16 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from opencc import OpenCC
 
-from pipeline.release.about import about
+from pipeline.release.about import about, doi_url, link
+from pipeline.release.archive import archive_name
 from pipeline.release.chart import chart_ready, panel_chart
+from pipeline.release.dates import date_of
 from pipeline.release.preview import preview
+from pipeline.release.sqlite import database_name
 from pipeline.release.versioning import scan
 from schemas.dictionary import ColumnDoc, dictionary
 from schemas.registry import TABLES, table
-from schemas.validate import read_checksums
+from schemas.validate import read_checksums, read_json
 
 _ENV = Environment(loader=PackageLoader("pipeline.release", "templates"), undefined=StrictUndefined,
                    autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
@@ -80,8 +83,14 @@ def _description(name: str) -> str:
         return ""
 
 
+def _downloads(folder: Path) -> list[tuple[str, str]]:
+    """The one-file downloads of a release (the zip of it, its SQLite database), when it has them."""
+    return [(archive_name(folder.name.removeprefix("v")), "everything (zip)"), (database_name(), "SQLite database")]
+
+
 def _links(folder: Path) -> list[dict]:
-    return [{"href": f"{folder.name}/{name}", "text": text} for name, text in _LINKS if (folder / name).is_file()]
+    return [{"href": f"{folder.name}/{name}", "text": text} for name, text in (*_downloads(folder), *_LINKS)
+            if (folder / name).is_file()]
 
 
 @cache
@@ -157,11 +166,14 @@ def render_index(dist: Path) -> str:
     for v, p in reversed(found.releases):
         files, rows = _files(p), _rows(p)
         items.append({"version": ".".join(map(str, v)), "folder": p.name, "is_latest": p == newest, "files": files,
+                      "date": date_of(read_json(p / "datapackage.json")),
                       "links": _links(p), "size": human_size(sum(f["bytes"] for f in files)),
                       "documents": rows.get("documents"), "records": f"{sum(rows.values()):,}"})
     doc_rows = _dictionary()
+    links = [(text, url) for text, url in (("DOI", doi_url()), ("Homepage", link("homepage")),
+                                           ("Source code", link("repository"))) if url]
     return _ENV.get_template("index.html.j2").render(
-        about=about(), releases=items, latest=items[0] if items else None,
+        about=about(), links=links, releases=items, latest=items[0] if items else None,
         current=_latest(newest) if newest else None, dictionary=doc_rows,
         n_tables=len({d["table"] for d in doc_rows}))
 

@@ -3,7 +3,8 @@ that folder exactly as a user would (``pipeline.release.verify.verify_release``)
 dist/vX.Y.Z and swap the dist/latest link. A failure before the rename leaves earlier releases untouched
 (``PublishError``); a failure after it leaves the new release published and says what is not up to date yet
 (``PartlyPublished``), which the next run completes. Only complete releases count (``versioning.scan``); anything
-else in dist/ is named and left alone.
+else in dist/ is named and left alone. A new version is dated the day it is published (``dates``); a build that
+turns out to be the previous release again is rebuilt under that release's own date, so it compares byte for byte.
 """
 from __future__ import annotations
 
@@ -19,15 +20,18 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.release.aliases import with_aliases
+from pipeline.release.archive import archive_name, write_archive
 from pipeline.release.card import render_card, table_facts
 from pipeline.release.changelog import render_changelog
 from pipeline.release.citation import render_citation
 from pipeline.release.croissant import write_croissant
 from pipeline.release.datapackage import write_datapackage
+from pipeline.release.dates import publication_date, recorded_date
 from pipeline.release.diff import TableDiff, change_rows, diff_table, previous_table
 from pipeline.release.files import write_checksums, write_csv, write_parquet, write_text
 from pipeline.release.page import write_index
 from pipeline.release.quality import Score
+from pipeline.release.sqlite import write_database
 from pipeline.release.verify import verify_release
 from pipeline.release.versioning import (FIRST_VERSION, LINK, PAGE, SchemaChanges, Shape, compare, next_version,
                                          pending, releases, scan, shape_of_release)
@@ -151,22 +155,26 @@ def _diffs_between(old: Path | None, new: Path) -> list[TableDiff]:
 
 
 def _write_metadata(folder: Path, written: Written, version: str, previous: Path | None,
-                    changes: SchemaChanges | None, quality: tuple[Score, ...] = ()) -> None:
+                    changes: SchemaChanges | None, quality: tuple[Score, ...] = (), date: str | None = None) -> None:
     """Every file of release ``version`` but the tables' (already in ``folder``), as the successor of ``previous``,
-    from which it differs by ``changes`` and, row by row, by ``written.diffs``."""
+    from which it differs by ``changes`` and, row by row, by ``written.diffs``; ``date``: its publication date.
+    The SQLite database is written from the table files, before the metadata that describes it; the zip of every
+    file after them, and SHA256SUMS last."""
     previous_version = _version_of(previous) if previous is not None else None
     renamed = _renamed(changes)
     diffs = written.diffs if previous is not None else []
-    changed_rows = change_rows(diffs)
-    write_csv(frames_mod.build(CHANGES.name, changed_rows), folder / f"{CHANGES.name}.csv")
+    changed = frames_mod.build(CHANGES.name, change_rows(diffs))
+    write_csv(changed, folder / f"{CHANGES.name}.csv")
+    write_database(folder, renamed, changed)
     rows = {tb.name: written.rows[tb.name] for tb in TABLES}
-    write_datapackage(folder, version, rows | {CHANGES.name: len(changed_rows)}, renamed, previous)
-    write_croissant(folder, version, renamed)
-    write_text(render_citation(version), folder / CITATION_FILE)
-    write_text(render_card(version, written.facts, rows, quality), folder / "README.md")
+    write_datapackage(folder, version, rows | {CHANGES.name: len(changed)}, renamed, previous, date)
+    write_croissant(folder, version, renamed, date)
+    write_text(render_citation(version, date), folder / CITATION_FILE)
+    write_text(render_card(version, written.facts, rows, quality, date), folder / "README.md")
     write_text(render_changelog(version, rows, previous_version, changes, diffs,
                                 previous / "CHANGELOG.md" if previous is not None else None),
                folder / "CHANGELOG.md")
+    write_archive(folder, version, date)
     write_checksums(folder)
 
 
@@ -301,12 +309,14 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
             _rewrite_aliased(tmp, tables, _renamed(changes), _renamed(as_before), written)
             # the build's tables are the previous release's: its differences from the predecessor are theirs
             rebuilt = Written(written.rows, written.facts, _diffs_between(predecessor, previous))
-            _write_metadata(tmp, rebuilt, previous_version, predecessor, as_before, quality)
+            _write_metadata(tmp, rebuilt, previous_version, predecessor, as_before, quality,
+                            recorded_date(previous))
             if _same_content(tmp, previous):
                 shutil.rmtree(tmp)
                 notes = _complete_the_dist("unchanged", dist, previous, warnings)
                 return PublishResult("unchanged", previous_version, previous, dict(written.rows), warnings + notes)
             _rewrite_aliased(tmp, tables, _renamed(as_before), _renamed(changes), written)
+            (tmp / archive_name(previous_version)).unlink(missing_ok=True)   # named after the version: not ours
         version = next_version(_version_of(previous), changes) if changes is not None else FIRST_VERSION
         final = dist / f"v{version}"
         while final.exists() or final.is_symlink():   # not a release (those are all older): left alone, skipped
@@ -317,7 +327,7 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
                          f"({why}): left alone, and this build is published as v{version}; delete it, or restore "
                          f"it from a complete copy",)
             final = dist / f"v{version}"
-        _write_metadata(tmp, written, version, previous, changes, quality)
+        _write_metadata(tmp, written, version, previous, changes, quality, publication_date())
         failures = verify_release(tmp, previous)
         if failures:
             raise PublishError(failures, warnings)

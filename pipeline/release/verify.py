@@ -1,6 +1,7 @@
 """Checks of a whole release folder beyond its tables (``schemas.validate.validate_release``): the files a release
 has and no others; its metadata files (datapackage.json, croissant.json, CITATION.cff, the card's figures) against
-what the schemas and its own tables say they must say, regenerated and compared; and the hash chain: each release's
+what the schemas and its own tables say they must say, regenerated and compared; its SQLite database (tables,
+columns and rows of the table files) and its zip (every file of the release, byte for byte); and the hash chain: each release's
 datapackage.json records the SHA-256 of the previous release's SHA256SUMS, so an old release changed after the next
 one was published shows even with its own checksums rewritten. ``python -m pipeline validate`` runs them (``--all``:
 every release of a dist folder and the chain between them); so does ``publish`` before it renames a build into place.
@@ -17,8 +18,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.release.about import about
+from pipeline.release.archive import archive_failures, archive_name
 from pipeline.release.croissant import croissant
 from pipeline.release.datapackage import CHAIN_KEY, descriptor
+from pipeline.release.dates import date_of
+from pipeline.release.sqlite import database_failures, database_name
 from pipeline.release.versioning import LINK, PAGE, VERSION_DIR, pending, scan
 from schemas.crosscheck import Failure
 from schemas.registry import CHANGES, TABLES, Rename
@@ -31,9 +35,9 @@ METADATA = ("datapackage.json", "README.md", "CHANGELOG.md", SUMS)
 # changes.csv has them all; the releases before it (committed v0.1.0-v0.1.3) have none of them.
 WITH_CHANGES = ("croissant.json", "CITATION.cff", f"{CHANGES.name}.csv")
 # What the regenerated metadata is not compared on: prose and links that are rewritten as the project goes on
-# (descriptions, title, homepage, keywords, the citation text); and vocabularies, which grow: every value of the
+# (descriptions, title, homepage, keywords, the citation text, the DOI); and vocabularies, which grow: every value of the
 # tables must be in the vocabulary the release's own datapackage.json declares (checked against the values instead).
-PROSE = {"description", "title", "homepage", "keywords", "citeAs", "creator", "url"}
+PROSE = {"description", "title", "homepage", "keywords", "citeAs", "creator", "url", "id", "sameAs"}
 _UNSET = object()
 
 
@@ -41,7 +45,17 @@ def expected_files(pkg: dict | None) -> set[str]:
     """Every file a release has, given its datapackage.json (None: missing, so the current layout)."""
     tables = {f"{tb.name}.{ext}" for tb in TABLES for ext in ("parquet", "csv")}
     names = {r.get("name") for r in (pkg or {}).get("resources", []) if isinstance(r, dict)}
-    return tables | set(METADATA) | (set(WITH_CHANGES) if pkg is None or CHANGES.name in names else set())
+    out = tables | set(METADATA) | (set(WITH_CHANGES) if pkg is None or CHANGES.name in names else set())
+    return out | set(downloads(pkg))
+
+
+def downloads(pkg: dict | None) -> tuple[str, ...]:
+    """The SQLite database and the zip, in a release whose datapackage.json describes the database (none up to
+    0.1.6)."""
+    paths = {r.get("path") for r in (pkg or {}).get("resources", []) if isinstance(r, dict)}
+    if database_name() not in paths:
+        return ()
+    return database_name(), archive_name(str(pkg.get("version")))
 
 
 def layout_failures(folder: Path, pkg: dict | None) -> list[Failure]:
@@ -165,9 +179,10 @@ def metadata_failures(folder: Path, digest) -> list[Failure]:
     rows, renamed = _rows(folder), _renamed(folder)
     tables = {r: n for r, n in rows.items() if (folder / f"{r}.csv").is_file()}
     chain = pkg.get(CHAIN_KEY)
+    date = date_of(pkg)
     try:
         expected = descriptor(folder, str(pkg.get("version")), tables, renamed,
-                              chain if isinstance(chain, dict) else None, digest)
+                              chain if isinstance(chain, dict) else None, digest, date)
     except Exception as err:  # a table file the descriptor reads is unreadable: named by validate_release
         return out + [damaged("datapackage.json", err)]
     out += [_metadata_failure("datapackage.json", w, what) for w, what in differences(pkg, expected, "")]
@@ -178,16 +193,16 @@ def metadata_failures(folder: Path, digest) -> list[Failure]:
         out.append(damaged(jsonld_path.name, ValueError("not a JSON object")))
     elif jsonld is not None:
         try:
-            expected_ld = croissant(folder, str(pkg.get("version")), renamed, digest)
+            expected_ld = croissant(folder, str(pkg.get("version")), renamed, digest, date)
         except Exception as err:
             return out + [damaged("croissant.json", err)]
         out += [_metadata_failure("croissant.json", w, what) for w, what in differences(jsonld, expected_ld, "")]
-    out += _text_failures(folder, str(pkg.get("version")), rows)
+    out += _text_failures(folder, str(pkg.get("version")), rows, date)
     return out
 
 
-def _text_failures(folder: Path, version: str, rows: dict[str, int]) -> list[Failure]:
-    """The version, licence and row counts the human-readable files state."""
+def _text_failures(folder: Path, version: str, rows: dict[str, int], date: str | None = None) -> list[Failure]:
+    """The version, publication date, licence and row counts the human-readable files state."""
     out, lic = [], about()["license"]
     cff = folder / "CITATION.cff"
     if cff.is_file():
@@ -195,6 +210,11 @@ def _text_failures(folder: Path, version: str, rows: dict[str, int]) -> list[Fai
         for key, value in (("version", version), ("license", lic["name"])):
             if not re.search(rf'^{key}: {re.escape(json.dumps(value))}$', text, flags=re.M):
                 out.append(_metadata_failure("CITATION.cff", key, f"should be {value}"))
+        stated = re.search(r'^date-released: "([^"]*)"$', text, flags=re.M)
+        if (stated.group(1) if stated else None) != date:
+            out.append(_metadata_failure("CITATION.cff", "date-released",
+                                         f"{stated.group(1) if stated else 'none'} (datapackage.json: "
+                                         f"{date or 'none'})"))
     card = folder / "README.md"
     if card.is_file():
         text = card.read_text("utf-8", errors="replace")
@@ -214,6 +234,32 @@ def _text_failures(folder: Path, version: str, rows: dict[str, int]) -> list[Fai
             out.append(_metadata_failure("CHANGELOG.md", "version",
                                          f"{m.group(1) if m else 'none'} (should be {version})"))
     return out
+
+
+def _columns(folder: Path) -> dict[str, list[str]]:
+    """The columns of each table file that can be read (Parquet schemas; changes.csv's header)."""
+    out = {}
+    for tb in TABLES:
+        try:
+            out[tb.name] = pq.ParquetFile(folder / f"{tb.name}.parquet").schema_arrow.names
+        except Exception:  # missing or damaged: named by validate_release
+            continue
+    try:
+        out[CHANGES.name] = list(read_csv_text(folder / f"{CHANGES.name}.csv").columns)
+    except Exception:
+        pass
+    return out
+
+
+def download_failures(folder: Path, pkg: dict | None, digest) -> list[Failure]:
+    """The SQLite database against the table files (tables, columns, rows), and the zip against the release's files
+    (every file SHA256SUMS lists but the zip, byte for byte)."""
+    if not downloads(pkg):
+        return []
+    version = str(pkg.get("version"))
+    listed = [n for n in (read_checksums(folder) or {}) if n not in (SUMS, archive_name(version))]
+    return (database_failures(folder, _rows(folder), _columns(folder))
+            + archive_failures(folder, version, sorted(listed), digest))
 
 
 def chain_failures(folder: Path, previous) -> list[Failure]:
@@ -266,8 +312,8 @@ def verify_release(folder: Path, previous=_UNSET, chain: bool = True) -> list[Fa
         return digests[path.name] if path.parent == folder and path.name in digests else sha256_file(path)
 
     pkg = read_json(folder / "datapackage.json")
-    return (validate_release(folder, digest) + layout_failures(folder, pkg)
-            + metadata_failures(folder, digest) + (chain_failures(folder, previous) if chain else []))
+    return (validate_release(folder, digest) + layout_failures(folder, pkg) + metadata_failures(folder, digest)
+            + download_failures(folder, pkg, digest) + (chain_failures(folder, previous) if chain else []))
 
 
 @dataclass

@@ -56,7 +56,7 @@ def shape_of_release(folder: Path) -> Shape:
     pkg = json.loads((folder / "datapackage.json").read_text("utf-8"))
     cols, aliases = {}, {}
     for r in pkg["resources"]:
-        if r["name"] == CHANGES.name:
+        if r["name"] == CHANGES.name or "schema" not in r:   # the changes, the database and the zip: no tables
             continue
         fields = r["schema"]["fields"]
         cols[r["name"]] = tuple((f["name"], f["type"]) for f in fields if ALIAS_KEY not in f)
@@ -127,7 +127,8 @@ def _incomplete(folder: Path) -> str | None:
         return "no readable datapackage.json listed in SHA256SUMS"
     if f"v{pkg.get('version')}" != folder.name:
         return f"its datapackage.json says version {pkg.get('version')!r}"
-    sizes = {r.get("path"): r.get("bytes") for r in pkg.get("resources", []) if isinstance(r, dict)}
+    sizes = {r.get("path"): r.get("bytes") for r in pkg.get("resources", [])
+             if isinstance(r, dict) and r.get("bytes") is not None}   # the zip's is in SHA256SUMS only
     jsonld = read_json(folder / "croissant.json") if "croissant.json" in sums else None
     for f in (jsonld or {}).get("distribution", []):
         if isinstance(f, dict) and str(f.get("contentSize", "")).endswith(" B"):
