@@ -132,6 +132,21 @@ def test_chart_is_drawn(opened, site):
     bars = opened.execute_script("return Array.prototype.filter.call(document.querySelectorAll('svg.chart rect.bar'),"
                                  "function (b) { var r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0; }).length;")
     assert bars == len(panel)
+    # one chart per indicator and period: a term total never shares a scale with a single year, and every bar's
+    # label says the years it covers, as the browser renders it
+    charts = opened.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('svg.chart g.panel'), function (g) {"
+        "  return [g.getAttribute('data-indicator'), g.getAttribute('data-period'),"
+        "    Array.prototype.map.call(g.querySelectorAll('rect.bar'), function (b) { return b.getAttribute('data-period'); }),"
+        "    Array.prototype.map.call(g.querySelectorAll('text.blabel'), function (t) { return t.textContent; })]; });")
+    assert len(charts) == len(panel.groupby(["indicator_code", "period"]))
+    years = {(r.indicator_code, r.period): set() for r in panel.itertuples()}
+    for r in panel.itertuples():
+        years[(r.indicator_code, r.period)].add(str(r.year_end) if r.year_start == r.year_end
+                                                else f"{r.year_start}–{r.year_end}")
+    for code, period, bar_periods, labels in charts:
+        assert set(bar_periods) == {period}
+        assert {label.split(" ")[-1] for label in labels} == years[(code, period)]
 
 
 def test_no_console_errors_and_screenshot(opened):

@@ -160,3 +160,13 @@ def test_a_patch_release_says_whether_any_row_changed(changed, says):
     diffs = [TableDiff("metrics", 3, 3, changed=((("d:m1"), ("value",)),) if changed else ())]
     text = render_changelog("0.1.6", {"metrics": 3}, "0.1.5", SchemaChanges(), diffs, None)
     assert says in text
+
+
+def test_diff_when_the_primary_key_changed():
+    """A release whose table has a new primary key (the panel keyed by place, 1.0.0): every old row is removed and
+    every new row added, and the row counts before and now are both told (not 'rows before: 0')."""
+    old = pd.DataFrame({"doc_id": ["a", "a", "b"], "indicator_code": ["x", "y", "x"], "value": [1.0, 2.0, 3.0]})
+    new = pd.DataFrame({"place": ["p", "q"], "indicator_code": ["x", "x"], "value": [1.0, 3.0]})
+    d = diff_table("panel", old, new, ["place", "indicator_code"])
+    assert (d.rows_before, d.rows_now) == (3, 2)
+    assert d.added == ("p | x", "q | x") and d.removed == ("x", "y")

@@ -61,8 +61,15 @@ def _first_of_each(keys: np.ndarray) -> tuple[pd.Index, np.ndarray]:
 def diff_table(name: str, old: pd.DataFrame | None, new: pd.DataFrame, key: list[str]) -> TableDiff:
     """How ``new`` differs from ``old`` (None: the table did not exist), rows matched on ``key``; only the
     columns both have are compared (added and removed columns are reported by the schema comparison)."""
-    if old is None or any(k not in old.columns for k in key):
+    if old is None:
         return TableDiff(name, 0, len(new), added=tuple(sorted(_keys(new, key))))
+    if any(k not in old.columns for k in key):
+        # the primary key changed (panel 1.0: keyed by place, not by document): no row can be matched, so every
+        # old row is removed (named by the key columns it has) and every new row added
+        had = [k for k in key if k in old.columns]
+        gone = _keys(old, had) if had else np.array([f"row {i}" for i in range(len(old))], dtype=object)
+        return TableDiff(name, len(old), len(new), added=tuple(sorted(_keys(new, key))),
+                         removed=tuple(sorted(pd.unique(gone))))
     common = [c for c in new.columns if c in old.columns and c not in key]
     keys_a, rows_a = _first_of_each(_keys(old, key))
     keys_b, rows_b = _first_of_each(_keys(new, key))

@@ -49,6 +49,15 @@ def declared_foreign_keys(tb: Table):
     return [fk for fk in tb.foreign_keys if not fk.optional]
 
 
+def referenced_keys(tb: Table, cols: list[ColumnDoc]) -> list[tuple[str, ...]]:
+    """Column sets of ``tb`` that another table's foreign key references and that neither the primary key nor a
+    unique column is: SQLite wants a UNIQUE constraint on them (panel (indicator_code, unit) -> indicators). Each
+    holds a unique column or the primary key, so it is unique."""
+    plain = {tuple(tb.primary_key)} | {(c.name,) for c in cols if c.unique}
+    refs = sorted({fk.ref_columns for other in TABLES for fk in declared_foreign_keys(other) if fk.table == tb.name})
+    return [ref for ref in refs if ref not in plain and any(set(k) <= set(ref) for k in plain)]
+
+
 def create_table(tb: Table, cols: list[ColumnDoc]) -> str:
     """The CREATE TABLE statement of ``tb`` with the columns ``cols`` (the schema's, then any alias columns)."""
     lines = []
@@ -57,6 +66,7 @@ def create_table(tb: Table, cols: list[ColumnDoc]) -> str:
         lines.append(f"  {_q(c.name)} {SQL_TYPES[c.type]}{null},  -- {_comment(c.description)}")
     keys = [f"  PRIMARY KEY ({_names(tb.primary_key)})"]
     keys += [f"  UNIQUE ({_q(c.name)})" for c in cols if c.unique and (c.name,) != tuple(tb.primary_key)]
+    keys += [f"  UNIQUE ({_names(ref)})" for ref in referenced_keys(tb, cols)]
     keys += [f"  FOREIGN KEY ({_names(fk.columns)}) REFERENCES {_q(fk.table)} ({_names(fk.ref_columns)})"
              for fk in declared_foreign_keys(tb)]
     body = "\n".join(lines) + "\n" + ",\n".join(keys)
