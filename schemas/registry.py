@@ -28,10 +28,19 @@ class Table:
     primary_key: tuple[str, ...]
     description: str
     foreign_keys: tuple[ForeignKey, ...] = field(default_factory=tuple)
+    # a release published under an earlier schema (``schemas.validate.as_published``): the columns it has that the
+    # model has too; the model's rules apply to those only, and its own primary key replaces the model's
+    published_columns: tuple[str, ...] = ()
 
     @property
     def schema(self) -> pa.DataFrameSchema:
-        return self.model.to_schema()
+        s = self.model.to_schema()
+        if self.published_columns:
+            s = s.select_columns([c for c in s.columns if c in self.published_columns])
+            key = list(self.primary_key)
+            s.unique = key if len(key) > 1 and set(key) <= set(s.columns) else None
+            s.ordered = False   # the release's own order (its datapackage.json's fields, checked there)
+        return s
 
     @property
     def columns(self) -> list[str]:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,7 @@ ALIAS_KEY = "aliasOf"  # datapackage.json field property of a deprecated alias c
 def schema_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
     """pandera's verdict on one table: one Failure per failing cell, or per row for row-wide checks."""
     try:
-        tb.model.validate(df, lazy=True)
+        tb.schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         described = {c.name: c.description or c.name for c in tb.schema.checks}
         out, seen = [], set()
@@ -47,9 +48,11 @@ def schema_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
     return []
 
 
-def table_failures(name: str, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> list[Failure]:
-    """Everything wrong with one table, given the other tables it refers to."""
-    tb = table(name)
+def table_failures(name: str, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
+                   tb: Table | None = None) -> list[Failure]:
+    """Everything wrong with one table, given the other tables it refers to (``tb``: the table as a release
+    published it, ``as_published``; default the registry's)."""
+    tb = tb or table(name)
     return (schema_failures(tb, df) + key_failures(tb, df)
             + foreign_key_failures(tb, df, frames) + quote_failures(tb, df, frames.get("texts"))
             + count_failures(tb, df, frames))
@@ -260,6 +263,33 @@ def declared_aliases(folder: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+def as_published(tb: Table, resource: dict | None) -> Table:
+    """``tb`` as a release's datapackage.json declares it. A release published under an earlier schema (other
+    columns, another primary key: 0.1.x's panel keyed by document) is checked by the rules of today's model on the
+    columns both have, with its own primary key and only the foreign keys it declared — a rule added since (the
+    panel's one-unit rule) does not apply to a release published before it. An undeclared table: ``tb``."""
+    schema = (resource or {}).get("schema")
+    if not isinstance(schema, dict):
+        return tb
+    fields = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict) and ALIAS_KEY not in f]
+    key = schema.get("primaryKey")
+    key = tuple(key) if isinstance(key, list) else (key,) if isinstance(key, str) else tb.primary_key
+    declared_fks = {(tuple(fk.get("fields", ())), (fk.get("reference") or {}).get("resource"),
+                     tuple((fk.get("reference") or {}).get("fields", ())))
+                    for fk in schema.get("foreignKeys", []) if isinstance(fk, dict)}
+    if fields == tb.columns and key == tb.primary_key:
+        return tb
+    return replace(tb, primary_key=key, published_columns=tuple(c for c in fields if c in tb.columns),
+                   foreign_keys=tuple(fk for fk in tb.foreign_keys
+                                      if fk.optional or (fk.columns, fk.table, fk.ref_columns) in declared_fks))
+
+
+def declared_resources(folder: Path) -> dict[str, dict]:
+    """{table: its resource in the release's datapackage.json} ({} when there is none or it cannot be read)."""
+    pkg = read_json(folder / "datapackage.json") or {}
+    return {str(r.get("name")): r for r in pkg.get("resources", []) if isinstance(r, dict)}
+
+
 def alias_failures(tb: Table, df: pd.DataFrame, aliases: dict[str, str]) -> list[Failure]:
     """A deprecated alias must be the last columns and hold exactly its column's values."""
     out = []
@@ -415,6 +445,7 @@ def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failur
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
     out = checksum_failures(folder, digest)
     aliases = declared_aliases(folder)
+    resources = declared_resources(folder)
     references = _ReferencedTables(folder)
     for tb in TABLES:
         pq_path, csv_path = folder / f"{tb.name}.parquet", folder / f"{tb.name}.csv"
@@ -430,7 +461,10 @@ def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failur
         if tb.name in aliases:
             out += alias_failures(tb, parquet, aliases[tb.name])
             parquet = parquet.drop(columns=[c for c in aliases[tb.name] if c in parquet.columns])
-        out += table_failures(tb.name, parquet, references)
+        published = as_published(tb, resources.get(tb.name))
+        if published.published_columns:   # columns today's model does not have are not checked by it
+            parquet = parquet[[c for c in parquet.columns if c in published.columns]]
+        out += table_failures(tb.name, parquet, references, published)
         if tb.name in VALUE_TABLES and {"value", "quote"} <= set(parquet.columns):
             out += value_failures(tb, parquet)
         if tb.name == "panel" and "metric_id" in parquet.columns:

@@ -1,5 +1,7 @@
 """The panel: one figure per place, period, years and indicator, only in the indicator's unit; the total, not a
 part; a full report over its digest, then the later document; the others traceable."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -150,3 +152,24 @@ def test_a_congress_and_a_cppcc_of_one_place_are_two_rows():
     got = panel_rows(metrics, docs, INDICATORS)
     assert sorted(zip(got["body"], got["value"])) == [("congress", 8.0), ("cppcc", 5.0)]
     assert (got["n_documents"] == 1).all()
+
+
+def test_a_release_of_the_earlier_panel_is_checked_by_its_own_key_not_todays_rules():
+    """0.1.x published the panel keyed by document, in the unit as written: validating it today applies today's
+    rules to the columns it has, its own primary key, and none of the foreign keys added since (the unit rule)."""
+    import json
+    from schemas.registry import table
+    from schemas.validate import as_published
+    root = Path(__file__).resolve().parent.parent / "dist" / "v0.1.6"
+    resource = next(r for r in json.loads((root / "datapackage.json").read_text("utf-8"))["resources"]
+                    if r["name"] == "panel")
+    old = as_published(table("panel"), resource)
+    assert old.primary_key == ("doc_id", "period", "indicator_code")
+    assert ("indicator_code", "unit") not in {fk.columns for fk in old.foreign_keys}
+    panel = pd.read_parquet(root / "panel.parquet")
+    panel = panel[[c for c in panel.columns if c in old.columns]]    # as validate_release reads it (not `year`)
+    refs = {"indicators": pd.read_parquet(root / "indicators.parquet")}
+    assert table_failures("panel", panel, refs, old) == []
+    twice = pd.concat([panel, panel.iloc[:1]], ignore_index=True)
+    assert any("duplicate" in str(f).lower() or "unique" in str(f).lower()
+               for f in table_failures("panel", twice, refs, old))

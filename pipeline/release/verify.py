@@ -26,7 +26,7 @@ from pipeline.release.sqlite import database_failures, database_name
 from pipeline.release.versioning import LINK, PAGE, VERSION_DIR, pending, scan
 from schemas.crosscheck import Failure
 from schemas.registry import CHANGES, TABLES, Rename
-from schemas.validate import (damaged, declared_aliases, read_checksums, read_csv_text, read_json, sha256_file,
+from schemas.validate import (as_published, damaged, declared_aliases, read_checksums, read_csv_text, read_json, sha256_file,
                               validate_release)
 
 SUMS = "SHA256SUMS"
@@ -164,6 +164,48 @@ def _metadata_failure(file: str, where: str, what: str) -> Failure:
     return Failure(file, where.lstrip("."), None, "differs from what the schemas and the release's tables say", what)
 
 
+def _resources(pkg: dict) -> dict[str, dict]:
+    return {str(r.get("name")): r for r in pkg.get("resources", []) if isinstance(r, dict)}
+
+
+def _earlier_schema(folder: Path, pkg: dict) -> bool:
+    """Whether the release was published under an earlier schema than today's models (other columns or keys in a
+    table it declares: 0.1.x's panel keyed by document): what it declares cannot be regenerated from today's models."""
+    resources = _resources(pkg)
+    return any(as_published(tb, resources[tb.name]) is not tb for tb in TABLES if tb.name in resources)
+
+
+def _without_schemas(doc: dict) -> dict:
+    """A copy of a datapackage.json or croissant.json without what the models generate (each resource's schema,
+    each record set's fields and key)."""
+    out = dict(doc)
+    if isinstance(out.get("resources"), list):
+        out["resources"] = [{k: v for k, v in r.items() if k != "schema"} if isinstance(r, dict) else r
+                            for r in out["resources"]]
+    if isinstance(out.get("recordSet"), list):
+        out["recordSet"] = [{k: v for k, v in r.items() if k not in ("field", "key")} if isinstance(r, dict) else r
+                            for r in out["recordSet"]]
+    return out
+
+
+def earlier_schema_failures(folder: Path, pkg: dict) -> list[Failure]:
+    """For a release of an earlier schema: each table's declared fields are its Parquet file's columns, in order."""
+    out = []
+    for name, r in _resources(pkg).items():
+        fields = [f.get("name") for f in (r.get("schema") or {}).get("fields", []) if isinstance(f, dict)]
+        path = folder / f"{name}.parquet"
+        if not fields or not path.is_file():
+            continue
+        try:
+            columns = pq.read_schema(path).names
+        except Exception:  # damaged: named by validate_release
+            continue
+        if fields != columns:
+            out.append(_metadata_failure("datapackage.json", f"resources[{name}].schema.fields",
+                                         f"{_short(fields)} (the table's columns are {_short(columns)})"))
+    return out
+
+
 def metadata_failures(folder: Path, digest) -> list[Failure]:
     """datapackage.json and croissant.json regenerated from the schemas and the release's own tables (rows, sizes,
     SHA-256, types, keys, licence, version) and compared; CITATION.cff's and the card's version, licence and row
@@ -185,6 +227,10 @@ def metadata_failures(folder: Path, digest) -> list[Failure]:
                               chain if isinstance(chain, dict) else None, digest, date)
     except Exception as err:  # a table file the descriptor reads is unreadable: named by validate_release
         return out + [damaged("datapackage.json", err)]
+    earlier = _earlier_schema(folder, pkg)
+    if earlier:   # the schema part is checked against the release's own tables, not regenerated from today's models
+        out += earlier_schema_failures(folder, pkg)
+        pkg, expected = _without_schemas(pkg), _without_schemas(expected)
     out += [_metadata_failure("datapackage.json", w, what) for w, what in differences(pkg, expected, "")]
     out += _enum_failures(folder, pkg)
     jsonld_path = folder / "croissant.json"
@@ -196,6 +242,8 @@ def metadata_failures(folder: Path, digest) -> list[Failure]:
             expected_ld = croissant(folder, str(pkg.get("version")), renamed, digest, date)
         except Exception as err:
             return out + [damaged("croissant.json", err)]
+        if earlier:
+            jsonld, expected_ld = _without_schemas(jsonld), _without_schemas(expected_ld)
         out += [_metadata_failure("croissant.json", w, what) for w, what in differences(jsonld, expected_ld, "")]
     out += _text_failures(folder, str(pkg.get("version")), rows, date)
     return out
