@@ -121,6 +121,14 @@ class Rename:
     new: str
 
 
+# The schema as it stands (tables, columns, keys), named by the first release published under it; every release
+# records it in datapackage.json (SCHEMA_KEY). A release that records an earlier one, or none (0.1.x), was published
+# under an earlier schema and is validated by what it declares (``schemas.validate.as_published``); one recording
+# this one by today's models in full. Raise it with every change of columns or keys: if it is not raised, the
+# previous release fails validation (``validate --all``, and the tests that run it on the committed dist/).
+SCHEMA_SINCE = "1.0.0"
+SCHEMA_KEY = "schemaVersion"
+
 # Every column rename, oldest first; keep entries (they cost nothing once the alias has been dropped).
 RENAMES: tuple[Rename, ...] = (Rename("panel", "year", "year_end"),)
 

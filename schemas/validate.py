@@ -21,7 +21,7 @@ import pandera.pandas as pa
 
 from pipeline.extract.numerals import find_numerals
 from schemas.crosscheck import Failure, count_failures, foreign_key_failures, key_failures, quote_failures
-from schemas.registry import CHANGES, TABLES, Table, table
+from schemas.registry import CHANGES, SCHEMA_KEY, SCHEMA_SINCE, TABLES, Table, table
 
 ALIAS_KEY = "aliasOf"  # datapackage.json field property of a deprecated alias column (value: the column it copies)
 
@@ -263,13 +263,25 @@ def declared_aliases(folder: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def as_published(tb: Table, resource: dict | None) -> Table:
-    """``tb`` as a release's datapackage.json declares it. A release published under an earlier schema (other
-    columns, another primary key: 0.1.x's panel keyed by document) is checked by the rules of today's model on the
-    columns both have, with its own primary key and only the foreign keys it declared — a rule added since (the
-    panel's one-unit rule) does not apply to a release published before it. An undeclared table: ``tb``."""
+def _version(text) -> tuple[int, ...]:
+    m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", str(text or ""))
+    return tuple(map(int, m.groups())) if m else ()
+
+
+def earlier_schema(declared) -> bool:
+    """Whether a release whose datapackage.json records schema ``declared`` (None: records none, as 0.1.x) was
+    published under an earlier schema than ``SCHEMA_SINCE``."""
+    return _version(declared) < _version(SCHEMA_SINCE)
+
+
+def as_published(tb: Table, resource: dict | None, schema_version) -> Table:
+    """``tb`` as a release's datapackage.json declares it. A release published under an earlier schema (before
+    ``SCHEMA_SINCE``, by the ``schema_version`` it records: 0.1.x's panel keyed by document) is checked by the rules of today's model on the columns both
+    have, with its own primary key and only the foreign keys it declared — a rule added since (the panel's one-unit
+    rule) does not apply to a release published before it. A release from ``SCHEMA_SINCE`` on, or an undeclared
+    table: ``tb`` (what it declares is then compared with today's schema, and an edit is named)."""
     schema = (resource or {}).get("schema")
-    if not isinstance(schema, dict):
+    if not isinstance(schema, dict) or not earlier_schema(schema_version):
         return tb
     fields = [f.get("name") for f in schema.get("fields", []) if isinstance(f, dict) and ALIAS_KEY not in f]
     key = schema.get("primaryKey")
@@ -284,10 +296,10 @@ def as_published(tb: Table, resource: dict | None) -> Table:
                                       if fk.optional or (fk.columns, fk.table, fk.ref_columns) in declared_fks))
 
 
-def declared_resources(folder: Path) -> dict[str, dict]:
-    """{table: its resource in the release's datapackage.json} ({} when there is none or it cannot be read)."""
+def declared_resources(folder: Path) -> tuple[str, dict[str, dict]]:
+    """(the schema version the release records, {table: its resource}) from its datapackage.json."""
     pkg = read_json(folder / "datapackage.json") or {}
-    return {str(r.get("name")): r for r in pkg.get("resources", []) if isinstance(r, dict)}
+    return pkg.get(SCHEMA_KEY), {str(r.get("name")): r for r in pkg.get("resources", []) if isinstance(r, dict)}
 
 
 def alias_failures(tb: Table, df: pd.DataFrame, aliases: dict[str, str]) -> list[Failure]:
@@ -415,6 +427,47 @@ def panel_pairs(panel_columns) -> dict[str, str]:
     return pairs
 
 
+# panel columns that copy the document's (the place and body of the figure's doc_id)
+PANEL_FROM_DOCUMENTS = ("body", "level", "province", "city", "county", "place_code")
+
+
+def panel_place_failures(panel: pd.DataFrame, documents: pd.DataFrame) -> list[Failure]:
+    """Each panel row's body and place are its document's; ``n_documents`` is 1 + its superseded metrics."""
+    out = []
+    docs = documents.drop_duplicates("doc_id").set_index("doc_id")
+    known = panel["doc_id"].isin(docs.index).to_numpy()
+    for col in (c for c in PANEL_FROM_DOCUMENTS if c in panel.columns and c in docs.columns):
+        theirs = panel["doc_id"].map(docs[col])
+        for pos in ((panel[col].astype(str) != theirs.astype(str)).to_numpy() & known).nonzero()[0]:
+            out.append(Failure("panel", col, int(pos), f"differs from documents.{col} of {panel['doc_id'].iat[pos]}",
+                               f"{panel[col].iat[pos]} (documents: {theirs.iat[pos]})"))
+    if {"n_documents", "superseded_metric_ids"} <= set(panel.columns):
+        counted = 1 + panel["superseded_metric_ids"].astype(str).str.split().str.len()
+        for pos in (counted != panel["n_documents"]).to_numpy().nonzero()[0]:
+            out.append(Failure("panel", "n_documents", int(pos), "differs from 1 + the superseded metrics",
+                               f"{panel['n_documents'].iat[pos]} (superseded: {panel['superseded_metric_ids'].iat[pos]})"))
+    return out
+
+
+def superseded_failures(panel: pd.DataFrame, metrics: pd.DataFrame) -> list[Failure]:
+    """Each superseded metric exists and is a figure of the same indicator, period and years as the chosen one."""
+    if "superseded_metric_ids" not in panel.columns or panel.empty:
+        return []
+    m = metrics.drop_duplicates("metric_id").set_index("metric_id")
+    cols = [c for c in ("indicator_code", "period", "year_start", "year_end") if c in m.columns and c in panel.columns]
+    out = []
+    for pos in (panel["superseded_metric_ids"].astype(str) != "").to_numpy().nonzero()[0]:
+        row = panel.iloc[pos]
+        for mid in str(row["superseded_metric_ids"]).split():
+            if mid not in m.index:
+                out.append(Failure("panel", "superseded_metric_ids", int(pos), "references a missing metrics.metric_id",
+                                   mid))
+            elif any(str(m.at[mid, c]) != str(row[c]) for c in cols):
+                out.append(Failure("panel", "superseded_metric_ids", int(pos),
+                                   "names a metric of another indicator, period or years", mid))
+    return out
+
+
 def panel_failures(panel: pd.DataFrame, metrics: pd.DataFrame) -> list[Failure]:
     """Each panel figure is its metric's value, unit as written, document, period, years and approx (``metric_id``)."""
     if panel.empty or metrics.empty:
@@ -445,7 +498,7 @@ def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failur
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
     out = checksum_failures(folder, digest)
     aliases = declared_aliases(folder)
-    resources = declared_resources(folder)
+    schema_version, resources = declared_resources(folder)
     references = _ReferencedTables(folder)
     for tb in TABLES:
         pq_path, csv_path = folder / f"{tb.name}.parquet", folder / f"{tb.name}.csv"
@@ -461,7 +514,7 @@ def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failur
         if tb.name in aliases:
             out += alias_failures(tb, parquet, aliases[tb.name])
             parquet = parquet.drop(columns=[c for c in aliases[tb.name] if c in parquet.columns])
-        published = as_published(tb, resources.get(tb.name))
+        published = as_published(tb, resources.get(tb.name), schema_version)
         if published.published_columns:   # columns today's model does not have are not checked by it
             parquet = parquet[[c for c in parquet.columns if c in published.columns]]
         out += table_failures(tb.name, parquet, references, published)
@@ -469,12 +522,22 @@ def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failur
             out += value_failures(tb, parquet)
         if tb.name == "panel" and "metric_id" in parquet.columns:
             try:
-                metrics = pd.read_parquet(folder / "metrics.parquet",
-                                          columns=["metric_id", *sorted(set(panel_pairs(parquet.columns).values()))])
+                wanted = set(panel_pairs(parquet.columns).values())
+                if "superseded_metric_ids" in parquet.columns:
+                    wanted |= {"indicator_code", "period", "year_start", "year_end"}
+                metrics = pd.read_parquet(folder / "metrics.parquet", columns=["metric_id", *sorted(wanted)])
             except Exception:  # damaged or without these columns: named by the metrics table's own checks
                 metrics = None
             if metrics is not None:
                 out += panel_failures(parquet, metrics)
+                out += superseded_failures(parquet, metrics)
+            try:
+                docs = pd.read_parquet(folder / "documents.parquet", columns=[
+                    "doc_id", *[c for c in PANEL_FROM_DOCUMENTS if c in parquet.columns]])
+            except Exception:  # damaged or an earlier schema without these columns: named by its own checks
+                docs = None
+            if docs is not None:
+                out += panel_place_failures(parquet, docs)
         del parquet
         trim_heap()
     changes = folder / f"{CHANGES.name}.csv"

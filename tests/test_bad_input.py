@@ -19,7 +19,8 @@ def test_bad_files_are_reported_and_the_rest_go_on(seeds_copy, tmp_path, capsys)
     out = capsys.readouterr().out
     problems = pd.read_parquet(dist / "latest" / "problems.parquet")
     named = dict(zip(problems["source_file"], problems["reason"]))
-    assert set(named) == {"empty.txt", "image.png", "english.txt", "copy of 000.txt", "报告 utf16.txt"}
+    assert set(named) == {"empty.txt", "english.txt", "copy of 000.txt", "报告 utf16.txt"}
+    assert "image.png: a .png file, not read" in out[out.index("skipped ("):]   # no text file: skipped, no problem
     assert "001_4a3b9fde25d10259.txt" in named["报告 utf16.txt"] and "encoding" in named["报告 utf16.txt"]
     assert "empty" in named["empty.txt"]
     assert "000_176ab9c851656b8e.txt" in named["copy of 000.txt"]

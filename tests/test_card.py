@@ -50,7 +50,7 @@ def test_snippets_run_inside_the_release(card, built, capsys):
             exec(compile(code, "card snippet", "exec"), {})
         out = capsys.readouterr().out
         assert "regulations_enacted_revised" in card and "郑州市" in out
-        assert re.search(r"province\s+city\s+county\s+period\s+year_start\s+year_end\s+value\s+unit", out)
+        assert re.search(r"body\s+province\s+city\s+county\s+period\s+year_start\s+year_end\s+value\s+unit", out)
         # the DuckDB query that re-cuts each quote from the text gives back exactly the quote
         sql = re.findall(r'duckdb\.sql\("""(.*?)"""\)', blocks[1], flags=re.S)
         rows = duckdb.sql(sql[1].replace("LIMIT 5", "")).fetchall()
@@ -78,5 +78,21 @@ def test_readme_snippet_runs_on_the_committed_release(capsys):
     finally:
         os.chdir(cwd)
     out = capsys.readouterr().out
-    assert re.search(r"province\s+city\s+county\s+period\s+year_start\s+year_end\s+value\s+unit", out)
+    assert re.search(r"body\s+province\s+city\s+county\s+period\s+year_start\s+year_end\s+value\s+unit", out)
     assert "past_year" in out
+
+
+def test_the_card_counts_figures_left_out_of_the_panel_for_place_or_years():
+    from pipeline.release.card import _left_out
+    places = pd.DataFrame([{"doc_id": "x", "body": "congress", "level": "", "province": "", "city": "", "county": "",
+                            "place_code": "", "genre": "work_report", "date": ""},
+                           {"doc_id": "y", "body": "congress", "level": "municipal", "province": "河南省",
+                            "city": "郑州市", "county": "", "place_code": "410100", "genre": "work_report", "date": ""}])
+    coded = pd.DataFrame({"doc_id": ["x", "x", "y", "y"], "indicator_code": ["sessions"] * 4,
+                          "unit": ["次", "次", "次", "次"], "period": ["past_year", "past_year", "past_year", "other"],
+                          "year_start": pd.array([2022, 2022, None, 2022], dtype="Int64"),
+                          "year_end": pd.array([2022, 2022, None, 2022], dtype="Int64")})
+    assert _left_out({"coded_metrics": coded, "places": places}) == [
+        {"reason": "its document's place is unknown", "n": 2},
+        {"reason": "its document does not say which years", "n": 1},
+        {"reason": "its period is neither a year reviewed, a term nor a plan", "n": 1}]

@@ -311,3 +311,11 @@ def test_datasette_serves_the_panel_rows_of_the_parquet_file(datasette, release)
     table = _get_json(f"{base}/{db}/panel.json?_shape=objects&_size=1")
     tb = next(t for t in TABLES if t.name == "panel")
     assert table["primary_keys"] == list(tb.primary_key)
+
+
+def test_a_publication_date_before_1980_gives_a_zip_dated_1980(copy, version):
+    """SOURCE_DATE_EPOCH=0 (1970-01-01) is a date a zip cannot hold: its members are dated 1980-01-01."""
+    import zipfile
+    path = write_archive(copy, version, "1970-01-01")
+    with zipfile.ZipFile(path) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}

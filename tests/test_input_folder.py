@@ -165,3 +165,12 @@ def test_a_gold_link_leading_outside_the_input_folder_is_not_followed(tmp_path):
     (d / "gold").unlink()
     (d / "gold").mkdir()
     assert sources.gold_folder(d) == d / "gold"
+
+
+@pytest.mark.parametrize("name, documents", [
+    ("manifest.csv", False), ("scan.png", False), ("report.docx", False), ("noext", False),
+    ("README.md", False), ("readme.txt", False), ("a.md", True), ("B.TXT", True)])
+def test_only_text_files_are_documents_the_rest_is_listed_as_skipped(tmp_path, name, documents):
+    folder = scan(_folder(tmp_path, ["a.txt", name]))
+    assert (name in {p.name for p in folder.documents.values()}) == documents
+    assert (name in {s.name for s in folder.skipped}) != documents

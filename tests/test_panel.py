@@ -121,6 +121,8 @@ def load_units(code):
     ("建议办结率", "代表建议办结率78.3%", "%", "deputy_suggestions_completed_rate"),
     ("解决和基本解决的", "代表建议解决和基本解决的占78.3%", "%", "deputy_suggestions_resolved_rate"),
     ("解决和基本解决的代表建议", "解决和基本解决的代表建议103件", "件", "deputy_suggestions_resolved"),
+    ("提案办结率", "政协提案办结率100%", "%", ""),          # a CPPCC's proposals: no deputies' rate
+    ("信访办结率", "信访事项办结率98%", "%", ""),
 ])
 def test_rates_are_their_own_indicators(indicator, clause, unit, code):
     assert classify(indicator, clause, load_codebook(), unit=unit) == code
@@ -159,11 +161,13 @@ def test_a_release_of_the_earlier_panel_is_checked_by_its_own_key_not_todays_rul
     rules to the columns it has, its own primary key, and none of the foreign keys added since (the unit rule)."""
     import json
     from schemas.registry import table
+    from schemas.registry import SCHEMA_SINCE
     from schemas.validate import as_published
     root = Path(__file__).resolve().parent.parent / "dist" / "v0.1.6"
     resource = next(r for r in json.loads((root / "datapackage.json").read_text("utf-8"))["resources"]
                     if r["name"] == "panel")
-    old = as_published(table("panel"), resource)
+    old = as_published(table("panel"), resource, None)      # 0.1.6 records no schema version
+    assert as_published(table("panel"), resource, SCHEMA_SINCE) is table("panel")   # today's schema: today's rules
     assert old.primary_key == ("doc_id", "period", "indicator_code")
     assert ("indicator_code", "unit") not in {fk.columns for fk in old.foreign_keys}
     panel = pd.read_parquet(root / "panel.parquet")
@@ -173,3 +177,22 @@ def test_a_release_of_the_earlier_panel_is_checked_by_its_own_key_not_todays_rul
     twice = pd.concat([panel, panel.iloc[:1]], ignore_index=True)
     assert any("duplicate" in str(f).lower() or "unique" in str(f).lower()
                for f in table_failures("panel", twice, refs, old))
+
+
+def test_a_panel_row_whose_place_or_supersession_is_not_its_documents_fails_validation():
+    from schemas.validate import panel_place_failures, superseded_failures
+    docs = pd.DataFrame([_doc("full"), _doc("digest", genre="press_digest")])
+    metrics = _frame([_m("a", "sessions", 8, "次", 5, doc="full", period="past_year", years=(2022, 2022)),
+                      _m("b", "sessions", 8, "次", 5, doc="digest", period="past_year", years=(2022, 2022)),
+                      _m("c", "decisions", 3, "项", 9, doc="digest", period="past_year", years=(2022, 2022))])
+    panel = frames.build("panel", panel_rows(metrics, docs, INDICATORS).to_dict("records"))
+    row = panel.index[panel.indicator_code == "sessions"][0]
+    assert panel_place_failures(panel, docs) == [] and superseded_failures(panel, metrics) == []
+    for col, bad in (("city", "洛阳市"), ("place_code", "410300"), ("body", "cppcc"), ("n_documents", 3)):
+        edited = panel.copy()
+        edited.loc[row, col] = bad
+        assert [f.column for f in panel_place_failures(edited, docs)] == [col], col
+    edited = panel.copy()
+    edited.loc[row, "superseded_metric_ids"] = "c"     # a figure of another indicator
+    assert [f.check for f in superseded_failures(edited, metrics)] == [
+        "names a metric of another indicator, period or years"]

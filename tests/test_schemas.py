@@ -87,4 +87,4 @@ def test_build_refuses_rows_without_required_numbers():
 def test_empty_tables_keep_their_dtypes():
     df = frames.build("panel", [])
     assert list(df.columns) == table("panel").columns
-    assert str(df["year"].dtype) == "Int64" and df["value"].dtype == float
+    assert str(df["year_end"].dtype) == "Int64" and df["value"].dtype == float

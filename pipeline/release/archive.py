@@ -39,7 +39,7 @@ def members(folder: Path, version: str) -> list[str]:
 
 
 def _info(name: str, size: int, date: str | None) -> zipfile.ZipInfo:
-    when = tuple(map(int, date.split("-"))) + (0, 0, 0) if date else EARLIEST
+    when = max(tuple(map(int, date.split("-"))) + (0, 0, 0), EARLIEST) if date else EARLIEST   # zip: 1980 at least
     info = zipfile.ZipInfo(name, date_time=when)
     info.create_system = 3                      # Unix, so that the permissions below are read
     info.external_attr = 0o100644 << 16     # a regular file, rw-r--r--

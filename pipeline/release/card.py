@@ -9,7 +9,8 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from pipeline.extract.indicators import codebook_rows
-from pipeline.extract.panel import other_units
+from pipeline.extract.panel import (PLACE, REASON_PERIOD, REASON_PLACE, REASON_UNIT, REASON_YEARS, left_out,
+                                    other_units)
 from pipeline.release.about import about, doi_url, link
 from pipeline.release.archive import archive_name
 from pipeline.release.croissant import bibtex
@@ -43,13 +44,16 @@ def table_facts(name: str, df: pd.DataFrame) -> dict:
                          "plan_year": "" if pd.isna(d.plan_year) else int(d.plan_year),
                          "n_chars_clean": d.n_chars_clean})
         return {"documents": docs, "chars": int(df["n_chars_clean"].sum()),
+                "places": df[["doc_id", "body", *PLACE, "place_code", "genre", "date"]],
                 "cities": int(df.loc[df["city"] != "", "city"].nunique()),
                 "genres": ", ".join(f"{g} {n}" for g, n in sorted(df["genre"].value_counts().items()))}
     if name == "problems":
         return {"problems": [{k: getattr(p, k) for k in ("source_file", "stage", "reason", "hint")}
                              for p in df.itertuples()]}
     if name == "metrics":
-        return {"coded": int((df["indicator_code"] != "").sum()),
+        coded = df.loc[df["indicator_code"] != "", ["doc_id", "indicator_code", "unit", "period", "year_start",
+                                                     "year_end"]]
+        return {"coded": len(coded), "coded_metrics": coded,
                 "other_units": other_units(df, pd.DataFrame(codebook_rows())).to_dict("records")}
     if name == "panel":
         return {"example": _example(df)}
@@ -69,7 +73,21 @@ def render_card(version: str, facts: dict, rows: dict[str, int], quality: tuple[
         documents=facts["documents"], problems=facts["problems"], dictionary=dictionary(), figures=figures,
         quality=[{"table": q.table, "measure": q.measure, "value": f"{q.value:.3f}", "n": q.n} for q in quality],
         changes=CHANGES, changes_columns=columns(CHANGES), citation=bibtex(version, date), example=facts["example"],
-        csv_note=CSV_TEXT_NOTE, other_units=facts.get("other_units", []))
+        csv_note=CSV_TEXT_NOTE, other_units=facts.get("other_units", []), left_out=_left_out(facts))
+
+
+# why a coded figure is not in the panel, in the card's words (the unit reason is listed per indicator apart)
+LEFT_OUT_WORDS = {REASON_PLACE: "its document's place is unknown", REASON_YEARS: "its document does not say which years",
+                  REASON_PERIOD: "its period is neither a year reviewed, a term nor a plan"}
+
+
+def _left_out(facts: dict) -> list[dict]:
+    """Coded figures kept out of the panel for another reason than their unit: [{reason, n}]."""
+    if "coded_metrics" not in facts or "places" not in facts:
+        return []
+    counts = left_out(facts["coded_metrics"], facts["places"], pd.DataFrame(codebook_rows()))
+    counts = counts[counts["reason"] != REASON_UNIT].groupby("reason")["n"].sum()
+    return [{"reason": LEFT_OUT_WORDS[r], "n": int(counts[r])} for r in LEFT_OUT_WORDS if r in counts.index]
 
 
 def _example(panel: pd.DataFrame) -> str:

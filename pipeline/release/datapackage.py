@@ -18,7 +18,7 @@ from pipeline.release.dates import DATE_KEY, created
 from pipeline.release.files import sha256_file
 from pipeline.release.versioning import ALIAS_KEY
 from schemas.dictionary import ColumnDoc, columns
-from schemas.registry import CHANGES, TABLES, Rename, Table
+from schemas.registry import CHANGES, SCHEMA_KEY, SCHEMA_SINCE, TABLES, Rename, Table
 from schemas.validate import CSV_TEXT_NOTE, Digests, csv_encoding
 
 CHAIN_KEY = "previousRelease"  # {"version", "path", "sha256"} of the release this one follows (absent in the first)
@@ -104,7 +104,8 @@ def descriptor(folder: Path, version: str, rows: dict[str, int], renamed: tuple[
     out: dict = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json"}
     if doi_url():
         out["id"] = doi_url()
-    out |= {"name": a["name"], "title": a["title"], "description": a["description"], "version": version}
+    out |= {"name": a["name"], "title": a["title"], "description": a["description"], "version": version,
+            SCHEMA_KEY: SCHEMA_SINCE}
     if date:
         out[DATE_KEY] = created(date)
     if link("homepage"):

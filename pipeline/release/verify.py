@@ -25,7 +25,7 @@ from pipeline.release.dates import date_of
 from pipeline.release.sqlite import database_failures, database_name
 from pipeline.release.versioning import LINK, PAGE, VERSION_DIR, pending, scan
 from schemas.crosscheck import Failure
-from schemas.registry import CHANGES, TABLES, Rename
+from schemas.registry import CHANGES, SCHEMA_KEY, TABLES, Rename
 from schemas.validate import (as_published, damaged, declared_aliases, read_checksums, read_csv_text, read_json, sha256_file,
                               validate_release)
 
@@ -172,13 +172,14 @@ def _earlier_schema(folder: Path, pkg: dict) -> bool:
     """Whether the release was published under an earlier schema than today's models (other columns or keys in a
     table it declares: 0.1.x's panel keyed by document): what it declares cannot be regenerated from today's models."""
     resources = _resources(pkg)
-    return any(as_published(tb, resources[tb.name]) is not tb for tb in TABLES if tb.name in resources)
+    return any(as_published(tb, resources[tb.name], pkg.get(SCHEMA_KEY)) is not tb
+               for tb in TABLES if tb.name in resources)
 
 
 def _without_schemas(doc: dict) -> dict:
-    """A copy of a datapackage.json or croissant.json without what the models generate (each resource's schema,
-    each record set's fields and key)."""
-    out = dict(doc)
+    """A copy of a datapackage.json or croissant.json without what the models generate (the schema version, each
+    resource's schema, each record set's fields and key)."""
+    out = {k: v for k, v in doc.items() if k != SCHEMA_KEY}
     if isinstance(out.get("resources"), list):
         out["resources"] = [{k: v for k, v in r.items() if k != "schema"} if isinstance(r, dict) else r
                             for r in out["resources"]]

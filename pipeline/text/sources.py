@@ -94,7 +94,11 @@ def _skip(folder_real: str, p: Path) -> Skipped | None:
 
 
 def _not_text(p: Path) -> Skipped | None:
-    """Why a file is not a document by its name: its extension is not one of ``TEXT_SUFFIXES``."""
+    """Why a file is not a document by its name: its extension is not one of ``TEXT_SUFFIXES``, or it is the
+    folder's readme (README.md, readme.txt: a description of the collection, not a report)."""
+    if p.stem.lower() == "readme":
+        return Skipped(file_name(p), "the folder's readme, not read as a document",
+                       "rename it if it is a report")
     if p.suffix.lower() in TEXT_SUFFIXES:
         return None
     what = f"a {p.suffix} file" if p.suffix else "a file without extension"
