@@ -151,7 +151,9 @@ def _panels(panel: pd.DataFrame, indicators: pd.DataFrame, max_bars: int) -> lis
             who = _who(r)
             seen[(who, years)] = n = seen.get((who, years), 0) + 1
             when = years if n == 1 else f"{years} #{n}".strip()
-            tip = (f"{who} · {years or 'years unknown'} · {r.period}: {format_value(r.value)} {r.unit} "
+            place = "".join(x for x in (r.province, r.city, r.county) if x) or who   # in full: 河南省郑州市金水区
+            body = getattr(r, "body", "") or "body unknown"
+            tip = (f"{place} · {body} · {years or 'years unknown'} · {r.period}: {format_value(r.value)} {r.unit} "
                    f"({r.doc_id})")
             bars.append(_Bar(who, when, float(r.value), r.unit, r.period, tip))
         title, unit, category = labels.get(code, (code, "", ""))
