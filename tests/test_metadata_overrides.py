@@ -36,13 +36,13 @@ CASES = {
     "place_code_unknown": ("source_file,speaker,place_code\n" + S0 + ",张三,419999\n", 2,
                            ["column place_code", "'419999'", "code table"]),
     "source_url_ftp": ("source_file,speaker,source_url\n" + S0 + ",张三,ftp://example.org/a.txt\n", 2,
-                       ["column source_url", "'ftp://example.org/a.txt'", "https://"]),
+                       ["column source_url", "'ftp://example.org/a.txt'", "https://", "source_url is left empty"]),
     "source_url_script": ("source_file,speaker,source_url\n" + S0 + ",张三,javascript:alert(1)\n", 2,
                           ["column source_url", "http://"]),
     "source_url_space": ("source_file,speaker,source_url\n" + S0 + ",张三,https://example.org/a b\n", 2,
                          ["column source_url", "no spaces"]),
     "retrieved_bad_day": ("source_file,speaker,retrieved\n" + S0 + ",张三,2024-02-30\n", 2,
-                          ["column retrieved", "'2024-02-30'", "YYYY-MM-DD"]),
+                          ["column retrieved", "'2024-02-30'", "YYYY-MM-DD", "retrieved is left empty"]),
 }
 
 
@@ -63,6 +63,8 @@ def test_loader_names_the_line_and_keeps_the_rest(tmp_path, case):
     assert problem.reason.startswith(f"line {line}")
     for w in words:  # in what is wrong, or in what to do
         assert w in f"{problem.reason} — {problem.hint}", (w, problem)
+    if "column source_url" in words or "column retrieved" in words:   # never inferred: none is kept
+        assert "inferred" not in problem.reason, problem
     inferred = DocumentMeta(level="municipal", plan_year=2024, date="2024-01-05", city="郑州市", province="河南省",
                             place_code="410100")
     meta = apply_overrides(inferred, over.rows[S0])

@@ -301,6 +301,7 @@ _CODE_HINT = ("write the place's 6-digit administrative division code (GB/T 2260
               "郑州市金水区), or leave the cell empty and write its names in province, city and county")
 _URL_HINT = "write the full address the file was taken from, starting with http:// or https://, or leave the cell empty"
 _PLACE = ("province", "city", "county")
+_NOT_INFERRED = ("source_url", "retrieved")    # from metadata.csv only: a refused cell leaves them empty
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),   # UTF-32's BOM starts as UTF-16's
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -480,7 +481,8 @@ def _parse(text: str, files: Collection[str] | None, problems: list[OverrideProb
             if why is None:
                 rows[key][col] = value
             else:
-                problem(line, f"{why[0]}; the {col} inferred from the text is kept", why[1], col)
+                kept = "is left empty" if col in _NOT_INFERRED else "inferred from the text is kept"
+                problem(line, f"{why[0]}; the {col} {kept}", why[1], col)
     return rows
 
 
