@@ -211,3 +211,27 @@ def test_place_with_extension_characters(title, issuer, province, city, county, 
 ], ids=["congress", "cppcc", "government", "congress_words", "cppcc_words", "none"])
 def test_body(text, body):
     assert infer_metadata(text, [], "x.txt").body == body
+
+
+
+GOVERNMENT_REPORT = """政府工作报告
+
+——2024年1月5日在郑州市第十六届人民代表大会第三次会议上
+
+郑州市市长 何雄
+
+各位代表：
+
+现在，我代表市政府向大会报告工作，请予审议。
+"""
+
+
+@pytest.mark.parametrize("text", [
+    GOVERNMENT_REPORT,
+    "奋力谱写中原更加出彩新篇章\n\n本报讯 1月5日，在郑州市第十六届人民代表大会第三次会议上，市长何雄作政府工作报告。\n",
+], ids=["report", "press_lead"])
+def test_government_report_delivered_to_a_congress_is_government(text):
+    """A government's report is delivered at a congress session: the delivery frame (在…人民代表大会…会议上) is no
+    congress word; the title (政府工作报告), else the front's government words, decide."""
+    m = infer_metadata(text, [], "x.txt")
+    assert (m.body, m.speaker) == ("government", "何雄")

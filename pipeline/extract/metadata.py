@@ -44,6 +44,8 @@ class _Vocab:
     cppcc_issuers: tuple[str, ...]
     bodies: dict[str, str]
     body_words: dict[str, tuple[str, ...]]
+    body_title: dict[str, tuple[str, ...]]
+    delivery_frame: re.Pattern
     report_frame: tuple[str, ...]
     date_frame: re.Pattern
     press: tuple[str, ...]
@@ -78,6 +80,8 @@ def vocab() -> _Vocab:
         provinces=dict(v["provinces"]),
         cppcc_issuers=tuple(g["cppcc_issuers"]),
         bodies=dict(v["bodies"]), body_words={b: tuple(w) for b, w in v["body_words"].items()},
+        body_title={b: tuple(w) for b, w in v["body_title"].items()},
+        delivery_frame=re.compile(v["body_frame"]["delivery_frame"]),
         report_frame=tuple(g["report_frame"]),
         date_frame=re.compile(g["report_date_frame"]),
         press=tuple(g["press"]),
@@ -147,9 +151,14 @@ def _issuer(front: str, v: _Vocab) -> tuple[str, str]:
     return "", ""
 
 
-def _body(issuer: str, genre: str, front: str, v: _Vocab) -> str:
-    """Who issued the text (model.BODIES): by its issuer's short form, else a proposal digest is a CPPCC's, else
-    the body whose words the front matter uses more ('' on a tie)."""
+def _body(title: str, issuer: str, genre: str, front: str, v: _Vocab) -> str:
+    """Who issued the text (model.BODIES): the body the title names first (政府工作报告, 政协, 人大常委会), else by
+    its issuer's short form, else a proposal digest is a CPPCC's, else the body whose words the front matter uses
+    more ('' on a tie). The frame a report is delivered in ("在…人民代表大会…会议上") counts for no body."""
+    title, front = v.delivery_frame.sub("", title), v.delivery_frame.sub("", front)
+    named = [(title.find(w), body) for body, words in v.body_title.items() for w in words if w in title]
+    if named:
+        return min(named)[1]
     for short, body in v.bodies.items():
         if issuer.endswith(short):
             return body
@@ -281,7 +290,7 @@ def infer_metadata(clean: str, sections: list[Section], source_name: str) -> Doc
         date, meeting = _press_date(front, plan_year, v)
     review_start, review_end = _review(clean, sections, plan_year, v)
     genre = _genre(clean, sections, title, front, issuer, v)
-    return DocumentMeta(title=title, issuer=issuer, body=_body(issuer, genre, front, v), city=place.city,
+    return DocumentMeta(title=title, issuer=issuer, body=_body(title, issuer, genre, front, v), city=place.city,
                         province=province, level=level, county=place.county, place_code=place.code,
                         genre=genre, date=date, meeting=meeting,
                         speaker=_speaker(front, v), review_start=review_start, review_end=review_end,
