@@ -74,3 +74,30 @@ def test_every_name_in_the_table_maps_back():
         assert name == d.name and d in found
     assert {place_of_code(c).level for c in t.by_code} == {"provincial", "municipal", "county"}
     assert place_of_code("999999").code == "" and place_of_code("").code == ""
+
+
+# Digests whose issuer is a division suffix alone (市人大常委会, 县人大常委会): the place is the one the front
+# matter names elsewhere, else unknown; two cities' digests of one province never share the place 市.
+BARE = {
+    "meeting_line": ("市人大常委会工作报告（摘要）",
+                     "——2024年1月8日在郑州市第十六届人民代表大会第三次会议上\n\n过去一年，市人大常委会依法履职。河南",
+                     ("河南省", "郑州市", "", "municipal", "410100")),
+    "body_in_text": ("市人大常委会工作报告（摘要）",
+                     "过去一年，洛阳市人大常委会在市委领导下依法履职。河南省委",
+                     ("河南省", "洛阳市", "", "municipal", "410300")),
+    "short_meeting_form": ("县人大常委会工作报告（摘要）",
+                           "本报讯 1月10日，在兰考县十七届人大四次会议上，县人大常委会主任作报告。",
+                           ("河南省", "开封市", "兰考县", "county", "410225")),
+    "nowhere": ("市人大常委会工作报告（摘要）", "过去一年，市人大常委会依法履职。河南省委；认真贯彻全国人大常委会部署。",
+                ("", "", "", "", "")),
+    "other_level_only": ("县人大常委会工作报告（摘要）", "受洛阳市人大常委会委托。河南",      # a 市 is no 县's place
+                         ("", "", "", "", "")),
+}
+
+
+@pytest.mark.parametrize("case", list(BARE), ids=list(BARE))
+def test_issuer_of_a_suffix_alone_names_no_place(case):
+    title, body, expected = BARE[case]
+    m = _meta(title, body)
+    assert (m.province, m.city, m.county, m.level, m.place_code) == expected
+    assert m.body == "congress" and m.issuer == title[:6]

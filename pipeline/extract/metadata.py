@@ -36,6 +36,7 @@ _INT_FIELDS = {f.name for f in dataclasses.fields(DocumentMeta) if f.type in ("i
 class _Vocab:
     issuer_re: re.Pattern
     wrapped_re: re.Pattern
+    mention_re: re.Pattern
     wrapped_short: str
     issuers: dict[str, str]
     divisions: dict[str, str]
@@ -74,6 +75,7 @@ def vocab() -> _Vocab:
         issuer_re=re.compile(rf"(全国|{place})?(?:第[一二三四五六七八九十]+届)?({alternation(v['issuers'])})"),
         wrapped_re=re.compile(rf"(?:{alternation(w['prefixes'])})(全国|{place}){re.escape(w['suffix'])}"),
         wrapped_short=w["short"],
+        mention_re=re.compile(rf"({place})(?:第?[一二三四五六七八九十]+届)?(?:{alternation(v['place_mentions']['words'])})"),
         issuers=dict(v["issuers"]),
         divisions=dict(v["division_suffixes"]),
         national=tuple(v["national"]["words"]),
@@ -128,6 +130,27 @@ def _place(prefix: str, clean: str, v: _Vocab) -> places.Place:
                          and prefix[len(short):] in ("", "省")), "")
     rest = prefix[len(province):] if prefix.startswith(province) else ""
     return places.resolve(province + rest if province else prefix, clean, lambda name: _suffix_level(name, v))
+
+
+def _names_place(prefix: str, v: _Vocab) -> bool:
+    """Whether an issuer's place prefix names a place: not a division suffix alone (市, 县, 区, 州, 盟, 旗, ...) and
+    of 2 characters at least."""
+    return len(prefix) >= 2 and prefix not in v.divisions
+
+
+def _mentioned_place(front: str, suffix: str, v: _Vocab) -> str:
+    """The first place the front matter names before a congress's session or a body (在郑州市第十六届人民代表大会…,
+    郑州市人大常委会, 政协郑州市委员会) that ends with ``suffix`` (the bare 市 of the issuer 市人大常委会) and that the
+    code table knows, as written (the longest such tail of what precedes the word: 受郑州市… -> 郑州市); '' when
+    the front matter names none."""
+    found = sorted([*v.mention_re.finditer(front), *v.wrapped_re.finditer(front)], key=lambda m: m.start())
+    for m in found:
+        written = m.group(1)
+        for i in range(len(written) - 1):
+            tail = written[i:]
+            if _names_place(tail, v) and tail.endswith(suffix) and all(d for _, d in places.segments(tail)):
+                return tail
+    return ""
 
 
 def _suffix_level(name: str, v: _Vocab) -> str:
@@ -278,9 +301,12 @@ def infer_metadata(clean: str, sections: list[Section], source_name: str) -> Doc
     lines = _lines(front)
     title = lines[0] if lines else ""
     issuer, prefix = _issuer(front, v)
+    bare = bool(prefix) and not _names_place(prefix, v)     # 市人大常委会: a sub-national body of no place named
+    if bare:
+        prefix = _mentioned_place(front, prefix, v)
     place = _place(prefix, clean, v)
     level, province = place.level, place.province
-    if not level and any(w in front for w in v.national):
+    if not level and not bare and any(w in front for w in v.national):
         level = "national"
     if (place.city or place.county) and not province and not places.known(place.county or place.city):
         province = _province_from_text(clean, v)     # a place the code table does not know: the text's province
