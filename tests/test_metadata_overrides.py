@@ -157,17 +157,19 @@ ZZ = DocumentMeta(city="郑州市", province="河南省", level="municipal", pla
     ({"place_code": "410105"}, ("河南省", "郑州市", "金水区", "county", "410105")),
     ({"place_code": "410000"}, ("河南省", "", "", "provincial", "410000")),
     ({"place_code": "419001"}, ("河南省", "", "济源市", "county", "419001")),       # 省直辖: no prefecture
-    ({"place_code": "410105", "county": "金水区（旧称）"}, ("河南省", "郑州市", "金水区（旧称）", "county", "410105")),
+    ({"place_code": "410105", "province": "河南", "city": "郑州"}, ("河南省", "郑州市", "金水区", "county", "410105")),
     ({"county": "金水区"}, ("河南省", "郑州市", "金水区", "county", "410105")),      # inferred city + given county
     ({"county": "兰考县"}, ("河南省", "开封市", "兰考县", "county", "410225")),      # not in 郑州市: the county alone
     ({"city": "开封市"}, ("河南省", "开封市", "", "municipal", "410200")),
     ({"county": "朝阳区"}, ("河南省", "郑州市", "朝阳区", "county", "")),              # no such place: no code
     ({"county": "新区", "level": "municipal"}, ("河南省", "郑州市", "新区", "municipal", "")),
-], ids=["district_code", "province_code", "provincial_county_code", "code_and_name", "county_name",
-        "county_elsewhere", "city_name", "unknown_place", "level_given"])
+    ({"level": "national"}, ("", "", "", "national", "")),                             # a national body: no place
+], ids=["district_code", "province_code", "provincial_county_code", "code_and_short_names", "county_name",
+        "county_elsewhere", "city_name", "unknown_place", "level_given", "national"])
 def test_place_overrides(tmp_path, row, expected):
-    """A place_code fills the names and level from the code table, unless the row gives them; a corrected name
-    gets the code of the place the names then make, or none."""
+    """A place_code gives the names (full, where the row writes a short form of the same place) and level from the
+    code table; a corrected name gets the code of the place the names then make, or none; level national alone
+    clears the place."""
     text = "source_file," + ",".join(row) + "\n" + S0 + "," + ",".join(row.values()) + "\n"
     over = load_overrides(_csv(tmp_path, text), files={S0})
     assert over.problems == ()
@@ -198,3 +200,28 @@ def test_release_takes_place_and_provenance_from_metadata_csv(seeds_copy, tmp_pa
     assert (r0.province, r0.city, r0.county, r0.level, r0.place_code) == ("河南省", "郑州市", "金水区", "county", "410105")
     assert (r0.source_url, r0.retrieved) == ("https://example.org/zz.html", "2024-03-01")
     assert (r1.place_code, r1.source_url, r1.retrieved) == ("410100", "", "")   # 郑州市, inferred
+
+
+@pytest.mark.parametrize("row,expected,words", [
+    ({"place_code": "410102", "city": "洛阳市"}, ("河南省", "郑州市", "中原区", "county", "410102"),
+     ["city '洛阳市'", "410102", "郑州市", "give only the place_code"]),
+    ({"place_code": "410105", "county": "金水区（旧称）"}, ("河南省", "郑州市", "金水区", "county", "410105"),
+     ["county '金水区（旧称）'", "410105"]),
+    ({"place_code": "410100", "province": "河北省", "county": "金水区"}, ("河南省", "郑州市", "", "municipal", "410100"),
+     ["province '河北省', county '金水区' are not", "410100"]),                 # the code names no county
+    ({"level": "national", "city": "郑州市", "place_code": "410100"}, ("", "", "", "national", ""),
+     ["level national has no place", "city, place_code"]),
+], ids=["code_and_other_city", "code_and_other_county_name", "code_and_names_below_it", "national_with_place"])
+def test_place_cells_contradicting_the_code_are_reported(tmp_path, row, expected, words):
+    """A place_code and names that name different places (410102 is 郑州市中原区, not in 洛阳市) are one problem row
+    with its line, and the code's names are used: the code is the more precise. A national body has no place."""
+    text = "source_file,speaker," + ",".join(row) + "\n" + S0 + ",张三," + ",".join(row.values()) + "\n"
+    over = load_overrides(_csv(tmp_path, text), files={S0})
+    (problem,) = over.problems
+    assert problem.line == 2 and problem.reason.startswith("line 2: ") and problem.hint
+    for w in words:
+        assert w in f"{problem.reason} — {problem.hint}", (w, problem)
+    assert over.rows[S0]["speaker"] == "张三"
+    m = apply_overrides(ZZ, over.rows[S0])
+    assert (m.province, m.city, m.county, m.level, m.place_code) == expected
+    assert apply_overrides(ZZ, row) == dataclasses.replace(m, speaker="")    # a row not read from the file: the same

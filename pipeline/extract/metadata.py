@@ -396,11 +396,16 @@ def apply_overrides(meta: DocumentMeta, row: Mapping) -> DocumentMeta:
 
 
 def _with_place(meta: DocumentMeta, changes: dict) -> dict:
-    """``changes`` with what a corrected place implies: a place_code fills the names and level from the code
-    table; a corrected name gets the code of the place the names then make (with the inferred names, else alone),
-    '' when they make none (and a county named makes the level county). What the row gives is never replaced."""
+    """``changes`` with what a corrected place implies: level national clears the place (a national body has
+    none); a place_code gives the names and level from the code table (names the row also gives become the
+    code's: the code is the more precise; ``load_overrides`` reports those that name another place); a corrected
+    name gets the code of the place the names then make (with the inferred names, else alone), '' when they make
+    none (and a county named makes the level county). Otherwise what the row gives is never replaced."""
+    if changes.get("level") == "national":
+        return {**changes, **dict.fromkeys((*_PLACE, "place_code"), "")}
     if "place_code" in changes:
         p = places.place_of_code(changes["place_code"])
+        changes = {k: val for k, val in changes.items() if k not in _PLACE}
     elif any(k in changes for k in _PLACE):
         merged = dataclasses.replace(meta, **{k: changes[k] for k in _PLACE if k in changes})
         p = places.place_of_names(merged.province, merged.city, merged.county)
@@ -412,6 +417,37 @@ def _with_place(meta: DocumentMeta, changes: dict) -> dict:
         return changes
     table = {"province": p.province, "city": p.city, "county": p.county, "level": p.level, "place_code": p.code}
     return {**table, **changes}
+
+
+def _disagreeing(code: str, names: Mapping) -> dict[str, str]:
+    """{field: the code's name ('' for none)} of each place name in ``names`` that is not the code's division at
+    that level, by its full name or a short form (河南, 郑州)."""
+    p = places.place_of_code(code)
+    return {k: getattr(p, k) for k in _PLACE if names.get(k) and not places.same_name(names[k], getattr(p, k))}
+
+
+def _place_problems(row: dict, line: int, problem) -> None:
+    """Report, and drop from ``row``, place cells that contradict the row's place_code or its level national."""
+    if "place_code" in row:
+        code = row["place_code"]
+        wrong = _disagreeing(code, row)
+        if wrong:
+            p = places.place_of_code(code)
+            names = ", ".join(f"{k} {getattr(p, k)}" for k in _PLACE if getattr(p, k))
+            given = ", ".join(f"{k} {_q(row[k])}" for k in wrong)
+            problem(line, f"{given} {'is' if len(wrong) == 1 else 'are'} not the place of place_code {code} "
+                          f"({names}): the code's names are used",
+                    f"give only the place_code, or names that match it ({names})")
+            for k in wrong:
+                del row[k]
+    if row.get("level") == "national":
+        given = [k for k in (*_PLACE, "place_code") if k in row]
+        if given:
+            problem(line, f"level national has no place, but the row gives {', '.join(given)}: "
+                          f"{'it is' if len(given) == 1 else 'they are'} not used",
+                    "leave the place cells empty for a national body, or give the level of the place")
+            for k in given:
+                del row[k]
 
 
 def _metadata_text(p: Path, problems: list[OverrideProblem]) -> str:
@@ -518,6 +554,7 @@ def _parse(text: str, files: Collection[str] | None, problems: list[OverrideProb
             else:
                 kept = "is left empty" if col in _NOT_INFERRED else "inferred from the text is kept"
                 problem(line, f"{why[0]}; the {col} {kept}", why[1], col)
+        _place_problems(rows[key], line, problem)
     return rows
 
 

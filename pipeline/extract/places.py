@@ -179,6 +179,16 @@ def _by_mentions(t: Divisions, fits: tuple[Division, ...], text: str) -> tuple[D
     return fits
 
 
+def same_name(written: str, name: str) -> bool:
+    """Whether ``written`` is the division name ``name`` or a short form of it (郑州 for 郑州市, 河南 for 河南省,
+    延边州 for 延边朝鲜族自治州); never for an empty ``name``."""
+    if not name:
+        return False
+    if written == name or load("metadata")["provinces"].get(name) == written:
+        return True
+    return any(d.name == name for d in divisions().by_name.get(written, ()))
+
+
 def known(name: str) -> bool:
     """Whether the code table has a division of this name (full or short)."""
     return name in divisions().by_name
