@@ -235,3 +235,9 @@ def test_government_report_delivered_to_a_congress_is_government(text):
     congress word; the title (政府工作报告), else the front's government words, decide."""
     m = infer_metadata(text, [], "x.txt")
     assert (m.body, m.speaker) == ("government", "何雄")
+
+
+def test_i_report_on_behalf_of_is_no_issuer_place():
+    text = "# 政府工作报告\n\n我代表市人民政府，向大会报告工作，请予审议。\n"
+    m = infer_metadata(text, [], "x.txt")
+    assert "我" not in m.city and "代表" not in m.issuer and m.body == "government"

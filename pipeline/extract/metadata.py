@@ -166,7 +166,7 @@ def _issuer(front: str, v: _Vocab) -> tuple[str, str]:
             return m.group(1) + v.wrapped_short, m.group(1)
         for m in v.issuer_re.finditer(ln):
             prefix = m.group(1) or ""
-            if prefix.startswith(("受", "在", "向")):
+            if prefix.startswith(("受", "在", "向", "我", "代表")):   # 受…委托, 在…上, 我代表市人民政府: no place
                 continue
             body = v.issuers[m.group(2)]
             if prefix or m.group(2) in ("人民代表大会常务委员会", "人大常委会"):
