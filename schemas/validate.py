@@ -296,10 +296,15 @@ def as_published(tb: Table, resource: dict | None, schema_version) -> Table:
                                       if fk.optional or (fk.columns, fk.table, fk.ref_columns) in declared_fks))
 
 
+def resources_of(pkg: dict) -> dict[str, dict]:
+    """{resource name: resource} of a datapackage.json."""
+    return {str(r.get("name")): r for r in pkg.get("resources", []) if isinstance(r, dict)}
+
+
 def declared_resources(folder: Path) -> tuple[str, dict[str, dict]]:
     """(the schema version the release records, {table: its resource}) from its datapackage.json."""
     pkg = read_json(folder / "datapackage.json") or {}
-    return pkg.get(SCHEMA_KEY), {str(r.get("name")): r for r in pkg.get("resources", []) if isinstance(r, dict)}
+    return pkg.get(SCHEMA_KEY), resources_of(pkg)
 
 
 def alias_failures(tb: Table, df: pd.DataFrame, aliases: dict[str, str]) -> list[Failure]:

@@ -25,12 +25,7 @@ class Indicator:
     unit: str
     category: str
     phrasings: tuple[str, ...]
-    same_units: tuple[str, ...] = ()   # units counting the same things one for one as ``unit``
-
-    @property
-    def panel_units(self) -> frozenset[str]:
-        """Units a figure may be written in to enter the panel (as a figure in ``unit``)."""
-        return frozenset((self.unit, *self.same_units))
+    same_units: tuple[str, ...] = ()   # units counting the same things one for one as ``unit`` (panel.py)
 
 
 @cache

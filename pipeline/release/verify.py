@@ -26,8 +26,8 @@ from pipeline.release.sqlite import database_failures, database_name
 from pipeline.release.versioning import LINK, PAGE, VERSION_DIR, pending, scan
 from schemas.crosscheck import Failure
 from schemas.registry import CHANGES, SCHEMA_KEY, TABLES, Rename
-from schemas.validate import (as_published, damaged, declared_aliases, read_checksums, read_csv_text, read_json, sha256_file,
-                              validate_release)
+from schemas.validate import (as_published, damaged, declared_aliases, read_checksums, read_csv_text, read_json,
+                              resources_of, sha256_file, validate_release)
 
 SUMS = "SHA256SUMS"
 METADATA = ("datapackage.json", "README.md", "CHANGELOG.md", SUMS)
@@ -164,14 +164,10 @@ def _metadata_failure(file: str, where: str, what: str) -> Failure:
     return Failure(file, where.lstrip("."), None, "differs from what the schemas and the release's tables say", what)
 
 
-def _resources(pkg: dict) -> dict[str, dict]:
-    return {str(r.get("name")): r for r in pkg.get("resources", []) if isinstance(r, dict)}
-
-
 def _earlier_schema(folder: Path, pkg: dict) -> bool:
     """Whether the release was published under an earlier schema than today's models (other columns or keys in a
     table it declares: 0.1.x's panel keyed by document): what it declares cannot be regenerated from today's models."""
-    resources = _resources(pkg)
+    resources = resources_of(pkg)
     return any(as_published(tb, resources[tb.name], pkg.get(SCHEMA_KEY)) is not tb
                for tb in TABLES if tb.name in resources)
 
@@ -192,7 +188,7 @@ def _without_schemas(doc: dict) -> dict:
 def earlier_schema_failures(folder: Path, pkg: dict) -> list[Failure]:
     """For a release of an earlier schema: each table's declared fields are its Parquet file's columns, in order."""
     out = []
-    for name, r in _resources(pkg).items():
+    for name, r in resources_of(pkg).items():
         fields = [f.get("name") for f in (r.get("schema") or {}).get("fields", []) if isinstance(f, dict)]
         path = folder / f"{name}.parquet"
         if not fields or not path.is_file():
