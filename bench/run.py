@@ -18,6 +18,11 @@ compares it with a bare read-decode-regex scan of the same files, measured in th
 - add one (unless --no-add-one): after the full build, add ONE new document (make_corpus's ``make_document``) and
   rebuild into the same dist (and so the same work folder: only that document is processed, then the release);
   its time as a share of the full build, and how many documents the CLI's plan processed;
+- pure pass (bench/pure.py, in a subprocess): the text and extraction functions called directly over the same files;
+  ``per_document_s`` (the build's per-document stages: every stage but plan, panel and release) beside it, and
+  their ratio ``ratio_build_to_pure`` (issue 15's target: at most 1.25);
+- no-op (unless --no-add-one): the same build again with nothing changed (``noop_s``), before the add-one build, so
+  that ``add_one_s - noop_s`` is what one new document costs;
 - --profile OUT.txt: the full build runs under pyinstrument (sampling; slower) and its call tree goes to OUT.txt.
 
 CORPUS is copied into a temporary folder without manifest.csv (the manifest is not a document). Prints
@@ -51,6 +56,7 @@ PLANNED = re.compile(r"plan: \d+ document\(s\): (\d+) to process")
 NOT_DOCUMENTS = {"manifest.csv"}
 CODECS = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "gb18030": "gb18030", "big5": "big5"}
 NOT_TEXT_STAGES = ("plan", "raw_documents", "release")  # hashing and reading files, writing the release
+NOT_PER_DOCUMENT = ("plan", "panel", "problems", "release")   # stages over the whole corpus, not per document
 ADDED_SEED = 0  # seed of the document --add-one generates (any seed: it only has to be new)
 
 
@@ -79,6 +85,13 @@ def baseline(files: list[Path], codecs: dict[str, str]) -> dict:
         chars += len(text)
         matches += sum(1 for _ in NUMBER.finditer(text))
     return {"s": time.perf_counter() - t0, "chars": chars, "matches": matches}
+
+
+def pure(seeds: Path) -> dict:
+    """bench/pure.py over ``seeds`` in its own process: its JSON line."""
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "pure.py"), str(seeds)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def build(seeds: Path, dist: Path, executor: str = "in_process", profile: Path | None = None) -> dict:
@@ -181,18 +194,21 @@ def main(argv: list[str] | None = None) -> int:
         seeds, dist = Path(tmp) / "seeds", a.dist or Path(tmp) / "dist"
         files = stage(a.corpus, seeds)
         base = baseline(files, codecs)
+        pure_r = pure(seeds)
         full = build(seeds, dist, a.executor, a.profile)
         rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux (bytes on macOS)
         if sys.platform == "darwin":
             rss_kib //= 1024
-        added = None
+        added = noop = None
         if a.add_one and full["rc"] == 0:
+            noop = build(seeds, dist, a.executor)
             add_document(seeds, len(files))
             added = build(seeds, dist, a.executor)
 
     n, chars = len(files), base["chars"]
     text_stages = {k: v for k, v in full["stages"].items() if k not in NOT_TEXT_STAGES}
     text_s = sum(text_stages.values())
+    per_document_s = round(sum(v for k, v in full["stages"].items() if k not in NOT_PER_DOCUMENT), 2)
     r = {
         **machine(),
         "corpus": str(a.corpus), "executor": a.executor, "documents": n, "documents_published": full["published"], "characters": chars,
@@ -205,9 +221,15 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_matches": base["matches"], "baseline_decoder": "manifest codec" if codecs else "decode_bytes",
         "ratio_text_extraction": round(text_s / base["s"], 1) if base["s"] else None,
         "ratio_overall": round(full["wall_s"] / base["s"], 1) if base["s"] else None,
+        "pure_s": pure_r["pure_s"], "pure_stages_s": pure_r["pure_stages_s"], "per_document_s": per_document_s,
+        "ratio_build_to_pure": round(per_document_s / pure_r["pure_s"], 2) if pure_r["pure_s"] else None,
     }
+    if noop is not None:
+        r |= {"noop_exit": noop["rc"], "noop_s": round(noop["wall_s"], 2),
+              "noop_documents_processed": noop["processed"]}
     if added is not None:
         r |= {"add_one_exit": added["rc"], "add_one_s": round(added["wall_s"], 2),
+              "add_one_minus_noop_s": round(added["wall_s"] - noop["wall_s"], 2),
               "add_one_share": round(added["wall_s"] / full["wall_s"], 3),
               "add_one_documents_processed": added["processed"],
               "add_one_stages_s": added["stages"]}
@@ -217,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{k}: {v}")
     print("stage times: differences between consecutive progress stamps (0.1 s resolution)")
     print(json.dumps(r, ensure_ascii=False, sort_keys=False))
-    return 0 if full["rc"] == 0 and (added is None or added["rc"] == 0) else 1
+    return 0 if full["rc"] == 0 and all(b is None or b["rc"] == 0 for b in (noop, added)) else 1
 
 
 if __name__ == "__main__":

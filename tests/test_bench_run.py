@@ -17,7 +17,7 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
                    check=True, capture_output=True, timeout=60)
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), str(corpus),
                            "--dist", str(tmp_path / "dist")],
-                          capture_output=True, text=True, timeout=90, cwd=ROOT)
+                          capture_output=True, text=True, timeout=150, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
     r = json.loads(proc.stdout.strip().splitlines()[-1])
     assert r["documents"] == 6 and r["documents_published"] == 6
@@ -30,6 +30,11 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     assert set(r["stage_peak_rss_mib"]) == set(r["stages_s"]) and 0 < r["stage_peak_rss_mib"]["release"]
     assert r["add_one_exit"] == 0 and r["add_one_share"] > 0
     assert r["add_one_documents_processed"] == 1  # the other six are unchanged: not processed again
+    assert r["noop_exit"] == 0 and r["noop_documents_processed"] == 0 and r["noop_s"] > 0
+    assert r["add_one_minus_noop_s"] == round(r["add_one_s"] - r["noop_s"], 2)
+    # the pure pass: the same functions called directly over the same six files, beside the build's stages
+    assert r["pure_s"] > 0 and set(r["pure_stages_s"]) >= {"decode", "normalise", "metrics", "laws", "metadata"}
+    assert r["per_document_s"] > 0 and r["ratio_build_to_pure"] == round(r["per_document_s"] / r["pure_s"], 2)
     assert (tmp_path / "dist" / "latest").exists()
     assert "documents: 6\n" in proc.stdout
 
