@@ -3,20 +3,15 @@ sensor, the settings and the store. ``build_definitions`` lets the CLI and tests
 
 import dagster as dg
 
+from pipeline.assets import catalog, clean, ingest, records, release, structure
 from pipeline.assets.automation import daily_release, release_job, seeds_sensor
-from pipeline.assets.catalog import documents, panel, problems
 from pipeline.assets.checks import table_checks
-from pipeline.assets.clean import clean_documents_and_edits
-from pipeline.assets.ingest import raw_documents
-from pipeline.assets.records import (indicators, laws, metrics, numbers, oversight,
-                                     proposals_and_recommendations)
-from pipeline.assets.release import release
 from pipeline.assets.settings import PipelineSettings
 from pipeline.assets.store import DocumentStore
-from pipeline.assets.structure import sections, sentences
 
-ASSETS = [raw_documents, clean_documents_and_edits, sections, sentences, numbers, metrics, laws, oversight,
-          proposals_and_recommendations, indicators, documents, problems, panel, release]
+# every asset of the layer modules (raw -> clean -> structure -> records -> catalog -> release): a new table's asset
+# is picked up where it is defined, and its check comes from the schema registry (``table_checks``)
+ASSETS = dg.load_assets_from_modules([ingest, clean, structure, records, catalog, release])
 
 
 def build_definitions(settings: PipelineSettings | None = None, loggers: dict | None = None) -> dg.Definitions:

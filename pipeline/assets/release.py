@@ -1,33 +1,32 @@
 """Release layer: the published, versioned folder in dist/."""
 
 import dagster as dg
-import pandas as pd
 
 from pipeline.assets.catalog import kept
-from pipeline.assets.published import PublishedTables, published_frame
+from pipeline.assets.published import ASSET_OF, PublishedTables, published_frame
 from pipeline.assets.settings import PipelineSettings
 from pipeline.buildlock import hold
 from pipeline.text.sources import gold_folder
 from pipeline.release.publish import PublishError, publish
 from pipeline.release.quality import annotated, evaluate
+from schemas.registry import TABLES
 
 LOCK_WAIT = 600.0  # seconds a run waits for another build to leave the dist folder before failing
 
 
-@dg.asset(group_name="release", compute_kind="python")
-def release(context: dg.AssetExecutionContext, settings: PipelineSettings, documents,
-            clean_documents, edits, sections, sentences, numbers, metrics, laws, oversight, proposals,
-            recommendations, indicators: pd.DataFrame, panel: pd.DataFrame,
-            problems: pd.DataFrame) -> dg.MaterializeResult:
+# the asset of every published table, from the registry: a new table is an input here without an edit
+TABLE_INS = {asset: dg.AssetIn(asset) for asset in dict.fromkeys(ASSET_OF[tb.name] for tb in TABLES)}
+
+
+@dg.asset(group_name="release", compute_kind="python", ins=TABLE_INS)
+def release(context: dg.AssetExecutionContext, settings: PipelineSettings, **assets) -> dg.MaterializeResult:
     """Bring every document's tables together, one table at a time (all partitions; files removed from the seeds
     folder are gone, a file repeating another is left out), validate them again as written to disk and publish
     dist/vX.Y.Z atomically (dist/latest, index.html); an unchanged build publishes nothing new; any failure leaves
     the previous release untouched. The card's quality figures read only the documents the gold annotates."""
-    values = {"documents": documents, "texts": clean_documents, "edits": edits, "sections": sections,
-              "sentences": sentences, "numbers": numbers, "metrics": metrics, "laws": laws, "oversight": oversight,
-              "proposals": proposals, "recommendations": recommendations, "indicators": indicators,
-              "panel": panel, "problems": problems}
-    every_document = published_frame("documents", documents)
+    values = {tb.name: assets[ASSET_OF[tb.name]] for tb in TABLES}
+    problems = values["problems"]
+    every_document = published_frame("documents", values["documents"])
     keep = kept(every_document, problems)
     gold = gold_folder(settings.seeds)
     try:
