@@ -10,7 +10,6 @@ import ctypes
 import hashlib
 import io
 import json
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -19,7 +18,6 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.extract.numerals import find_numerals
 from schemas.crosscheck import Failure, count_failures, foreign_key_failures, key_failures, quote_failures
 from schemas.registry import CHANGES, SCHEMA_KEY, SCHEMA_SINCE, TABLES, Table, table
 
@@ -368,56 +366,6 @@ def trim_heap() -> None:
         pass
 
 
-# The values a quote states: every numeral the pipeline's parser finds in it (a range gives both ends), also with
-# what stands between two digits taken out (a space or mark inside one number, which cleaning joins or flags).
-_BETWEEN_DIGITS = re.compile(r"(?<=[0-9０-９])[^\w.．,，]+(?=[0-9０-９])")
-VALUE_TABLES = ("numbers", "metrics")  # tables whose value is read from the numeral in their quote
-
-
-def stated_values(quote: str) -> set[float]:
-    out: set[float] = set()
-    for text in {quote, _BETWEEN_DIGITS.sub("", quote)}:
-        for n in find_numerals(text):
-            out.add(float(n.value))
-            if n.end_value is not None:
-                out.add(float(n.end_value))
-    return out
-
-
-def _same(value: float, candidates: set[float]) -> bool:
-    return any(math.isclose(value, c, rel_tol=1e-9, abs_tol=1e-9) for c in candidates)
-
-
-# A quote whose only numeral is one run of ASCII digits (召开常委会会议10次: most of them) states that number; the
-# others are read by the parser. No character that can be part of a numeral may stand beside the run.
-_NOT_NUMERAL = r"[^0-9０-９.．,，零〇一二三四五六七八九两十百千万亿点分之]"
-_ONE_ASCII_NUMBER = rf"^{_NOT_NUMERAL}*([0-9]+(?:\.[0-9]+)?){_NOT_NUMERAL}*$"
-
-
-def value_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
-    """Rows whose value is none of the numbers its quote states (re-read with the pipeline's numeral parser): a value
-    edited without its quote, or a quote cut from the wrong characters. Quotes stating one ASCII number are compared
-    at once (vectorised); only the others go through the parser (≈ 12 µs a row)."""
-    if tb.name not in VALUE_TABLES or df.empty:
-        return []
-    values = df["value"].to_numpy(dtype=float, na_value=float("nan"))
-    simple = pd.to_numeric(df["quote"].astype(str).str.extract(_ONE_ASCII_NUMBER, expand=False), errors="coerce")
-    agrees = (abs(simple.to_numpy(dtype=float, na_value=float("nan")) - values) <= 1e-9 * abs(values).clip(min=1))
-    out, cache = [], {}
-    for pos in (~agrees).nonzero()[0]:
-        value, quote = values[pos], df["quote"].iat[pos]
-        if math.isnan(value):
-            continue
-        stated = cache.get(quote)
-        if stated is None:
-            stated = cache[quote] = stated_values(str(quote))
-        if not _same(float(value), stated):
-            shown = ", ".join(f"{v:g}" for v in sorted(stated)) or "no number"
-            out.append(Failure(tb.name, "value", int(pos), f"differs from the number its quote states ({shown})",
-                               f"{value:g} (quote: {quote})"))
-    return out
-
-
 # panel column -> the metrics column it copies (panel.unit is the indicator's unit, checked against indicators)
 PANEL_FROM_METRICS = {"value": "value", "unit_as_written": "unit", "doc_id": "doc_id", "period": "period",
                       "year_start": "year_start", "year_end": "year_end", "approx": "approx"}
@@ -494,7 +442,10 @@ def panel_failures(panel: pd.DataFrame, metrics: pd.DataFrame) -> list[Failure]:
     return out
 
 
-def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failure]:
+TableRule = Callable[[Table, pd.DataFrame], list[Failure]]
+
+
+def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[TableRule, ...] = ()) -> list[Failure]:
     """Everything wrong with a published release folder's tables (empty list: valid). One table at a time, with only
     the columns other tables refer to kept, so validating a release needs about the memory of its largest table.
     ``digest``: how to hash a file (the caller may hand on digests it already has)."""
@@ -523,8 +474,8 @@ def validate_release(folder: Path, digest: Digests = sha256_file) -> list[Failur
         if published.published_columns:   # columns today's model does not have are not checked by it
             parquet = parquet[[c for c in parquet.columns if c in published.columns]]
         out += table_failures(tb.name, parquet, references, published)
-        if tb.name in VALUE_TABLES and {"value", "quote"} <= set(parquet.columns):
-            out += value_failures(tb, parquet)
+        for rule in rules:   # rules that need the pipeline (pipeline.release.quotes): the caller's
+            out += rule(tb, parquet)
         if tb.name == "panel" and "metric_id" in parquet.columns:
             try:
                 wanted = set(panel_pairs(parquet.columns).values())

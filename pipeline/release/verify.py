@@ -24,6 +24,7 @@ from pipeline.release.datapackage import CHAIN_KEY, descriptor
 from pipeline.release.dates import date_of
 from pipeline.release.sqlite import database_failures, database_name
 from pipeline.release.versioning import LINK, PAGE, VERSION_DIR, pending, scan
+from pipeline.release.quotes import value_failures
 from schemas.crosscheck import Failure
 from schemas.registry import CHANGES, SCHEMA_KEY, TABLES, Rename
 from schemas.validate import (as_published, damaged, declared_aliases, read_checksums, read_csv_text, read_json,
@@ -357,8 +358,8 @@ def verify_release(folder: Path, previous=_UNSET, chain: bool = True) -> list[Fa
         return digests[path.name] if path.parent == folder and path.name in digests else sha256_file(path)
 
     pkg = read_json(folder / "datapackage.json")
-    return (validate_release(folder, digest) + layout_failures(folder, pkg) + metadata_failures(folder, digest)
-            + download_failures(folder, pkg, digest) + (chain_failures(folder, previous) if chain else []))
+    return (validate_release(folder, digest, (value_failures,)) + layout_failures(folder, pkg)
+            + metadata_failures(folder, digest) + download_failures(folder, pkg, digest) + (chain_failures(folder, previous) if chain else []))
 
 
 @dataclass

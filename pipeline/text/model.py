@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Parts of a report a section can belong to (DESIGN.md, "The flow", step 3).
-PARTS = ("front", "review", "plan", "proposals")
+from schemas.values import PARTS  # noqa: F401  (parts of a report, re-exported for the text code)
 
 
 @dataclass(frozen=True)
