@@ -38,6 +38,13 @@ def sentence_ids(df: pd.DataFrame | None) -> dict[int, str]:
 
 
 def by_doc(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """{doc_id: its rows}. A frame of one document (a per-document partition: nearly every call) is returned as it
+    is: a groupby costs about 1 ms even then (0.8 s of a 200-document build, issue 15's profile)."""
+    if df.empty:
+        return {}
+    ids = df["doc_id"]
+    if (ids == ids.iat[0]).all():
+        return {ids.iat[0]: df}
     return {doc: part for doc, part in df.groupby("doc_id", sort=True)}
 
 
