@@ -448,7 +448,9 @@ TableRule = Callable[[Table, pd.DataFrame], list[Failure]]
 def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[TableRule, ...] = ()) -> list[Failure]:
     """Everything wrong with a published release folder's tables (empty list: valid). One table at a time, with only
     the columns other tables refer to kept, so validating a release needs about the memory of its largest table.
-    ``digest``: how to hash a file (the caller may hand on digests it already has)."""
+    ``digest``: how to hash a file (the caller may hand on digests it already has); ``rules``: more checks of each
+    table that need the pipeline (``pipeline.release.verify.verify_release`` hands on the check of every value
+    against its quote; ``python -m pipeline validate`` runs them all)."""
     folder = Path(folder)
     if not folder.is_dir():
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
