@@ -119,19 +119,26 @@ def _name(item: dict) -> str:
     return str(item.get("@id", item.get("name")))
 
 
-def _rows(folder: Path) -> dict[str, int]:
-    """Rows of each table file that can be read (Parquet footers; changes.csv is read)."""
+def _tables(folder: Path) -> dict[str, tuple[int, list[str]]]:
+    """(rows, columns) of each table file that can be read (Parquet footers; changes.csv is read), each read once."""
     out = {}
     for tb in TABLES:
         try:
-            out[tb.name] = pq.ParquetFile(folder / f"{tb.name}.parquet").metadata.num_rows
+            f = pq.ParquetFile(folder / f"{tb.name}.parquet")
+            out[tb.name] = (f.metadata.num_rows, f.schema_arrow.names)
         except Exception:  # missing or damaged: named by validate_release
             continue
     try:
-        out[CHANGES.name] = len(read_csv_text(folder / f"{CHANGES.name}.csv"))
+        changes = read_csv_text(folder / f"{CHANGES.name}.csv")
+        out[CHANGES.name] = (len(changes), list(changes.columns))
     except Exception:  # releases before 0.1.4 have none; a damaged one is named by validate_release
         pass
     return out
+
+
+def _rows(folder: Path) -> dict[str, int]:
+    """Rows of each table file that can be read."""
+    return {name: rows for name, (rows, _) in _tables(folder).items()}
 
 
 def _enum_failures(folder: Path, pkg: dict) -> list[Failure]:
@@ -282,21 +289,6 @@ def _text_failures(folder: Path, version: str, rows: dict[str, int], date: str |
     return out
 
 
-def _columns(folder: Path) -> dict[str, list[str]]:
-    """The columns of each table file that can be read (Parquet schemas; changes.csv's header)."""
-    out = {}
-    for tb in TABLES:
-        try:
-            out[tb.name] = pq.ParquetFile(folder / f"{tb.name}.parquet").schema_arrow.names
-        except Exception:  # missing or damaged: named by validate_release
-            continue
-    try:
-        out[CHANGES.name] = list(read_csv_text(folder / f"{CHANGES.name}.csv").columns)
-    except Exception:
-        pass
-    return out
-
-
 def download_failures(folder: Path, pkg: dict | None, digest) -> list[Failure]:
     """The SQLite database against the table files (tables, columns, rows), and the zip against the release's files
     (every file SHA256SUMS lists but the zip, byte for byte)."""
@@ -304,7 +296,8 @@ def download_failures(folder: Path, pkg: dict | None, digest) -> list[Failure]:
         return []
     version = str(pkg.get("version"))
     listed = [n for n in (read_checksums(folder) or {}) if n not in (SUMS, archive_name(version))]
-    return (database_failures(folder, _rows(folder), _columns(folder))
+    tables = _tables(folder)
+    return (database_failures(folder, {n: r for n, (r, _) in tables.items()}, {n: c for n, (_, c) in tables.items()})
             + archive_failures(folder, version, sorted(listed), digest))
 
 
