@@ -36,17 +36,19 @@ REASON_PLACE = "place"      # the document's issuing place is unknown
 REASON_UNIT = "unit"        # written in a unit that does not count the same things as the indicator's
 
 
-def _panel_units(indicators: pd.DataFrame) -> dict[str, frozenset[str]]:
-    return {c: frozenset([u, *(x for x in s.split(PHRASING_SEP) if x)])
-            for c, u, s in zip(indicators["indicator_code"], indicators["unit"], indicators["same_units"])}
+def _in_unit(metrics: pd.DataFrame, indicators: pd.DataFrame) -> pd.Series:
+    """Whether each metric is written in its indicator's unit or one of its ``same_units``."""
+    units = {c: frozenset([u, *(x for x in s.split(PHRASING_SEP) if x)])
+             for c, u, s in zip(indicators["indicator_code"], indicators["unit"], indicators["same_units"])}
+    return pd.Series([u in units.get(c, ()) for c, u in zip(metrics["indicator_code"], metrics["unit"])],
+                     index=metrics.index, dtype=bool)
 
 
 def other_units(metrics: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Coded metrics kept out of the panel for their unit alone, per indicator and unit as written: columns
     indicator_code, unit (the indicator's), unit_as_written, n."""
     coded = metrics[metrics["indicator_code"] != ""]
-    units = _panel_units(indicators)
-    off = coded[[u not in units.get(c, ()) for c, u in zip(coded["indicator_code"], coded["unit"])]]
+    off = coded[~_in_unit(coded, indicators)]
     out = off.groupby(["indicator_code", "unit"]).size().rename("n").reset_index()
     out = out.rename(columns={"unit": "unit_as_written"})
     out.insert(1, "unit", out["indicator_code"].map(dict(zip(indicators["indicator_code"], indicators["unit"]))))
@@ -58,11 +60,9 @@ def _reasons(metrics: pd.DataFrame, documents: pd.DataFrame, indicators: pd.Data
     coded = metrics[metrics["indicator_code"] != ""]
     place = documents.set_index("doc_id")[["body", *PLACE, "place_code", "genre", "date"]]
     m = coded.join(place, on="doc_id")
-    units = _panel_units(indicators)
-    unit_ok = [u in units.get(c, ()) for c, u in zip(m["indicator_code"], m["unit"])]
     place_ok = (m["level"] == "national") | ((m["level"].fillna("") != "") & (m["province"].fillna("") != ""))
     reason = pd.Series("", index=m.index, dtype=object)
-    reason[~pd.Series(unit_ok, index=m.index, dtype=bool)] = REASON_UNIT
+    reason[~_in_unit(m, indicators)] = REASON_UNIT
     reason[~place_ok] = REASON_PLACE
     reason[m["year_start"].isna() | m["year_end"].isna()] = REASON_YEARS
     reason[~m["period"].isin(PANEL_PERIODS)] = REASON_PERIOD
