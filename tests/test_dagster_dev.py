@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SEEDS
+from pipeline.assets.partitions import batch_of
 from pipeline.assets.published import ASSET_OF
 from schemas.dictionary import columns
 from schemas.registry import TABLES
@@ -291,12 +292,13 @@ def test_release_published_into_the_temporary_dist(server, release_run):
     assert meta["version"]["text"] == latest.resolve().name.removeprefix("v")
     for tb in TABLES:
         assert meta[f"rows/{tb.name}"]["intValue"] == len(pd.read_parquet(latest / f"{tb.name}.parquet")), tb.name
-    # one partition per seed, added by the sensor, all processed by that one run
+    # the batches of the seeds, added by the sensor, all processed by that one run
     keys = _graphql(server.port, """{ partitionSetsOrError(repositorySelector: {repositoryLocationName: "%s",
         repositoryName: "%s"}, pipelineName: "release_job") { ... on PartitionSets { results {
         partitionsOrError { ... on Partitions { results { name } } } } } } }""" % (LOCATION, REPOSITORY))
     (pset,) = keys["partitionSetsOrError"]["results"]
-    assert sorted(p["name"] for p in pset["partitionsOrError"]["results"]) == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    batches = set(batch_of(p.stem for p in SEEDS.glob("*.txt")).values())
+    assert sorted(p["name"] for p in pset["partitionsOrError"]["results"]) == sorted(batches)
     ticks = _graphql(server.port, """{ sensorOrError(sensorSelector: {repositoryLocationName: "%s",
         repositoryName: "%s", sensorName: "seeds_sensor"}) { ... on Sensor { sensorState {
         ticks(limit: 10) { status skipReason runIds } } } } }""" % (LOCATION, REPOSITORY)

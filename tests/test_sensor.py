@@ -1,5 +1,5 @@
 """The sensor, alone: it asks for one run when a seeds file is new, changed (by content, not mtime) or removed,
-with the partition requests that make the documents to process one range, and never twice for the same plan.
+with the partition requests that make the batches to run one range, and never twice for the same plan.
 (tests/test_partitions.py runs what it requests.)"""
 import os
 
@@ -37,9 +37,9 @@ def test_new_files_request_one_run_over_one_range_and_add_their_partitions(tick,
     (tmp_path / "seeds" / "a.txt").write_text("市人大常委会工作报告", encoding="utf-8")
     (tmp_path / "seeds" / "b.txt").write_text("另一份报告", encoding="utf-8")
     first = tick()
-    assert _requested(first) == ("a", "b")
+    assert _requested(first) == ("b", "b")   # two documents: one batch (every id's hash starts with no bits)
     (add,) = first.dynamic_partitions_requests
-    assert isinstance(add, dg.AddDynamicPartitionsRequest) and list(add.partition_keys) == ["a", "b"]
+    assert isinstance(add, dg.AddDynamicPartitionsRequest) and list(add.partition_keys) == ["b"]
     again = tick(first.cursor)
     assert not again.run_requests and "already requested" in again.skip_reason.skip_message
 
@@ -51,7 +51,7 @@ def test_touch_without_change_skips_but_an_edit_requests(tick, tmp_path):
     os.utime(f, (1, 1))  # modification time alone is not a change
     assert not tick(cursor).run_requests
     f.write_text("二", encoding="utf-8")
-    assert _requested(tick(cursor)) == ("a", "a")
+    assert _requested(tick(cursor)) == ("b", "b")
 
 
 def test_missing_folder_is_a_skip_not_a_crash(tick, tmp_path):

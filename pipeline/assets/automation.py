@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.assets.executors import configurable_executor
-from pipeline.assets.plan import Plan, partition_requests, plan_for
+from pipeline.assets.plan import Plan, partition_requests, plan_for, prune_store
 from pipeline.assets.settings import PipelineSettings
 from pipeline.buildlock import BuildLocked, hold
 
@@ -19,7 +19,8 @@ ASSET_PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 release_job = dg.define_asset_job(
     "release_job", selection=dg.AssetSelection.all(), executor_def=configurable_executor,
     description="Every stage from raw files to a published release in dist/: the per-document stages for the "
-                "documents of the run's partition range, then the release over all documents.")
+                "batches of documents of the run's partition range (only their new and changed documents are "
+                "processed), then the release over all documents.")
 
 
 def split_assets(asset_graph) -> tuple[list[dg.AssetKey], list[dg.AssetKey]]:
@@ -31,7 +32,7 @@ def split_assets(asset_graph) -> tuple[list[dg.AssetKey], list[dg.AssetKey]]:
 
 def run_target(plan: Plan, asset_graph) -> dict:
     """``asset_selection`` and ``tags`` of the run a plan needs: the per-document assets over the plan's one
-    partition range (when any document is to be processed) and the release-level assets."""
+    partition range of batches (when any batch is to be run) and the release-level assets."""
     per_document, whole = split_assets(asset_graph)
     if plan.partition_range is None:
         return {"asset_selection": whole, "tags": {}}
@@ -54,7 +55,7 @@ def daily_release(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
                          tags={"pipeline/trigger": "schedule"})
 
 
-SENSOR_DESCRIPTION = ("Add a document partition for each new file and delete the one of each deleted file, and "
+SENSOR_DESCRIPTION = ("Add the batch partitions new files need and delete those no document is in any more, and "
                       "request ONE run that processes the new and changed documents (by content hash and code "
                       "version) and republishes.")
 
@@ -67,6 +68,7 @@ def seeds_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings
     try:
         with hold(Path(settings.work_dir), settings.dist):   # a build in progress: its stamps are moving
             plan = plan_for(settings.seeds, settings.store, context.instance, stored_assets(graph))
+            prune_store(plan, settings.store, stored_assets(graph))
     except BuildLocked as err:
         return dg.SensorResult(skip_reason=f"a build is running: {err}")
     except FileNotFoundError as err:

@@ -2,16 +2,15 @@
 primary key, the references it makes to other tables, and quote == clean_text[char_start:char_end].
 A failing check stops the release in the same run and lists its failure cases in its metadata.
 
-A check is not partitioned: its inputs are every stored document. In a run over a range of documents the check of
-a per-document table reads only that range's documents (those just made; the others were checked when they were
-made, and the release checks everything again as written), so adding one document to 1,000 does not read 1,000."""
+A check is not partitioned. In a run over a range of batches the check of a per-document table reads only those
+batches' documents (the others were checked when they were made, and the release checks everything again as
+written), so adding one document to 1,000 reads one batch, not 1,000 documents."""
 
 import inspect
 
 import dagster as dg
 
 from pipeline.assets.published import ASSET_OF, published_frame, referenced_frame
-from pipeline.assets.store import StoredDocuments
 from schemas.registry import TABLES, Table
 from schemas.validate import table_failures
 
@@ -46,10 +45,8 @@ def _check_for(tb: Table, upstream: set[str]) -> dg.AssetChecksDefinition:
     others = _inputs_needed(tb, upstream)
 
     def run(context: dg.AssetCheckExecutionContext, **values) -> dg.AssetCheckResult:
-        per_document = isinstance(values[asset], StoredDocuments)
-        keep = set(context.partition_keys) if per_document and context.has_partition_key_range else None
-        frames = {tb.name: published_frame(tb.name, values[asset], keep)}
-        frames |= {name: referenced_frame(name, values[ASSET_OF[name]], keep) for name in others}
+        frames = {tb.name: published_frame(tb.name, values[asset])}
+        frames |= {name: referenced_frame(name, values[ASSET_OF[name]]) for name in others}
         failures = table_failures(tb.name, frames[tb.name], frames)
         cases = "\n".join(f"- {f}" for f in failures[:MAX_CASES])
         return dg.AssetCheckResult(

@@ -1,9 +1,11 @@
 """Clean layer: each document's normalised text and the log of every edit."""
 
+from functools import partial
+
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import span_ids
+from pipeline.assets.convert import each_document, span_ids
 from pipeline.assets.ingest import usable
 from pipeline.assets.output import documents_output, schema_metadata
 from pipeline.assets.partitions import CODE_VERSION, per_document
@@ -29,11 +31,9 @@ NOT_A_REPORT = "check that the file is a congress work report, digest or proposa
 )
 def clean_documents_and_edits(context: dg.AssetExecutionContext, raw_documents):
     """Normalise every decoded document and log each edit."""
-    texts, edits = {}, {}
-    for key in context.partition_keys:
-        texts[key], edits[key] = clean_document(context, raw_documents[key])
-    yield documents_output(context, texts, output_name="clean_documents")
-    yield documents_output(context, edits, "edits", output_name="edits")
+    both = each_document(context, partial(clean_document, context), raw_documents)
+    yield documents_output(context, both.map(lambda v: v[0]), output_name="clean_documents")
+    yield documents_output(context, both.map(lambda v: v[1]), "edits", output_name="edits")
 
 
 def clean_document(context, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

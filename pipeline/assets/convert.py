@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from pipeline.assets.partitions import members
+from pipeline.assets.store import STAMP_SOURCE, stamps
 from pipeline.extract.model import NumberMention
 from pipeline.text.model import Section, Sentence
 
@@ -81,7 +83,35 @@ def documents_with(clean_documents: pd.DataFrame, *tables: pd.DataFrame) -> Iter
         yield doc, [g.get(doc.doc_id) for g in groups]
 
 
-def each_document(context, table_fn, *inputs) -> dict[str, pd.DataFrame]:
-    """``{document: table_fn(its frame of each input)}`` for every partition of the run; ``inputs`` are the
-    ``{document: frame}`` values of upstream per-document assets (read one document at a time)."""
-    return {key: table_fn(*(value[key] for value in inputs)) for key in context.partition_keys}
+class Batched(dict):
+    """``{document: value}`` of the documents a step processed, with ``members``: every document of each batch of
+    the run ({batch: [documents]}), which the store needs to keep the others and drop the documents gone."""
+
+    def __init__(self, values: dict, members: dict[str, list[str]], store=None):
+        super().__init__(values)
+        self.members, self.store = members, store   # store: the store's base folder (what it keeps of the others)
+
+    def map(self, fn) -> "Batched":
+        return Batched({k: fn(v) for k, v in self.items()}, self.members, self.store)
+
+
+def run_documents(context, *inputs) -> tuple[dict[str, list[str]], list[str]]:
+    """(every document of each batch of the run, the documents to process: those whose stamp in any output of the
+    step differs from their raw document's), from the stamps the store keeps beside the step's first input."""
+    base = inputs[0].folder.parent
+    raw = stamps(base / STAMP_SOURCE)
+    batches = set(context.partition_keys)
+    where = {d: b for d, (_, b) in raw.items() if b in batches}
+    outputs = [stamps(base / key.to_user_string()) for key in context.selected_asset_keys]
+    todo = [d for d in sorted(where, key=lambda d: (where[d], d))
+            if any(out.get(d, ("",))[0] != raw[d][0] for out in outputs)]
+    return members(where), todo
+
+
+def each_document(context, table_fn, *inputs) -> Batched:
+    """``{document: table_fn(its frame of each input)}`` for every document of the run's batches whose stored tables
+    are not up to date; ``inputs`` are the ``{document: frame}`` values of upstream per-document assets (read one
+    batch at a time)."""
+    batch_members, todo = run_documents(context, *inputs)
+    return Batched({key: table_fn(*(value[key] for value in inputs)) for key in todo}, batch_members,
+                   inputs[0].folder.parent)

@@ -1,4 +1,4 @@
-"""Raw layer: reading and decoding each document's file (one partition per document)."""
+"""Raw layer: reading and decoding each document's file (partitioned by batch of documents)."""
 
 import hashlib
 
@@ -6,11 +6,13 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.assets.output import documents_output, schema_metadata
-from pipeline.assets.partitions import document_stamp, per_document
+from pipeline.assets.convert import Batched
+from pipeline.assets.partitions import batch_of, document_stamp, members, per_document
+from pipeline.assets.store import STAMP_SOURCE, stamps
 from pipeline.assets.settings import PipelineSettings
 from pipeline.extract.metadata import load_overrides
 from pipeline.text.decode import MAX_BYTES, DecodeError, decode_bytes, size_error
-from pipeline.text.sources import METADATA_FILE, file_name, locate, read_source, unreadable_sha
+from pipeline.text.sources import METADATA_FILE, file_name, locate, read_source, source_sha, unreadable_sha
 
 RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_text", "text_sha256", "problem", "offset",
                "hint", "stamp"]
@@ -20,18 +22,21 @@ RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_te
 def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[dict]:
     """Each document's file, decoded (encoding detected, never guessed), with its sha256; a file that cannot be
     decoded is kept with a `problem` and left out downstream (so is one repeating another file's content, found
-    when the release brings all documents together)."""
+    when the release brings all documents together). Only the documents of the run's batches whose file, metadata
+    override or code changed are read again."""
     paths, overrides = locate(settings.seeds), load_overrides(settings.seeds / METADATA_FILE)
+    where = {d: b for d, b in batch_of(paths).items() if b in set(context.partition_keys)}
+    recorded = stamps(settings.store / STAMP_SOURCE)
     out = {}
-    for key in context.partition_keys:
-        if key not in paths:
-            raise dg.Failure(f"document {key!r} has no file in {settings.seeds} any more: the sensor removes the "
-                             f"partition of a deleted file; run the release job from the sensor or the CLI")
+    for key in sorted(where, key=lambda d: (where[d], d)):
+        if recorded.get(key, ("",))[0] == document_stamp(source_sha(paths[key]), overrides.get(file_name(paths[key]))):
+            continue
         row = raw_row(key, paths[key], overrides)
         if row["problem"]:
             context.log.warning(f"{row['source_file']}: {row['problem']} — {row['hint']}")
         out[key] = pd.DataFrame([row], columns=RAW_COLUMNS).astype({"offset": "Int64"})
-    return documents_output(context, out, files=len(out),
+    frames = Batched(out, members(where), settings.store)
+    return documents_output(context, frames, files=len(out),
                             decoded=sum(int(f.at[0, "problem"] == "") for f in out.values()))
 
 

@@ -4,7 +4,8 @@ definition for a per-document asset) and a Markdown preview of the first rows.""
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.store import Handover
+from pipeline.assets.convert import Batched
+from pipeline.assets.store import Handover, stored_rows
 from schemas.dictionary import columns
 from schemas.registry import table
 
@@ -48,15 +49,25 @@ def schema_metadata(name: str | None = None, columns: list[str] | None = None) -
     return {"dagster/column_schema": schema}
 
 
-def documents_output(context, frames: dict[str, pd.DataFrame], name: str | None = None,
+def documents_output(context, frames: Batched, name: str | None = None,
                      output_name: str = "result", **extra) -> dg.Output:
-    """The Output of a per-document asset: ``{document: frame}`` for the partitions of the run, with a row count
-    and a preview of the first rows (the column schema is on the asset's definition), and a progress line."""
+    """The Output of a per-document asset: ``{document: frame}`` for the documents the run processed, with their
+    row count and a preview of the first rows (the column schema is on the asset's definition), and a progress
+    line."""
     nonempty = [f for f in frames.values() if len(f)]
-    sample = pd.concat(nonempty[:PREVIEW_ROWS], ignore_index=True) if nonempty else next(iter(frames.values()))
+    sample = (pd.concat(nonempty[:PREVIEW_ROWS], ignore_index=True) if nonempty
+              else next(iter(frames.values()), pd.DataFrame()))
     rows = sum(len(f) for f in frames.values())
     label = output_name if output_name != "result" else context.asset_key.to_user_string()
-    context.log.info(f"{label}: {rows} row(s) in {len(frames)} document(s)")
-    meta = {"dagster/row_count": rows, "documents": len(frames), "preview": dg.MetadataValue.md(preview(sample)),
-            **extra}
-    return dg.Output(Handover(frames), output_name=output_name, metadata=meta)
+    n_members = sum(len(d) for d in frames.members.values())
+    context.log.info(f"{label}: {rows} row(s) in {len(frames)} document(s) processed "
+                     f"({n_members} in {len(frames.members)} batch(es))")
+    key = dg.AssetKey(label) if output_name != "result" else context.asset_key
+    kept = stored_rows(frames.store / key.to_user_string()) if frames.store is not None else {}
+    for batch, docs in frames.members.items():   # each batch's own figures on its materialization
+        context.add_asset_metadata(partition_key=batch, asset_key=key, metadata={
+            "dagster/row_count": sum(len(frames[d]) if d in frames else kept.get(d, 0) for d in docs),
+            "documents": len(docs), "processed": sum(d in frames for d in docs)})
+    meta = {"rows processed": rows, "documents processed": len(frames),
+            "preview": dg.MetadataValue.md(preview(sample)), **extra}
+    return dg.Output(Handover(frames, frames.members), output_name=output_name, metadata=meta)

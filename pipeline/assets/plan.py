@@ -1,10 +1,11 @@
-"""What a run has to do, from the seeds folder, the stored tables' stamps and the document partitions: which
-partitions to add (new files) and delete (deleted files), which documents to process (new, changed, or processed
-by other code), and the one partition range that covers exactly those.
+"""What a run has to do, from the seeds folder, the stored tables' stamps and the batch partitions: which batches
+to add (new) and delete (gone: their documents deleted, or the batch split in two), which documents to process
+(new, changed, or processed by other code), which batches to run (those holding such a document, or one removed or
+moved), and the one partition range that covers exactly those batches.
 
-Dagster runs a single-run backfill over a *range* of partitions, in the order they were added. So that new and
-changed documents always form one range at the end, a changed document's partition is deleted and added again
-(its history stays in the event log); when every document must be processed the order is left as it is."""
+Dagster runs a single-run backfill over a *range* of partitions, in the order they were added. So that the batches
+to run always form one range at the end, a stale batch's partition is deleted and added again (its history stays
+in the event log); when every batch must be run the order is left as it is."""
 
 import hashlib
 import json
@@ -13,8 +14,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.assets.partitions import DOCUMENTS, document_stamp
-from pipeline.assets.store import stamps as stored_stamps
+from pipeline.assets.partitions import BATCHES, batch_of, document_stamp, members
+from pipeline.assets.store import prune, stamps as stored_stamps
 from pipeline.extract.metadata import load_overrides
 from pipeline.text.sources import METADATA_FILE, file_name, locate, source_sha
 
@@ -22,9 +23,11 @@ from pipeline.text.sources import METADATA_FILE, file_name, locate, source_sha
 @dataclass(frozen=True)
 class Plan:
     stamps: dict[str, str]  # every document of the seeds folder: its current stamp
-    delete: tuple[str, ...]  # partitions to delete: files removed, then documents moved to the end
+    batches: dict[str, str]  # every document of the seeds folder: its batch
+    delete: tuple[str, ...]  # partitions (batches) to delete: gone, then batches moved to the end
     add: tuple[str, ...]  # partitions to add, in this order, after the deletions
-    process: tuple[str, ...]  # documents whose tables must be (re)computed, in partition order
+    process: tuple[str, ...]  # batches to run (a document new, changed, moved or removed), in partition order
+    changed: tuple[str, ...]  # documents whose tables must be (re)computed
     removed: tuple[str, ...]  # documents whose file is gone
 
     @property
@@ -41,8 +44,10 @@ class Plan:
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
     def summary(self) -> str:
-        return (f"{len(self.stamps)} document(s): {len(self.process)} to process, "
-                f"{len(self.stamps) - len(self.process)} unchanged, {len(self.removed)} removed")
+        n_batches = len(set(self.batches.values()))
+        return (f"{len(self.stamps)} document(s): {len(self.changed)} to process, "
+                f"{len(self.stamps) - len(self.changed)} unchanged, {len(self.removed)} removed; "
+                f"{len(self.process)} of {n_batches} batch(es) to run")
 
 
 def current_stamps(seeds: Path) -> dict[str, str]:
@@ -52,13 +57,23 @@ def current_stamps(seeds: Path) -> dict[str, str]:
             for doc_id, path in locate(seeds).items()}
 
 
-def make_plan(current: dict[str, str], partitions: list[str], stored: dict[str, dict[str, str]]) -> Plan:
-    """The plan for documents with ``current`` stamps, given the existing ``partitions`` (in order) and the
-    ``stored`` stamps of each per-document asset ({asset: {document: stamp}})."""
-    removed = [p for p in partitions if p not in current]
-    kept = [p for p in partitions if p in current]
-    new = sorted(d for d in current if d not in set(partitions))
-    stale = {d for d in current if any(s.get(d) != current[d] for s in stored.values()) or not stored}
+def _signature(pairs: list[tuple[str, str]]) -> str:
+    return hashlib.sha256(json.dumps(sorted(pairs), ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def make_plan(current: dict[str, str], partitions: list[str],
+              stored: dict[str, dict[str, tuple[str, str]]]) -> Plan:
+    """The plan for documents with ``current`` stamps, given the existing ``partitions`` (batches, in order) and
+    what each per-document asset has stored ({asset: {document: (stamp, batch)}}). A batch is run when, for some
+    asset, the documents it stores for the batch and their stamps are not the batch's current ones."""
+    where = batch_of(current)
+    now = {b: _signature([(d, current[d]) for d in docs]) for b, docs in members(where).items()}
+    kept_by = {a: {b: _signature([(d, s[0]) for d, s in recorded.items() if s[1] == b]) for b in now}
+               for a, recorded in stored.items()}
+    stale = {b for b in now if any(k.get(b) != now[b] for k in kept_by.values()) or not stored}
+    removed = [p for p in partitions if p not in now]
+    kept = [p for p in partitions if p in now]
+    new = sorted(b for b in now if b not in set(partitions))
     order = kept + new
     tail = order[len(order) - len(stale):] if stale else []
     if set(tail) == stale:  # already one range at the end: nothing to move
@@ -66,29 +81,38 @@ def make_plan(current: dict[str, str], partitions: list[str], stored: dict[str, 
     else:
         moved = [p for p in kept if p in stale]
         order = [p for p in kept if p not in stale] + moved + new
-    return Plan(stamps=dict(current), delete=tuple(removed + moved), add=tuple(moved + new),
-                process=tuple(p for p in order if p in stale), removed=tuple(removed))
+    changed = sorted(d for d in current if not stored or any(r.get(d, ("",))[0] != current[d]
+                                                               for r in stored.values()))
+    gone = sorted({d for r in stored.values() for d in r if d not in current})
+    return Plan(stamps=dict(current), batches=where, delete=tuple(removed + moved), add=tuple(moved + new),
+                process=tuple(p for p in order if p in stale), changed=tuple(changed), removed=tuple(gone))
 
 
-def plan_for(seeds: Path, store: Path, instance: dg.DagsterInstance, assets: list[str]) -> Plan:
+def plan_for(seeds: Path, store, instance: dg.DagsterInstance, assets: list[str]) -> Plan:
     """The plan for the seeds folder against an instance's partitions and the store's stamps of ``assets``."""
-    partitions = list(instance.get_dynamic_partitions(DOCUMENTS.name))
+    partitions = list(instance.get_dynamic_partitions(BATCHES.name))
     return make_plan(current_stamps(seeds), partitions, {a: stored_stamps(store / a) for a in assets})
+
+
+def prune_store(plan: Plan, store, assets: list[str]) -> None:
+    """Let the store forget documents that are gone and batch files no document is in any more."""
+    for a in assets:
+        prune(store / a, plan.batches)
 
 
 def apply_partitions(plan: Plan, instance: dg.DagsterInstance) -> None:
     """Delete and add the plan's partitions on an instance (the command line; a sensor returns requests)."""
     for key in plan.delete:
-        instance.delete_dynamic_partition(DOCUMENTS.name, key)
+        instance.delete_dynamic_partition(BATCHES.name, key)
     if plan.add:
-        instance.add_dynamic_partitions(DOCUMENTS.name, list(plan.add))
+        instance.add_dynamic_partitions(BATCHES.name, list(plan.add))
 
 
 def partition_requests(plan: Plan) -> list:
     """The plan's partition changes as a sensor's dynamic partition requests (deletions first)."""
     out: list = []
     if plan.delete:
-        out.append(DOCUMENTS.build_delete_request(list(plan.delete)))
+        out.append(BATCHES.build_delete_request(list(plan.delete)))
     if plan.add:
-        out.append(DOCUMENTS.build_add_request(list(plan.add)))
+        out.append(BATCHES.build_add_request(list(plan.add)))
     return out

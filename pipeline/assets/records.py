@@ -142,9 +142,8 @@ def oversight_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sente
 def proposals_and_recommendations(context: dg.AssetExecutionContext, clean_documents, sections, sentences):
     """CPPCC proposals in digests and their recommendations."""
     both = each_document(context, proposals_tables, clean_documents, sections, sentences)
-    yield documents_output(context, {k: v[0] for k, v in both.items()}, "proposals", output_name="proposals")
-    yield documents_output(context, {k: v[1] for k, v in both.items()}, "recommendations",
-                           output_name="recommendations")
+    yield documents_output(context, both.map(lambda v: v[0]), "proposals", output_name="proposals")
+    yield documents_output(context, both.map(lambda v: v[1]), "recommendations", output_name="recommendations")
 
 
 def proposals_tables(clean_documents: pd.DataFrame, sections: pd.DataFrame,

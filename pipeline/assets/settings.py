@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
+from upath import UPath
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -27,8 +28,9 @@ class PipelineSettings(dg.ConfigurableResource):
         return Path(self.dist_dir)
 
     @property
-    def store(self) -> Path:
-        return Path(self.work_dir) / "store"
+    def store(self) -> UPath:
+        """The store's location: a local folder, or any fsspec URL the work folder is given as (``s3://...``)."""
+        return UPath(self.work_dir) / "store"
 
 
 def work_dir_for(dist: Path) -> Path:

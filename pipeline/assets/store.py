@@ -1,16 +1,21 @@
-"""Where assets keep their values between steps and runs: one file per asset and document for per-document
-assets, one file per asset otherwise, under ``build/store`` by default.
+"""Where assets keep their values between steps and runs: one file per asset and batch of documents for the
+per-document assets (``partitions``: a batch is a partition), one file per asset otherwise, under
+``<work>/store`` by default — a local folder or any fsspec URL (``s3://bucket/work/store`` with s3fs installed;
+``memory://`` in the tests): paths are universal-pathlib ``UPath``s and the IO manager is Dagster's
+``UPathIOManager``.
 
-Dagster's default IO manager refuses an output that covers many partitions (a single-run backfill), so this one
-takes a per-document asset's value as ``{document: frame}`` and writes each frame to its own file. Reading gives
-a lazy mapping over the partitions asked for: a step over 10,000 documents holds one document's input at a time
-unless it concatenates. Beside each asset's files, ``stamps.json`` records the version stamp each document's file
-was written with (see ``partitions.document_stamp``), which is how unchanged documents are skipped.
+A batch file holds ``{document: frame}`` for every document of the batch. A step hands the store only the documents
+it processed (``Handover``) and the batch's members; the store merges them with what it kept: the documents not
+processed again are taken from the batch's previous file, or, when the batch structure changed (a batch split in
+two as documents arrived), from the file of the batch they were in. Reading gives a lazy ``{document: frame}`` over
+the batches asked for, which loads one batch file at a time.
+
+Beside an asset's batch files, ``stamps.json`` records, for each document, the version stamp its frame was made with
+(``partitions.document_stamp``) and the batch whose file holds it: how unchanged documents are skipped, and how the
+plan finds the batches to run.
 
 The files are pickles: an internal cache read back by the same code, never a published format (the release is
-Parquet and CSV). Measured on 200 documents' ``sentences`` (155 rows each): pickle writes in 0.64 ms and reads in
-0.24 ms, Parquet in 3.3 ms and 2.2 ms; with 12 per-document assets read several times each, Parquet would add
-minutes at 10,000 documents. Delete the folder to start from scratch.
+Parquet and CSV). Delete the folder to start from scratch.
 """
 
 import contextlib
@@ -18,35 +23,41 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Mapping
 
 import dagster as dg
 import pandas as pd
 from pydantic import Field
+from upath import UPath
 
 from pipeline.buildlock import hold
 
 LOCK_WAIT = 600.0  # seconds a run waits for another build to leave the work folder before failing
 STAMPS = "stamps.json"
 STAMP_SOURCE = "raw_documents"  # the asset whose frames carry each document's stamp (column ``stamp``)
+EXTENSION = ".pkl"
 
 
-def _file_name(key: str) -> str:
-    """A file name for any partition key: short, portable (keys are file names of any script and length)."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + ".pkl"
+def is_local(path: UPath) -> bool:
+    return getattr(path, "protocol", "") in ("", "file", "local")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def _write_atomic(path: UPath, data: bytes) -> None:
+    """Write a file so that a reader never sees half of it: a local file through a temporary file and a rename; an
+    object store's put is atomic already."""
+    if is_local(path):
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    else:
+        path.write_bytes(data)
 
 
 # A stored value's file: MAGIC, the SHA-256 of the payload, the payload (a pickle). A file whose digest does not
 # match (edited, truncated, a disk error) is never unpickled. The digest detects damage, not an attacker who can
 # write the work folder and recompute it: the work folder must belong to the user who runs the build (README).
-MAGIC = b"CRSTORE1"
+MAGIC = b"CRSTORE2"
 _HEAD = len(MAGIC) + 32
 
 
@@ -59,127 +70,236 @@ def _seal(obj) -> bytes:
     return MAGIC + hashlib.sha256(payload).digest() + payload
 
 
-def _unseal(path: Path, data: bytes, what: str):
-    """The value of a sealed file, or ``DamagedStoreEntry`` (after removing the file and its stamp, so that the
-    document is processed again: re-created from its source)."""
+def _unseal(path: UPath, data: bytes, what: str):
+    """The value of a sealed file, or ``DamagedStoreEntry`` (after removing the file and its documents' stamps, so
+    that they are processed again: re-created from their source)."""
     payload = data[_HEAD:]
     if data[:len(MAGIC)] != MAGIC or hashlib.sha256(payload).digest() != data[len(MAGIC):_HEAD]:
         forget(path)
         raise DamagedStoreEntry(
             f"the stored {what} ({path}) is damaged (its checksum does not match: edited, truncated or a disk "
-            f"error); it has been removed and is re-created from its source document by the next run")
+            f"error); it has been removed and is re-created from its source documents by the next run")
     return pickle.loads(payload)
 
 
-def forget(path: Path) -> None:
-    """Remove a stored file and, for a document's file, its stamp (so the plan processes the document again)."""
-    path.unlink(missing_ok=True)
-    recorded = stamps(path.parent)
-    doc = next((k for k in recorded if _file_name(k) == path.name), None)
-    if doc is not None:
-        del recorded[doc]
-        _write_atomic(path.parent / STAMPS, json.dumps(recorded, ensure_ascii=False, sort_keys=True).encode())
-
-
-class Handover(dict):
-    """``{document: frame}`` an asset hands to the store, which writes each frame and then drops it. An in-process
-    run keeps a reference to every output value until it ends (``execute_in_process`` captures outputs), so a
-    plain dict would hold every document's tables of every asset in memory for the whole run (RSS grew past
-    5 GiB over the per-document steps of 10,000 documents)."""
-
-
-class StoredDocuments(Mapping):
-    """Read-only ``{document: frame}`` over stored partitions, loading each frame when asked for it."""
-
-    def __init__(self, folder: Path, keys: list[str]):
-        self.folder, self.keys_ = folder, list(keys)
-
-    def __getitem__(self, key: str) -> pd.DataFrame:
-        path = self.folder / _file_name(key)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise KeyError(f"{self.folder.name} has no stored table for document {key!r} ({path}); "
-                           f"run the job for this partition first") from None
-        return _unseal(path, data, f"{self.folder.name} table of document {key!r}")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys_)
-
-    def __len__(self) -> int:
-        return len(self.keys_)
-
-    def concat(self, keep: set[str] | None = None, columns: list[str] | None = None) -> pd.DataFrame:
-        """Every document's frame (only those in ``keep``, when given; only ``columns``, when given: the others,
-        e.g. whole texts, are let go document by document), in the order of their ids (the order of a release's
-        rows, whatever order the documents arrived in). No document kept: an empty frame with the stored frames'
-        columns (no columns at all when there is no document)."""
-        chosen = [k for k in sorted(self.keys_) if keep is None or k in keep]
-        parts = [self[k] if columns is None else self[k][columns] for k in chosen]
-        nonempty = [p for p in parts if len(p)]
-        if nonempty:
-            return pd.concat(nonempty, ignore_index=True)
-        template = parts[:1] or [self[k] for k in self.keys_[:1]]
-        return template[0].iloc[:0] if template else pd.DataFrame()
-
-
-def stamps(folder: Path) -> dict[str, str]:
-    """{document: stamp} of an asset's stored files ({} when none; a damaged stamps file counts as none, so every
-    document is processed again rather than trusted)."""
+def _recorded(folder: UPath) -> dict[str, list]:
+    """{document: [stamp, batch, rows]} of an asset's stored documents ({} when none; a damaged stamps file counts
+    as none, so every document is processed again rather than trusted)."""
     try:
         recorded = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError, UnicodeDecodeError):
         return {}
-    return recorded if isinstance(recorded, dict) else {}
+    if not isinstance(recorded, dict):
+        return {}
+    return {k: v for k, v in recorded.items() if isinstance(v, list) and len(v) == 3}
 
 
-class DocumentStore(dg.ConfigurableIOManager):
-    """Files of every asset's value: per document for partitioned assets, whole for the others."""
+def stamps(folder: UPath) -> dict[str, tuple[str, str]]:
+    """{document: (stamp, batch)} of an asset's stored documents."""
+    return {k: (v[0], v[1]) for k, v in _recorded(folder).items()}
 
-    base_dir: str = Field(default="build/store", description="Folder of the stored values (a cache: safe to delete; "
-                          "on a cluster, a folder every worker sees).")
 
-    @property
-    def base(self) -> Path:
-        return Path(self.base_dir)
+def stored_rows(folder: UPath) -> dict[str, int]:
+    """{document: rows of its stored frame} of an asset (the row count of a batch, without reading it)."""
+    return {k: v[2] for k, v in _recorded(folder).items()}
 
-    @contextlib.contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext):
-        """Hold the work folder's build lock while a run (or, with the multiprocess executor, a step) uses the
-        store, so two builds never write it at once (``pipeline.buildlock``; the command line holds it already)."""
-        with hold(self.base.parent, wait=LOCK_WAIT):
-            yield self
 
-    def folder(self, asset: str) -> Path:
-        return self.base / asset
+def _write_stamps(folder: UPath, recorded: Mapping[str, list]) -> None:
+    body = {k: list(v) for k, v in sorted(recorded.items())}
+    _write_atomic(folder / STAMPS, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def batch_path(folder: UPath, batch: str) -> UPath:
+    return folder / f"{batch}{EXTENSION}"
+
+
+def forget(path: UPath) -> None:
+    """Remove a stored file and the stamps of the documents it held (so that the plan processes them again)."""
+    path.unlink(missing_ok=True)
+    batch = path.name.removesuffix(EXTENSION)
+    recorded = _recorded(path.parent)
+    kept = {d: v for d, v in recorded.items() if v[1] != batch}
+    if len(kept) != len(recorded):
+        _write_stamps(path.parent, kept)
+
+
+def read_batch(folder: UPath, batch: str) -> dict:
+    """``{document: frame}`` of one stored batch ({} when it was never written)."""
+    path = batch_path(folder, batch)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    return _unseal(path, data, f"{folder.name} batch {batch!r}")
+
+
+def prune(folder: UPath, live: Mapping[str, str]) -> None:
+    """Drop what an asset's store keeps for documents that are gone, and the files of batches no stamp refers to
+    (a batch split in two, once every asset has moved its documents on). ``live``: {document: its batch}."""
+    recorded = _recorded(folder)
+    kept = {d: v for d, v in recorded.items() if d in live}
+    if len(kept) != len(recorded):
+        _write_stamps(folder, kept)
+    used = {v[1] for v in kept.values()} | set(live.values())
+    for path in folder.glob(f"*{EXTENSION}"):
+        if path.name.removesuffix(EXTENSION) not in used:
+            path.unlink(missing_ok=True)
+
+
+class Handover(dict):
+    """``{document: frame}`` a per-document step hands to the store: the documents it processed; ``members``: every
+    document of each batch of the run, in the run's batches ({batch: [documents]}), so that the store knows what to
+    keep of its previous files and what to drop. The store writes each batch and then drops its frames (an
+    in-process run keeps a reference to every output value until it ends)."""
+
+    def __init__(self, frames: Mapping, members: Mapping[str, list[str]]):
+        super().__init__(frames)
+        self.members = {b: list(docs) for b, docs in members.items()}
+
+
+class StoredDocuments(Mapping):
+    """Read-only ``{document: frame}`` over the documents of some stored batches, loading one batch file at a time
+    (documents are asked for batch by batch). ``where``: {document: batch} of the documents it covers."""
+
+    def __init__(self, folder: UPath, where: Mapping[str, str]):
+        self.folder, self.where = folder, dict(where)
+        self._batch, self._frames = None, {}
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        batch = self.where.get(key)
+        if batch is None:
+            raise KeyError(f"{self.folder.name} has no stored table for document {key!r} in the batches of this run")
+        if batch != self._batch:
+            self._batch, self._frames = batch, read_batch(self.folder, batch)
+        try:
+            return self._frames[key]
+        except KeyError:
+            raise KeyError(f"{self.folder.name} has no stored table for document {key!r} "
+                           f"({batch_path(self.folder, batch)}); run the job for batch {batch!r} first") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.where)
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    def in_batch_order(self, keys: Iterable[str]) -> list[str]:
+        """``keys`` ordered so that each batch file is read once."""
+        return sorted(keys, key=lambda k: (self.where.get(k, ""), k))
+
+    def concat(self, keep: set[str] | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+        """Every document's frame (only those in ``keep``, when given; only ``columns``, when given: the others,
+        e.g. whole texts, are let go batch by batch), in the order of their ids (the order of a release's rows,
+        whatever batches the documents are in). No document kept: an empty frame with the stored frames' columns
+        (no columns at all when there is no document)."""
+        chosen = [k for k in self.in_batch_order(self.where) if keep is None or k in keep]
+        parts = {k: self[k] if columns is None else self[k][columns] for k in chosen}
+        nonempty = [parts[k] for k in sorted(parts) if len(parts[k])]
+        if nonempty:
+            return pd.concat(nonempty, ignore_index=True)
+        template = list(parts.values())[:1] or [self[k] for k in self.in_batch_order(self.where)[:1]]
+        return template[0].iloc[:0] if template else pd.DataFrame()
+
+
+class BatchStore(dg.UPathIOManager):
+    """Dagster's ``UPathIOManager`` over batch files: ``<base>/<asset>/<batch>.pkl`` for a per-document asset,
+    ``<base>/<asset>.pkl`` otherwise. A run over several batches (a single-run backfill) writes each of them;
+    an input over several batches is one lazy ``StoredDocuments``."""
+
+    extension = EXTENSION
+
+    def folder(self, asset: str) -> UPath:
+        return self._base_path / asset
+
+    def dump_to_path(self, context: dg.OutputContext, obj, path: UPath) -> None:
+        self.make_directory(path.parent)
+        _write_atomic(path, _seal(obj))
+
+    def load_from_path(self, context: dg.InputContext, path: UPath):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise dg.DagsterInvariantViolationError(
+                f"{path.parent.name} has not been materialized yet ({path} is missing)") from None
+        return _unseal(path, data, path.parent.name)
 
     def handle_output(self, context: dg.OutputContext, obj) -> None:
-        name = context.asset_key.to_user_string()
-        folder = self.folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
         if not context.has_asset_partitions:
-            _write_atomic(folder / "all.pkl", _seal(obj))
-            return
-        keys = list(context.asset_partition_keys)
-        if not isinstance(obj, Mapping) or set(obj) != set(keys):
+            return super().handle_output(context, obj)
+        name = context.asset_key.to_user_string()
+        if not isinstance(obj, Handover):
             raise dg.DagsterInvariantViolationError(
-                f"{name} must return one frame per document of the run ({len(keys)} partitions), as a dict")
-        source = {k: v["stamp"].iat[0] for k, v in obj.items() if len(v)} if name == STAMP_SOURCE else \
-            stamps(self.folder(STAMP_SOURCE))
-        recorded = stamps(folder)
-        for k in keys:
-            _write_atomic(folder / _file_name(k), _seal(obj[k]))
-            recorded[k] = source.get(k, "")
-            if isinstance(obj, Handover):
-                del obj[k]
-        _write_atomic(folder / STAMPS, json.dumps(recorded, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+                f"{name} must hand the store the documents it processed and its batches' members (a Handover)")
+        self.write_batches(name, list(context.asset_partition_keys), obj)
+
+    def write_batches(self, name: str, batches: list[str], obj: Handover) -> None:
+        """Write each batch of ``batches``: its members' frames, new ones from ``obj``, the others from the batch
+        files that held them; record their stamps (a raw document's from its frame, the others' from the raw
+        documents' stamps) and drop the documents no longer in the batch."""
+        folder = self.folder(name)
+        self.make_directory(folder)
+        recorded = _recorded(folder)
+        source = recorded if name == STAMP_SOURCE else _recorded(self.folder(STAMP_SOURCE))
+        files: dict[str, dict] = {}
+        for batch in batches:
+            members = obj.members.get(batch, [])
+            previous = read_batch(folder, batch)
+            out = {}
+            for doc in members:
+                if doc in obj:
+                    out[doc] = obj.pop(doc)
+                    stamp = out[doc]["stamp"].iat[0] if name == STAMP_SOURCE and len(out[doc]) else None
+                elif doc in previous:
+                    out[doc], stamp = previous[doc], recorded[doc][0]
+                else:   # kept in the file of the batch it was in before the batches changed
+                    old = recorded[doc][1] if doc in recorded else ""
+                    if old not in files:
+                        files[old] = read_batch(folder, old) if old else {}
+                    if doc not in files[old]:
+                        raise dg.DagsterInvariantViolationError(
+                            f"{name}: document {doc!r} of batch {batch!r} was neither processed nor stored")
+                    out[doc], stamp = files[old][doc], recorded[doc][0]
+                stamp = stamp if stamp is not None else source.get(doc, [""])[0]
+                recorded[doc] = [stamp, batch, len(out[doc])]
+            for doc in previous:
+                if doc not in out and recorded.get(doc, ["", ""])[1] == batch:
+                    del recorded[doc]
+            self.dump_to_path(None, out, batch_path(folder, batch))
+        _write_stamps(folder, recorded)
 
     def load_input(self, context: dg.InputContext):
         name = context.upstream_output.asset_key.to_user_string()
-        folder = self.folder(name)
         if not context.has_asset_partitions:
-            path = folder / "all.pkl"
-            if not path.is_file():
-                raise dg.DagsterInvariantViolationError(f"{name} has not been materialized yet ({path} is missing)")
-            return _unseal(path, path.read_bytes(), name)
-        return StoredDocuments(folder, list(context.asset_partition_keys))
+            return super().load_input(context)
+        return self.documents(name, list(context.asset_partition_keys))
+
+    def documents(self, name: str, batches: list[str]) -> StoredDocuments:
+        """The stored documents of an asset in ``batches``, as a lazy ``{document: frame}``."""
+        wanted = set(batches)
+        folder = self.folder(name)
+        return StoredDocuments(folder, {d: b for d, (_, b) in sorted(stamps(folder).items()) if b in wanted})
+
+
+class DocumentStore(dg.ConfigurableIOManagerFactory):
+    """The files of every asset's value: per batch of documents for partitioned assets, whole for the others."""
+
+    base_dir: str = Field(default="build/dist/store", description="Folder or fsspec URL of the stored values (a "
+                          "cache: safe to delete). On a cluster, a location every worker sees (e.g. s3://...).")
+
+    @property
+    def base(self) -> UPath:
+        return UPath(self.base_dir)
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext):
+        """Hold the work folder's build lock while a run (or, with the multiprocess executor, a step) uses a local
+        store, so two builds never write it at once (``pipeline.buildlock``; the command line holds it already).
+        An object store has no such lock: one build at a time is then the operator's to ensure."""
+        if is_local(self.base):
+            with hold(self.base.parent, wait=LOCK_WAIT):
+                yield self.create_io_manager(context)
+        else:
+            yield self.create_io_manager(context)
+
+    def create_io_manager(self, context) -> BatchStore:
+        return BatchStore(base_path=self.base)

@@ -1,0 +1,78 @@
+"""The work store (``pipeline/assets/store.py``), on a local folder and on fsspec's ``memory://`` file system: batch
+files written whole, merged with what was kept, moved when batches change, checked before they are unpickled, and
+the same through Dagster's IO-manager contexts."""
+import uuid
+
+import dagster as dg
+import pandas as pd
+import pytest
+from upath import UPath
+
+from pipeline.assets import store
+
+
+@pytest.fixture(params=["local", "memory"])
+def base(request, tmp_path) -> UPath:
+    if request.param == "local":
+        return UPath(tmp_path / "store")
+    return UPath(f"memory://store-{uuid.uuid4().hex}")
+
+
+def frame(doc: str, stamp: str = "s1", value: float = 1.0) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": [doc], "stamp": [stamp], "value": [value]})
+
+
+def test_a_batch_is_written_merged_and_its_gone_documents_dropped(base):
+    io = store.BatchStore(base_path=base)
+    io.write_batches("raw_documents", ["b"], store.Handover({"a": frame("a"), "c": frame("c")},
+                                                          {"b": ["a", "c"]}))
+    assert store.stamps(io.folder("raw_documents")) == {"a": ("s1", "b"), "c": ("s1", "b")}
+    # a new document and a changed one: c is kept from the batch's file without being handed over again
+    io.write_batches("raw_documents", ["b"], store.Handover({"d": frame("d", "s9")}, {"b": ["a", "c", "d"]}))
+    docs = io.documents("raw_documents", ["b"])
+    assert sorted(docs) == ["a", "c", "d"] and docs["c"]["value"].tolist() == [1.0]
+    assert store.stamps(io.folder("raw_documents"))["d"] == ("s9", "b")
+    io.write_batches("raw_documents", ["b"], store.Handover({}, {"b": ["a", "d"]}))   # c's file was deleted
+    assert sorted(io.documents("raw_documents", ["b"])) == ["a", "d"]
+    assert "c" not in store.stamps(io.folder("raw_documents"))
+
+
+def test_documents_move_with_a_split_batch_and_the_old_file_is_pruned(base):
+    io = store.BatchStore(base_path=base)
+    io.write_batches("raw_documents", ["b"], store.Handover({"a": frame("a"), "c": frame("c")}, {"b": ["a", "c"]}))
+    io.write_batches("raw_documents", ["b0", "b1"], store.Handover({}, {"b0": ["a"], "b1": ["c"]}))
+    assert io.documents("raw_documents", ["b1"])["c"]["value"].tolist() == [1.0]
+    assert store.stamps(io.folder("raw_documents")) == {"a": ("s1", "b0"), "c": ("s1", "b1")}
+    store.prune(io.folder("raw_documents"), {"a": "b0", "c": "b1"})
+    assert sorted(p.name for p in io.folder("raw_documents").glob("*.pkl")) == ["b0.pkl", "b1.pkl"]
+
+
+def test_a_damaged_batch_is_never_unpickled_and_its_documents_are_made_again(base):
+    io = store.BatchStore(base_path=base)
+    io.write_batches("raw_documents", ["b"], store.Handover({"a": frame("a")}, {"b": ["a"]}))
+    path = store.batch_path(io.folder("raw_documents"), "b")
+    path.write_bytes(path.read_bytes()[:-3] + b"\x00\x00\x00")
+    with pytest.raises(store.DamagedStoreEntry, match="raw_documents batch 'b'"):
+        io.documents("raw_documents", ["b"])["a"]
+    assert not path.exists() and store.stamps(io.folder("raw_documents")) == {}   # processed again next time
+
+
+def test_a_whole_table_goes_through_dagster_contexts(base):
+    io = store.BatchStore(base_path=base)
+    value = pd.DataFrame({"x": [1, 2]})
+    io.handle_output(dg.build_output_context(asset_key=dg.AssetKey("panel")), value)
+    loaded = io.load_input(dg.build_input_context(asset_key=dg.AssetKey("panel"),
+                                                  upstream_output=dg.build_output_context(
+                                                      asset_key=dg.AssetKey("panel"))))
+    pd.testing.assert_frame_equal(loaded, value)
+
+
+def test_a_batch_goes_through_dagster_contexts(base):
+    io = store.BatchStore(base_path=base)
+    parts = dg.StaticPartitionsDefinition(["b"])   # the IO manager does not care how batches are defined
+    out = dg.build_output_context(asset_key=dg.AssetKey("raw_documents"), partition_key="b",
+                                  asset_partitions_def=parts)
+    io.handle_output(out, store.Handover({"a": frame("a")}, {"b": ["a"]}))
+    loaded = io.load_input(dg.build_input_context(asset_key=dg.AssetKey("raw_documents"), partition_key="b",
+                                                  asset_partitions_def=parts, upstream_output=out))
+    assert list(loaded) == ["a"] and loaded["a"]["stamp"].tolist() == ["s1"]
