@@ -37,8 +37,7 @@ def test_a_value_edited_inside_the_store_is_never_published(fresh, capsys):
     target = max(_stored_files(work, "metrics"), key=lambda p: p.stat().st_size)
     data = target.read_bytes()
     head, batch = data[:store._HEAD], pickle.loads(data[store._HEAD:])
-    frame = next(f for f in batch.values() if len(f))
-    frame.loc[frame.index[0], "value"] = 99999.0   # the checksum in the header is left as it was
+    batch.frame.loc[batch.frame.index[0], "value"] = 99999.0   # the checksum in the header is left as it was
     target.write_bytes(head + pickle.dumps(batch, protocol=5))
     capsys.readouterr()
     assert run_release(seeds, dist) == 0

@@ -242,13 +242,3 @@ def test_new_code_version_processes_every_document_again(corpus, monkeypatch):
     done = corpus.tick()
     for asset in per_document_assets(corpus):
         assert done[asset][1] == len(SEED_IDS), asset
-
-
-def test_by_doc_splits_several_documents_and_keeps_one_as_it_is():
-    import pandas as pd
-    from pipeline.assets.convert import by_doc
-    one = pd.DataFrame({"doc_id": ["a", "a"], "x": [1, 2]})
-    assert list(by_doc(one)) == ["a"] and by_doc(one)["a"] is one
-    two = pd.DataFrame({"doc_id": ["b", "a", "b"], "x": [1, 2, 3]})
-    assert {k: list(v["x"]) for k, v in by_doc(two).items()} == {"a": [2], "b": [1, 3]}
-    assert by_doc(one.iloc[:0]) == {}

@@ -1,6 +1,6 @@
 """The work store (``pipeline/assets/store.py``), on a local folder and on fsspec's ``memory://`` file system: batch
-files written whole, merged with what was kept, moved when batches change, checked before they are unpickled, and
-the same through Dagster's IO-manager contexts."""
+files (rows and what each document's step found) merged with what was kept, moved when batches change, checked
+before they are unpickled, and the same through Dagster's IO-manager contexts."""
 import uuid
 
 import dagster as dg
@@ -18,30 +18,41 @@ def base(request, tmp_path) -> UPath:
     return UPath(f"memory://store-{uuid.uuid4().hex}")
 
 
-def frame(doc: str, stamp: str = "s1", value: float = 1.0) -> pd.DataFrame:
-    return pd.DataFrame({"doc_id": [doc], "stamp": [stamp], "value": [value]})
+def row(doc: str, stamp: str = "s1", value: float = 1.0) -> dict:
+    return {"doc_id": doc, "stamp": stamp, "value": value}
+
+
+def handover(rows: dict[str, dict], members: dict[str, list[str]]) -> store.Handover:
+    """What a step hands over: its rows, found (here: the row itself) per document, one frame per batch."""
+    frames = {b: pd.DataFrame([rows[d] for d in docs if d in rows], columns=["doc_id", "stamp", "value"])
+              for b, docs in members.items()}
+    return store.Handover(rows, frames, members)
 
 
 def test_a_batch_is_written_merged_and_its_gone_documents_dropped(base):
     io = store.BatchStore(base_path=base)
-    io.write_batches("raw_documents", ["b"], store.Handover({"a": frame("a"), "c": frame("c")},
-                                                          {"b": ["a", "c"]}))
+    io.write_batches("raw_documents", ["b"], handover({"c": row("c"), "a": row("a")}, {"b": ["a", "c"]}))
     assert store.stamps(io.folder("raw_documents")) == {"a": ("s1", "b"), "c": ("s1", "b")}
-    # a new document and a changed one: c is kept from the batch's file without being handed over again
-    io.write_batches("raw_documents", ["b"], store.Handover({"d": frame("d", "s9")}, {"b": ["a", "c", "d"]}))
+    # a new document: a and c are kept from the batch's file without being handed over again
+    io.write_batches("raw_documents", ["b"], handover({"b2": row("b2", "s9", 2.0)}, {"b": ["a", "b2", "c"]}))
     docs = io.documents("raw_documents", ["b"])
-    assert sorted(docs) == ["a", "c", "d"] and docs["c"]["value"].tolist() == [1.0]
-    assert store.stamps(io.folder("raw_documents"))["d"] == ("s9", "b")
-    io.write_batches("raw_documents", ["b"], store.Handover({}, {"b": ["a", "d"]}))   # c's file was deleted
-    assert sorted(io.documents("raw_documents", ["b"])) == ["a", "d"]
+    assert sorted(docs) == ["a", "b2", "c"] and docs["c"]["value"] == 1.0
+    assert docs.concat()["doc_id"].tolist() == ["a", "b2", "c"]   # rows in id order, whatever came first
+    assert docs.concat(keep={"b2"}, columns=["value"])["value"].tolist() == [2.0]
+    assert store.stamps(io.folder("raw_documents"))["b2"] == ("s9", "b")
+    assert store.stored_rows(io.folder("raw_documents")) == {"a": 1, "b2": 1, "c": 1}
+    io.write_batches("raw_documents", ["b"], handover({}, {"b": ["a", "b2"]}))   # c's file was deleted
+    assert sorted(io.documents("raw_documents", ["b"])) == ["a", "b2"]
     assert "c" not in store.stamps(io.folder("raw_documents"))
+    assert io.documents("raw_documents", ["b"]).concat()["doc_id"].tolist() == ["a", "b2"]
 
 
 def test_documents_move_with_a_split_batch_and_the_old_file_is_pruned(base):
     io = store.BatchStore(base_path=base)
-    io.write_batches("raw_documents", ["b"], store.Handover({"a": frame("a"), "c": frame("c")}, {"b": ["a", "c"]}))
-    io.write_batches("raw_documents", ["b0", "b1"], store.Handover({}, {"b0": ["a"], "b1": ["c"]}))
-    assert io.documents("raw_documents", ["b1"])["c"]["value"].tolist() == [1.0]
+    io.write_batches("raw_documents", ["b"], handover({"a": row("a"), "c": row("c")}, {"b": ["a", "c"]}))
+    io.write_batches("raw_documents", ["b0", "b1"], handover({}, {"b0": ["a"], "b1": ["c"]}))
+    assert io.documents("raw_documents", ["b1"])["c"]["value"] == 1.0
+    assert io.documents("raw_documents", ["b1"]).concat()["doc_id"].tolist() == ["c"]
     assert store.stamps(io.folder("raw_documents")) == {"a": ("s1", "b0"), "c": ("s1", "b1")}
     store.prune(io.folder("raw_documents"), {"a": "b0", "c": "b1"})
     assert sorted(p.name for p in io.folder("raw_documents").glob("*.pkl")) == ["b0.pkl", "b1.pkl"]
@@ -49,7 +60,7 @@ def test_documents_move_with_a_split_batch_and_the_old_file_is_pruned(base):
 
 def test_a_damaged_batch_is_never_unpickled_and_its_documents_are_made_again(base):
     io = store.BatchStore(base_path=base)
-    io.write_batches("raw_documents", ["b"], store.Handover({"a": frame("a")}, {"b": ["a"]}))
+    io.write_batches("raw_documents", ["b"], handover({"a": row("a")}, {"b": ["a"]}))
     path = store.batch_path(io.folder("raw_documents"), "b")
     path.write_bytes(path.read_bytes()[:-3] + b"\x00\x00\x00")
     with pytest.raises(store.DamagedStoreEntry, match="raw_documents batch 'b'"):
@@ -72,7 +83,7 @@ def test_a_batch_goes_through_dagster_contexts(base):
     parts = dg.StaticPartitionsDefinition(["b"])   # the IO manager does not care how batches are defined
     out = dg.build_output_context(asset_key=dg.AssetKey("raw_documents"), partition_key="b",
                                   asset_partitions_def=parts)
-    io.handle_output(out, store.Handover({"a": frame("a")}, {"b": ["a"]}))
+    io.handle_output(out, handover({"a": row("a")}, {"b": ["a"]}))
     loaded = io.load_input(dg.build_input_context(asset_key=dg.AssetKey("raw_documents"), partition_key="b",
                                                   asset_partitions_def=parts, upstream_output=out))
-    assert list(loaded) == ["a"] and loaded["a"]["stamp"].tolist() == ["s1"]
+    assert list(loaded) == ["a"] and loaded["a"]["stamp"] == "s1"

@@ -8,7 +8,7 @@ from functools import partial
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import documents_with, each_document, sections_of
+from pipeline.assets.convert import each_document, usable
 from pipeline.assets.output import documents_output, schema_metadata, table_output
 from pipeline.assets.published import published_frame
 from pipeline.assets.partitions import per_document
@@ -26,30 +26,28 @@ from schemas import frames
 
 @dg.asset(group_name="catalog", compute_kind="python", **per_document(schema_metadata("documents")))
 def documents(context: dg.AssetExecutionContext, settings: PipelineSettings, raw_documents, clean_documents,
-              sections, edits) -> dg.Output[dict]:
+              sections, edits) -> dg.Output:
     """One row per usable document: file, checksum, encoding, and the issuer, city, dates and periods the text
     states (overridable in seeds/metadata.csv)."""
-    table = partial(documents_table, load_overrides(settings.seeds / METADATA_FILE))
+    table = partial(document_row, load_overrides(settings.seeds / METADATA_FILE))
     return documents_output(context, each_document(context, table, raw_documents, clean_documents, sections, edits),
                             "documents")
 
 
-def documents_table(overrides: Mapping, raw_documents: pd.DataFrame, clean_documents: pd.DataFrame,
-                    sections: pd.DataFrame, edits: pd.DataFrame) -> pd.DataFrame:
-    raw = raw_documents.set_index("doc_id")
-    counts = edits.groupby(["doc_id", "action"]).size()
-    rows = []
-    for doc, (secs,) in documents_with(clean_documents, sections):
-        meta = infer_metadata(doc.clean_text, sections_of(secs), doc.source_file)
-        if doc.source_file in overrides:
-            meta = apply_overrides(meta, overrides[doc.source_file])
-        r = raw.loc[doc.doc_id]
-        rows.append({"doc_id": doc.doc_id, "source_file": doc.source_file, "sha256": r.sha256,
-                     "n_bytes": int(r.n_bytes), "encoding": r.encoding, **asdict(meta),
-                     "n_chars_raw": len(doc.raw_text), "n_chars_clean": len(doc.clean_text),
-                     "n_edits_applied": int(counts.get((doc.doc_id, "applied"), 0)),
-                     "n_edits_flagged": int(counts.get((doc.doc_id, "flagged"), 0))})
-    return frames.build("documents", rows)
+def document_row(overrides: Mapping, doc_id: str, raw: dict, clean: dict | None, secs: list,
+                 edit_counts: dict) -> tuple[dict | None, list[dict]]:
+    """(the document's row, [it]): what the text says about itself, with seeds/metadata.csv's overrides."""
+    if not usable(clean):
+        return None, []
+    meta = infer_metadata(clean["clean_text"], secs, clean["source_file"])
+    if clean["source_file"] in overrides:
+        meta = apply_overrides(meta, overrides[clean["source_file"]])
+    row = {"doc_id": doc_id, "source_file": clean["source_file"], "sha256": raw["sha256"],
+           "n_bytes": int(raw["n_bytes"]), "encoding": raw["encoding"], **asdict(meta),
+           "n_chars_raw": len(clean["raw_text"]), "n_chars_clean": len(clean["clean_text"]),
+           "n_edits_applied": int(edit_counts.get("applied", 0)),
+           "n_edits_flagged": int(edit_counts.get("flagged", 0))}
+    return row, [row]
 
 
 @dg.asset(group_name="catalog", compute_kind="python")

@@ -1,5 +1,6 @@
 """Clean layer: each document's normalised text and the log of every edit."""
 
+from collections import Counter
 from functools import partial
 
 import dagster as dg
@@ -31,30 +32,34 @@ NOT_A_REPORT = "check that the file is a congress work report, digest or proposa
 )
 def clean_documents_and_edits(context: dg.AssetExecutionContext, raw_documents):
     """Normalise every decoded document and log each edit."""
-    both = each_document(context, partial(clean_document, context), raw_documents)
-    yield documents_output(context, both.map(lambda v: v[0]), output_name="clean_documents")
-    yield documents_output(context, both.map(lambda v: v[1]), "edits", output_name="edits")
+    texts, edits = each_document(context, partial(clean_document, context.log), raw_documents, outputs=2)
+    yield documents_output(context, texts, clean_frame, output_name="clean_documents")
+    yield documents_output(context, edits, "edits", output_name="edits")
 
 
-def clean_document(context, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the document's clean text row, its edits) — no rows when the file could not be decoded."""
-    docs, edit_rows = [], []
-    for doc in usable(raw).itertuples():
-        clean, found = normalise(doc.raw_text)
-        problem = report_problem(clean)
-        docs.append({"doc_id": doc.doc_id, "source_file": doc.source_file, "raw_text": doc.raw_text,
-                     "clean_text": clean, "problem": problem or "", "hint": NOT_A_REPORT if problem else ""})
-        if problem:
-            context.log.warning(f"{doc.source_file}: {problem}")
-            continue
-        ordered = sorted(found, key=lambda e: (e.raw_start, e.raw_end, e.kind))
-        ids = span_ids(doc.doc_id, "e", [(e.raw_start, e.raw_end) for e in ordered])
-        for seq, (e, eid) in enumerate(zip(ordered, ids)):
-            edit_rows.append({"edit_id": eid, "doc_id": doc.doc_id, "seq": seq,
-                              "kind": e.kind, "action": e.action, "before": e.before, "after": e.after,
-                              "raw_start": e.raw_start, "raw_end": e.raw_end, "clean_start": e.clean_start,
-                              "clean_end": e.clean_end, "rule": e.rule, "confidence": e.confidence})
-    return pd.DataFrame(docs, columns=CLEAN_COLUMNS), frames.build("edits", edit_rows)
+def clean_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=CLEAN_COLUMNS)
+
+
+def clean_document(log, doc_id: str, raw: dict) -> tuple[tuple, tuple]:
+    """((the document's clean text row, [it]), ({edit action: count}, its edit rows)); nothing when the file could
+    not be decoded."""
+    if raw["problem"]:
+        return (None, []), ({}, [])
+    clean, found = normalise(raw["raw_text"])
+    problem = report_problem(clean)
+    row = {"doc_id": doc_id, "source_file": raw["source_file"], "raw_text": raw["raw_text"], "clean_text": clean,
+           "problem": problem or "", "hint": NOT_A_REPORT if problem else ""}
+    if problem:
+        log.warning(f"{raw['source_file']}: {problem}")
+        return (row, [row]), ({}, [])
+    ordered = sorted(found, key=lambda e: (e.raw_start, e.raw_end, e.kind))
+    ids = span_ids(doc_id, "e", [(e.raw_start, e.raw_end) for e in ordered])
+    edit_rows = [{"edit_id": eid, "doc_id": doc_id, "seq": seq, "kind": e.kind, "action": e.action,
+                  "before": e.before, "after": e.after, "raw_start": e.raw_start, "raw_end": e.raw_end,
+                  "clean_start": e.clean_start, "clean_end": e.clean_end, "rule": e.rule, "confidence": e.confidence}
+                 for seq, (e, eid) in enumerate(zip(ordered, ids))]
+    return (row, [row]), (dict(Counter(e.action for e in ordered)), edit_rows)
 
 
 def texts_table(clean_documents: pd.DataFrame) -> pd.DataFrame:

@@ -1,16 +1,13 @@
-"""Between published frames and the dataclasses the pure functions take: ids in, indices out.
-A record's id is ``<doc_id>:<letter><start>-<end>``, from the characters it covers: an id stays the same
+"""What a per-document step hands on (``Processed``: what the pure functions found, and the published rows), which
+documents it processes, and record ids. A record's id is ``<doc_id>:<letter><start>-<end>``, from the characters it covers: an id stays the same
 from one release to the next as long as its record does, so release diffs by primary key mean something
 (a sequence number would shift every later id when one record is added)."""
 
-from collections.abc import Iterator
-
-import pandas as pd
+from dataclasses import dataclass
+from typing import Any
 
 from pipeline.assets.partitions import members
 from pipeline.assets.store import STAMP_SOURCE, stamps
-from pipeline.extract.model import NumberMention
-from pipeline.text.model import Section, Sentence
 
 
 def span_id(doc_id: str, letter: str, start: int, end: int) -> str:
@@ -29,70 +26,30 @@ def span_ids(doc_id: str, letter: str, spans: list[tuple[int, int]]) -> list[str
     return out
 
 
-def section_ids(df: pd.DataFrame | None) -> dict[int, str]:
-    """{section seq: section_id} of one document's sections."""
-    return {} if df is None else dict(zip(df["seq"].astype(int), df["section_id"]))
+def ids_by_index(doc_id: str, letter: str, spans: list) -> dict[int, str]:
+    """{index: id} of one document's sections or sentences (``spans``: the pure functions' objects, in order)."""
+    ids = span_ids(doc_id, letter, [(s.char_start, s.char_end) for s in spans])
+    return {s.index: i for s, i in zip(spans, ids)}
 
 
-def sentence_ids(df: pd.DataFrame | None) -> dict[int, str]:
-    """{sentence seq: sentence_id} of one document's sentences."""
-    return {} if df is None else dict(zip(df["seq"].astype(int), df["sentence_id"]))
+def usable(clean) -> bool:
+    """A document's clean text is there to extract from (decoded, and recognised as a report)."""
+    return clean is not None and not clean["problem"]
 
 
-def by_doc(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """{doc_id: its rows}. A frame of one document (a per-document partition: nearly every call) is returned as it
-    is: a groupby costs about 1 ms even then (0.8 s of a 200-document build, issue 15's profile)."""
-    if df.empty:
-        return {}
-    ids = df["doc_id"]
-    if (ids == ids.iat[0]).all():
-        return {ids.iat[0]: df}
-    return {doc: part for doc, part in df.groupby("doc_id", sort=True)}
+@dataclass
+class Processed:
+    """What a per-document step made of the documents it processed, for one of its outputs: ``found``, per document,
+    what the pure function returned, in the form the next steps' pure functions take (sections, sentences, numbers
+    as their dataclasses; a document's text and metadata as a dict; None when nothing downstream reads it), and
+    ``rows``, per document, its rows of the published table. ``members``: every document of each batch of the run
+    ({batch: [documents]}), so that the store keeps the others and drops the documents gone; ``store``: the store's
+    base folder."""
 
-
-def sections_of(df: pd.DataFrame | None) -> list[Section]:
-    if df is None:
-        return []
-    seq_of = dict(zip(df["section_id"], df["seq"]))
-    return [Section(index=int(r.seq), parent=int(seq_of[r.parent_id]) if r.parent_id else None, level=int(r.level),
-                    heading=r.heading, part=r.part, heading_start=int(r.heading_start), heading_end=int(r.heading_end),
-                    char_start=int(r.char_start), char_end=int(r.char_end)) for r in df.itertuples()]
-
-
-def sentences_of(df: pd.DataFrame | None, sections: pd.DataFrame | None) -> list[Sentence]:
-    if df is None:
-        return []
-    seq_of = dict(zip(sections["section_id"], sections["seq"])) if sections is not None else {}
-    return [Sentence(index=int(r.seq), section=int(seq_of.get(r.section_id, 0)), part=r.part,
-                     char_start=int(r.char_start), char_end=int(r.char_end), text=r.quote) for r in df.itertuples()]
-
-
-def numbers_of(df: pd.DataFrame | None, sentences: pd.DataFrame | None) -> list[NumberMention]:
-    if df is None:
-        return []
-    seq_of = dict(zip(sentences["sentence_id"], sentences["seq"])) if sentences is not None else {}
-    return [NumberMention(sentence=int(seq_of[r.sentence_id]), char_start=int(r.char_start), char_end=int(r.char_end),
-                          quote=r.quote, value=float(r.value), unit=r.unit, approx=r.approx, role=r.role)
-            for r in df.itertuples()]
-
-
-def documents_with(clean_documents: pd.DataFrame, *tables: pd.DataFrame) -> Iterator[tuple]:
-    """(document row, [that document's rows of each table or None]) for every usable document."""
-    groups = [by_doc(t) for t in tables]
-    for doc in clean_documents[clean_documents["problem"] == ""].sort_values("doc_id").itertuples():
-        yield doc, [g.get(doc.doc_id) for g in groups]
-
-
-class Batched(dict):
-    """``{document: value}`` of the documents a step processed, with ``members``: every document of each batch of
-    the run ({batch: [documents]}), which the store needs to keep the others and drop the documents gone."""
-
-    def __init__(self, values: dict, members: dict[str, list[str]], store=None):
-        super().__init__(values)
-        self.members, self.store = members, store   # store: the store's base folder (what it keeps of the others)
-
-    def map(self, fn) -> "Batched":
-        return Batched({k: fn(v) for k, v in self.items()}, self.members, self.store)
+    found: dict[str, Any]
+    rows: dict[str, list[dict]]
+    members: dict[str, list[str]]
+    store: Any = None
 
 
 def run_documents(context, *inputs) -> tuple[dict[str, list[str]], list[str]]:
@@ -108,10 +65,14 @@ def run_documents(context, *inputs) -> tuple[dict[str, list[str]], list[str]]:
     return members(where), todo
 
 
-def each_document(context, table_fn, *inputs) -> Batched:
-    """``{document: table_fn(its frame of each input)}`` for every document of the run's batches whose stored tables
-    are not up to date; ``inputs`` are the ``{document: frame}`` values of upstream per-document assets (read one
-    batch at a time)."""
+def each_document(context, per_document, *inputs, outputs: int = 1) -> Processed | tuple[Processed, ...]:
+    """``per_document(doc_id, what each input found for it)`` for every document of the run's batches whose stored
+    tables are not up to date: ``(found, rows)``, or one such pair per output when ``outputs`` > 1. ``inputs``: the
+    upstream per-document assets' values ({document: found}, read one batch at a time)."""
     batch_members, todo = run_documents(context, *inputs)
-    return Batched({key: table_fn(*(value[key] for value in inputs)) for key in todo}, batch_members,
-                   inputs[0].folder.parent)
+    made = [Processed({}, {}, batch_members, inputs[0].folder.parent) for _ in range(outputs)]
+    for doc in todo:
+        result = per_document(doc, *(value[doc] for value in inputs))
+        for out, (found, rows) in zip(made, result if outputs > 1 else (result,)):
+            out.found[doc], out.rows[doc] = found, rows
+    return tuple(made) if outputs > 1 else made[0]

@@ -6,7 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from pipeline.assets.output import documents_output, schema_metadata
-from pipeline.assets.convert import Batched
+from pipeline.assets.convert import Processed
 from pipeline.assets.partitions import batch_of, document_stamp, members, per_document
 from pipeline.assets.store import STAMP_SOURCE, stamps
 from pipeline.assets.settings import PipelineSettings
@@ -19,7 +19,7 @@ RAW_COLUMNS = ["doc_id", "source_file", "sha256", "n_bytes", "encoding", "raw_te
 
 
 @dg.asset(group_name="raw", compute_kind="python", **per_document(schema_metadata(columns=RAW_COLUMNS)))
-def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[dict]:
+def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output:
     """Each document's file, decoded (encoding detected, never guessed), with its sha256; a file that cannot be
     decoded is kept with a `problem` and left out downstream (so is one repeating another file's content, found
     when the release brings all documents together). Only the documents of the run's batches whose file, metadata
@@ -27,17 +27,20 @@ def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings)
     paths, overrides = locate(settings.seeds), load_overrides(settings.seeds / METADATA_FILE)
     where = {d: b for d, b in batch_of(paths).items() if b in set(context.partition_keys)}
     recorded = stamps(settings.store / STAMP_SOURCE)
-    out = {}
+    done = Processed({}, {}, members(where), settings.store)
     for key in sorted(where, key=lambda d: (where[d], d)):
         if recorded.get(key, ("",))[0] == document_stamp(source_sha(paths[key]), overrides.get(file_name(paths[key]))):
             continue
         row = raw_row(key, paths[key], overrides)
         if row["problem"]:
             context.log.warning(f"{row['source_file']}: {row['problem']} — {row['hint']}")
-        out[key] = pd.DataFrame([row], columns=RAW_COLUMNS).astype({"offset": "Int64"})
-    frames = Batched(out, members(where), settings.store)
-    return documents_output(context, frames, files=len(out),
-                            decoded=sum(int(f.at[0, "problem"] == "") for f in out.values()))
+        done.found[key], done.rows[key] = row, [row]
+    return documents_output(context, done, raw_frame, files=len(done.found),
+                            decoded=sum(int(r["problem"] == "") for r in done.found.values()))
+
+
+def raw_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=RAW_COLUMNS).astype({"offset": "Int64"})
 
 
 UNREADABLE = "check the file's permissions (the user running the build must be able to read it)"
@@ -66,5 +69,5 @@ def raw_row(doc_id: str, path, overrides: dict) -> dict:
 
 
 def usable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of a per-document frame without a problem."""
+    """Rows of a raw or clean documents frame without a problem."""
     return frame[frame["problem"] == ""]

@@ -1,13 +1,16 @@
 """Materialization metadata every table asset reports: row count, column schema (from the pandera models; on the
 definition for a per-document asset) and a Markdown preview of the first rows."""
 
+from collections.abc import Callable
+
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import Batched
+from pipeline.assets.convert import Processed
 from pipeline.assets.store import Handover, stored_rows
+from schemas import frames
 from schemas.dictionary import columns
-from schemas.registry import table
+from schemas.registry import table as registered
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL = 40
@@ -17,7 +20,7 @@ def column_schema(name: str) -> dg.TableSchema:
     return dg.TableSchema(columns=[
         dg.TableColumn(name=c.name, type=c.dtype, description=c.description,
                        constraints=dg.TableColumnConstraints(nullable=c.nullable, unique=c.unique))
-        for c in columns(table(name))])
+        for c in columns(registered(name))])
 
 
 def preview(df: pd.DataFrame) -> str:
@@ -49,25 +52,28 @@ def schema_metadata(name: str | None = None, columns: list[str] | None = None) -
     return {"dagster/column_schema": schema}
 
 
-def documents_output(context, frames: Batched, name: str | None = None,
+def documents_output(context, processed: Processed, table: str | Callable[[list[dict]], pd.DataFrame],
                      output_name: str = "result", **extra) -> dg.Output:
-    """The Output of a per-document asset: ``{document: frame}`` for the documents the run processed, with their
-    row count and a preview of the first rows (the column schema is on the asset's definition), and a progress
-    line."""
-    nonempty = [f for f in frames.values() if len(f)]
-    sample = (pd.concat(nonempty[:PREVIEW_ROWS], ignore_index=True) if nonempty
-              else next(iter(frames.values()), pd.DataFrame()))
-    rows = sum(len(f) for f in frames.values())
+    """The Output of a per-document asset: what it found for the documents it processed and, per batch of the run,
+    one frame of their rows (``table``: the published table's name, or a function making the frame from rows);
+    each batch's materialization gets its own row count (its unchanged documents included), the run's output a
+    preview of the first rows; and a progress line."""
+    make = (lambda rows: frames.build(table, rows)) if isinstance(table, str) else table
+    batch_frames = {batch: make([r for d in docs if d in processed.rows for r in processed.rows[d]])
+                    for batch, docs in processed.members.items()}
+    rows = sum(len(r) for r in processed.rows.values())
     label = output_name if output_name != "result" else context.asset_key.to_user_string()
-    n_members = sum(len(d) for d in frames.members.values())
-    context.log.info(f"{label}: {rows} row(s) in {len(frames)} document(s) processed "
-                     f"({n_members} in {len(frames.members)} batch(es))")
-    key = dg.AssetKey(label) if output_name != "result" else context.asset_key
-    kept = stored_rows(frames.store / key.to_user_string()) if frames.store is not None else {}
-    for batch, docs in frames.members.items():   # each batch's own figures on its materialization
+    n_members = sum(len(d) for d in processed.members.values())
+    context.log.info(f"{label}: {rows} row(s) in {len(processed.rows)} document(s) processed "
+                     f"({n_members} in {len(processed.members)} batch(es))")
+    key = dg.AssetKey(label)
+    kept = stored_rows(processed.store / label) if processed.store is not None else {}
+    for batch, docs in processed.members.items():   # each batch's own figures on its materialization
         context.add_asset_metadata(partition_key=batch, asset_key=key, metadata={
-            "dagster/row_count": sum(len(frames[d]) if d in frames else kept.get(d, 0) for d in docs),
-            "documents": len(docs), "processed": sum(d in frames for d in docs)})
-    meta = {"rows processed": rows, "documents processed": len(frames),
+            "dagster/row_count": sum(len(processed.rows[d]) if d in processed.rows else kept.get(d, 0) for d in docs),
+            "documents": len(docs), "processed": sum(d in processed.rows for d in docs)})
+    sample = next((f for f in batch_frames.values() if len(f)), next(iter(batch_frames.values()), pd.DataFrame()))
+    meta = {"rows processed": rows, "documents processed": len(processed.rows),
             "preview": dg.MetadataValue.md(preview(sample)), **extra}
-    return dg.Output(Handover(frames, frames.members), output_name=output_name, metadata=meta)
+    return dg.Output(Handover(processed.found, batch_frames, processed.members), output_name=output_name,
+                     metadata=meta)

@@ -6,8 +6,7 @@ from functools import partial
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import (documents_with, each_document, numbers_of, sections_of, sentence_ids,
-                                     sentences_of, span_ids)
+from pipeline.assets.convert import each_document, ids_by_index, span_ids, usable
 from pipeline.assets.output import documents_output, schema_metadata, table_output
 from pipeline.assets.partitions import CODE_VERSION, per_document
 from pipeline.extract.indicators import PHRASING_SEP, Indicator, codebook_rows
@@ -15,15 +14,17 @@ from pipeline.extract.laws import extract_laws
 from pipeline.extract.metrics import extract_metrics
 from pipeline.extract.numbers import find_numbers
 from pipeline.extract.oversight import extract_oversight
+from pipeline.extract.model import NumberMention
 from pipeline.extract.proposals import extract_proposals
+from pipeline.text.model import Section, Sentence
 from schemas import frames
 
 
 
-def _records(doc_id: str, letter: str, found: list, sents: pd.DataFrame | None) -> list[tuple[dict, object]]:
-    """(the columns every record shares: id, document, sentence and the span it quotes; the record),
-    for each record found in one document."""
-    sentence_id = sentence_ids(sents)
+def _records(doc_id: str, letter: str, found: list, sents: list[Sentence]) -> list[tuple[dict, str, object]]:
+    """(the columns every record shares: id, document, sentence and the span it quotes; its id; the record), for
+    each record found in one document."""
+    sentence_id = ids_by_index(doc_id, "s", sents)
     ids = span_ids(doc_id, letter, [(r.char_start, r.char_end) for r in found])
     return [({"doc_id": doc_id, "sentence_id": sentence_id[r.sentence], "quote": r.quote,
               "char_start": r.char_start, "char_end": r.char_end}, rec_id, r) for r, rec_id in zip(found, ids)]
@@ -44,26 +45,25 @@ def codebook_of(indicators: pd.DataFrame) -> list[Indicator]:
 
 
 @dg.asset(group_name="records", compute_kind="python", **per_document(schema_metadata("numbers")))
-def numbers(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
+def numbers(context: dg.AssetExecutionContext, clean_documents, sentences) -> dg.Output:
     """Every number in the text (Arabic or Chinese numerals, 万/亿, %, 余/多/近) with its value and role."""
-    return documents_output(context, each_document(context, numbers_table, clean_documents, sections, sentences),
+    return documents_output(context, each_document(context, document_numbers, clean_documents, sentences),
                             "numbers")
 
 
-def numbers_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
-        for span, rec_id, n in _records(doc.doc_id, "n", find_numbers(doc.clean_text, sentences_of(sents, secs)), sents):
-            rows.append({"number_id": rec_id, **span,
-                         "value": n.value, "unit": n.unit, "approx": n.approx, "role": n.role})
-    return frames.build("numbers", rows)
+def document_numbers(doc_id: str, clean: dict | None, sents: list[Sentence]) -> tuple[list[NumberMention], list[dict]]:
+    if not usable(clean):
+        return [], []
+    found = find_numbers(clean["clean_text"], sents)
+    return found, [{"number_id": rec_id, **span, "value": n.value, "unit": n.unit, "approx": n.approx,
+                    "role": n.role} for span, rec_id, n in _records(doc_id, "n", found, sents)]
 
 
-def _years(period: str, doc) -> tuple[int | None, int | None]:
+def _years(period: str, doc: dict | None) -> tuple[int | None, int | None]:
     """Years a figure covers, from the document's review period and plan year."""
     if doc is None:
         return None, None
-    start, end, plan = doc.review_start, doc.review_end, doc.plan_year
+    start, end, plan = doc["review_start"], doc["review_end"], doc["plan_year"]
     if period == "plan":
         return plan, plan
     if period == "past_year":
@@ -74,60 +74,55 @@ def _years(period: str, doc) -> tuple[int | None, int | None]:
 
 
 @dg.asset(group_name="records", compute_kind="python", **per_document(schema_metadata("metrics")))
-def metrics(context: dg.AssetExecutionContext, clean_documents, sections, sentences, numbers,
-            indicators: pd.DataFrame, documents) -> dg.Output[dict]:
+def metrics(context: dg.AssetExecutionContext, clean_documents, sentences, numbers,
+            indicators: pd.DataFrame, documents) -> dg.Output:
     """Quantitative facts: indicator, value, unit, approx, period (with years), category and indicator code."""
-    table = partial(metrics_table, codebook_of(indicators))
-    found = each_document(context, table, clean_documents, sections, sentences, numbers, documents)
+    table = partial(document_metrics, codebook_of(indicators))
+    found = each_document(context, table, clean_documents, sentences, numbers, documents)
     return documents_output(context, found, "metrics",
-                            coded=sum(int((f["indicator_code"] != "").sum()) for f in found.values()))
+                            coded=sum(int(r["indicator_code"] != "") for rows in found.rows.values() for r in rows))
 
 
-def metrics_table(codebook: list[Indicator], clean_documents: pd.DataFrame, sections: pd.DataFrame,
-                  sentences: pd.DataFrame, numbers: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    meta = {r.doc_id: r for r in documents.itertuples()}
+def document_metrics(codebook: list[Indicator], doc_id: str, clean: dict | None, sents: list[Sentence],
+                     nums: list[NumberMention], meta: dict | None) -> tuple[None, list[dict]]:
+    if not usable(clean):
+        return None, []
     rows = []
-    for doc, (secs, sents, nums) in documents_with(clean_documents, sections, sentences, numbers):
-        found = extract_metrics(doc.clean_text, sentences_of(sents, secs), numbers_of(nums, sents), codebook)
-        for span, rec_id, m in _records(doc.doc_id, "m", found, sents):
-            y0, y1 = _years(m.period, meta.get(doc.doc_id))
-            rows.append({"metric_id": rec_id, **span,
-                         "value": m.value, "unit": m.unit, "indicator": m.indicator,
-                         "indicator_code": m.indicator_code, "approx": m.approx, "period": m.period,
-                         "year_start": y0, "year_end": y1, "category": m.category})
-    return frames.build("metrics", rows)
+    for span, rec_id, m in _records(doc_id, "m", extract_metrics(clean["clean_text"], sents, nums, codebook), sents):
+        y0, y1 = _years(m.period, meta)
+        rows.append({"metric_id": rec_id, **span,
+                     "value": m.value, "unit": m.unit, "indicator": m.indicator,
+                     "indicator_code": m.indicator_code, "approx": m.approx, "period": m.period,
+                     "year_start": y0, "year_end": y1, "category": m.category})
+    return None, rows
 
 
 @dg.asset(group_name="records", compute_kind="python", **per_document(schema_metadata("laws")))
-def laws(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
+def laws(context: dg.AssetExecutionContext, clean_documents, sentences) -> dg.Output:
     """Laws, regulations, rules and decisions named, with instrument, jurisdiction, action and status."""
-    return documents_output(context, each_document(context, laws_table, clean_documents, sections, sentences), "laws")
+    return documents_output(context, each_document(context, document_laws, clean_documents, sentences), "laws")
 
 
-def laws_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
-        for span, rec_id, law in _records(doc.doc_id, "l", extract_laws(doc.clean_text, sentences_of(sents, secs)), sents):
-            rows.append({"law_id": rec_id, **span,
-                         "name": law.name, "instrument": law.instrument, "jurisdiction": law.jurisdiction,
-                         "action": law.action, "status": law.status})
-    return frames.build("laws", rows)
+def document_laws(doc_id: str, clean: dict | None, sents: list[Sentence]) -> tuple[None, list[dict]]:
+    if not usable(clean):
+        return None, []
+    return None, [{"law_id": rec_id, **span, "name": law.name, "instrument": law.instrument,
+                   "jurisdiction": law.jurisdiction, "action": law.action, "status": law.status}
+                  for span, rec_id, law in _records(doc_id, "l", extract_laws(clean["clean_text"], sents), sents)]
 
 
 @dg.asset(group_name="records", compute_kind="python", **per_document(schema_metadata("oversight")))
-def oversight(context: dg.AssetExecutionContext, clean_documents, sections, sentences) -> dg.Output[dict]:
+def oversight(context: dg.AssetExecutionContext, clean_documents, sentences) -> dg.Output:
     """Oversight activities: reports heard, inspections, inquiries, studies, evaluations, satisfaction votes."""
-    return documents_output(context, each_document(context, oversight_table, clean_documents, sections, sentences),
+    return documents_output(context, each_document(context, document_oversight, clean_documents, sentences),
                             "oversight")
 
 
-def oversight_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
-        for span, rec_id, o in _records(doc.doc_id, "o", extract_oversight(doc.clean_text, sentences_of(sents, secs)), sents):
-            rows.append({"oversight_id": rec_id, **span,
-                         "kind": o.kind, "subject": o.subject, "status": o.status})
-    return frames.build("oversight", rows)
+def document_oversight(doc_id: str, clean: dict | None, sents: list[Sentence]) -> tuple[None, list[dict]]:
+    if not usable(clean):
+        return None, []
+    return None, [{"oversight_id": rec_id, **span, "kind": o.kind, "subject": o.subject, "status": o.status}
+                  for span, rec_id, o in _records(doc_id, "o", extract_oversight(clean["clean_text"], sents), sents)]
 
 
 @dg.multi_asset(
@@ -141,23 +136,25 @@ def oversight_table(clean_documents: pd.DataFrame, sections: pd.DataFrame, sente
 )
 def proposals_and_recommendations(context: dg.AssetExecutionContext, clean_documents, sections, sentences):
     """CPPCC proposals in digests and their recommendations."""
-    both = each_document(context, proposals_tables, clean_documents, sections, sentences)
-    yield documents_output(context, both.map(lambda v: v[0]), "proposals", output_name="proposals")
-    yield documents_output(context, both.map(lambda v: v[1]), "recommendations", output_name="recommendations")
+    props, recs = each_document(context, document_proposals, clean_documents, sections, sentences, outputs=2)
+    yield documents_output(context, props, "proposals", output_name="proposals")
+    yield documents_output(context, recs, "recommendations", output_name="recommendations")
 
 
-def proposals_tables(clean_documents: pd.DataFrame, sections: pd.DataFrame,
-                     sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def document_proposals(doc_id: str, clean: dict | None, secs: list[Section],
+                       sents: list[Sentence]) -> tuple[tuple[None, list[dict]], tuple[None, list[dict]]]:
+    if not usable(clean):
+        return (None, []), (None, [])
+    text = clean["clean_text"]
     props, recs = [], []
-    for doc, (secs, sents) in documents_with(clean_documents, sections, sentences):
-        found = extract_proposals(doc.clean_text, sections_of(secs), sentences_of(sents, secs))
-        for p, pid in zip(found, span_ids(doc.doc_id, "p", [(p.title_start, p.title_end) for p in found])):
-            props.append({"proposal_id": pid, "doc_id": doc.doc_id, "seq": p.index, "title": p.title,
-                          "proposer": p.proposer, "proposer_kind": p.proposer_kind,
-                          "n_recommendations": len(p.recommendations), "body_start": p.char_start,
-                          "body_end": p.char_end, "quote": doc.clean_text[p.title_start:p.title_end],
-                          "char_start": p.title_start, "char_end": p.title_end})
-            for r in p.recommendations:
-                recs.append({"recommendation_id": f"{pid}:r{r.seq:03d}", "proposal_id": pid, "doc_id": doc.doc_id,
-                             "seq": r.seq, "quote": r.text, "char_start": r.char_start, "char_end": r.char_end})
-    return frames.build("proposals", props), frames.build("recommendations", recs)
+    found = extract_proposals(text, secs, sents)
+    for p, pid in zip(found, span_ids(doc_id, "p", [(p.title_start, p.title_end) for p in found])):
+        props.append({"proposal_id": pid, "doc_id": doc_id, "seq": p.index, "title": p.title,
+                      "proposer": p.proposer, "proposer_kind": p.proposer_kind,
+                      "n_recommendations": len(p.recommendations), "body_start": p.char_start,
+                      "body_end": p.char_end, "quote": text[p.title_start:p.title_end],
+                      "char_start": p.title_start, "char_end": p.title_end})
+        for r in p.recommendations:
+            recs.append({"recommendation_id": f"{pid}:r{r.seq:03d}", "proposal_id": pid, "doc_id": doc_id,
+                         "seq": r.seq, "quote": r.text, "char_start": r.char_start, "char_end": r.char_end})
+    return (None, props), (None, recs)

@@ -23,7 +23,9 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -123,13 +125,22 @@ def forget(path: UPath) -> None:
         _write_stamps(path.parent, kept)
 
 
-def read_batch(folder: UPath, batch: str) -> dict:
-    """``{document: frame}`` of one stored batch ({} when it was never written)."""
+@dataclass
+class Batch:
+    """One stored batch of a per-document asset: ``frame``, the published table's rows of every document of the batch
+    (in id order); ``found``, per document, what the step's pure function found (what the next steps take)."""
+
+    frame: pd.DataFrame
+    found: dict[str, Any]
+
+
+def read_batch(folder: UPath, batch: str) -> Batch | None:
+    """One stored batch (None when it was never written)."""
     path = batch_path(folder, batch)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return None
     return _unseal(path, data, f"{folder.name} batch {batch!r}")
 
 
@@ -146,36 +157,47 @@ def prune(folder: UPath, live: Mapping[str, str]) -> None:
             path.unlink(missing_ok=True)
 
 
-class Handover(dict):
-    """``{document: frame}`` a per-document step hands to the store: the documents it processed; ``members``: every
-    document of each batch of the run, in the run's batches ({batch: [documents]}), so that the store knows what to
-    keep of its previous files and what to drop. The store writes each batch and then drops its frames (an
-    in-process run keeps a reference to every output value until it ends)."""
+def in_id_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows ordered by document id, each document's rows in the order they were made."""
+    if frame["doc_id"].is_monotonic_increasing:
+        return frame.reset_index(drop=True)
+    return frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
 
-    def __init__(self, frames: Mapping, members: Mapping[str, list[str]]):
-        super().__init__(frames)
+
+class Handover:
+    """What a per-document step hands to the store: ``found`` for the documents it processed, one frame of their rows
+    per batch of the run, and ``members``: every document of each batch ({batch: [documents]}), so that the store
+    knows what to keep of its previous files and what to drop. The store writes each batch and then lets go of it
+    (an in-process run keeps a reference to every output value until the run ends)."""
+
+    def __init__(self, found: Mapping[str, Any], frames: Mapping[str, pd.DataFrame], members: Mapping[str, list[str]]):
+        self.found, self.frames = dict(found), dict(frames)
         self.members = {b: list(docs) for b, docs in members.items()}
 
 
 class StoredDocuments(Mapping):
-    """Read-only ``{document: frame}`` over the documents of some stored batches, loading one batch file at a time
-    (documents are asked for batch by batch). ``where``: {document: batch} of the documents it covers."""
+    """Read-only ``{document: found}`` over the documents of some stored batches, loading one batch file at a time
+    (documents are asked for batch by batch), and their rows as one frame (``concat``). ``where``: {document: batch}
+    of the documents it covers."""
 
     def __init__(self, folder: UPath, where: Mapping[str, str]):
         self.folder, self.where = folder, dict(where)
-        self._batch, self._frames = None, {}
+        self._name, self._batch = None, None
 
-    def __getitem__(self, key: str) -> pd.DataFrame:
-        batch = self.where.get(key)
-        if batch is None:
+    def batch(self, name: str) -> Batch:
+        if name != self._name:
+            batch = read_batch(self.folder, name)
+            if batch is None:
+                raise KeyError(f"{self.folder.name} has no stored batch {name!r} ({batch_path(self.folder, name)}); "
+                               f"run the job for batch {name!r} first")
+            self._name, self._batch = name, batch
+        return self._batch
+
+    def __getitem__(self, key: str):
+        name = self.where.get(key)
+        if name is None:
             raise KeyError(f"{self.folder.name} has no stored table for document {key!r} in the batches of this run")
-        if batch != self._batch:
-            self._batch, self._frames = batch, read_batch(self.folder, batch)
-        try:
-            return self._frames[key]
-        except KeyError:
-            raise KeyError(f"{self.folder.name} has no stored table for document {key!r} "
-                           f"({batch_path(self.folder, batch)}); run the job for batch {batch!r} first") from None
+        return self.batch(name).found[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.where)
@@ -183,22 +205,23 @@ class StoredDocuments(Mapping):
     def __len__(self) -> int:
         return len(self.where)
 
-    def in_batch_order(self, keys: Iterable[str]) -> list[str]:
-        """``keys`` ordered so that each batch file is read once."""
-        return sorted(keys, key=lambda k: (self.where.get(k, ""), k))
-
     def concat(self, keep: set[str] | None = None, columns: list[str] | None = None) -> pd.DataFrame:
-        """Every document's frame (only those in ``keep``, when given; only ``columns``, when given: the others,
-        e.g. whole texts, are let go batch by batch), in the order of their ids (the order of a release's rows,
-        whatever batches the documents are in). No document kept: an empty frame with the stored frames' columns
-        (no columns at all when there is no document)."""
-        chosen = [k for k in self.in_batch_order(self.where) if keep is None or k in keep]
-        parts = {k: self[k] if columns is None else self[k][columns] for k in chosen}
-        nonempty = [parts[k] for k in sorted(parts) if len(parts[k])]
-        if nonempty:
-            return pd.concat(nonempty, ignore_index=True)
-        template = list(parts.values())[:1] or [self[k] for k in self.in_batch_order(self.where)[:1]]
-        return template[0].iloc[:0] if template else pd.DataFrame()
+        """The rows of every document (only those in ``keep``, when given; only ``columns``, when given: the others,
+        e.g. whole texts, are let go batch by batch), in the order of the documents' ids (the order of a release's
+        rows, whatever batches the documents are in). No document: an empty frame with the stored frames' columns
+        (no columns at all when nothing is stored)."""
+        wanted = set(self.where) if keep is None else set(self.where) & set(keep)
+        taken = None if columns is None else list(dict.fromkeys(["doc_id", *columns]))
+        parts = []
+        for name in sorted(set(self.where.values())):
+            frame = self.batch(name).frame
+            rows = frame if wanted >= set(frame["doc_id"]) else frame[frame["doc_id"].isin(wanted)]
+            parts.append(rows if taken is None else rows[taken])
+        if not parts:
+            return pd.DataFrame()
+        nonempty = [p for p in parts if len(p)]
+        out = in_id_order(pd.concat(nonempty, ignore_index=True)) if nonempty else parts[0].iloc[:0]
+        return out if columns is None else out[columns]
 
 
 class BatchStore(dg.UPathIOManager):
@@ -233,38 +256,49 @@ class BatchStore(dg.UPathIOManager):
         self.write_batches(name, list(context.asset_partition_keys), obj)
 
     def write_batches(self, name: str, batches: list[str], obj: Handover) -> None:
-        """Write each batch of ``batches``: its members' frames, new ones from ``obj``, the others from the batch
-        files that held them; record their stamps (a raw document's from its frame, the others' from the raw
-        documents' stamps) and drop the documents no longer in the batch."""
+        """Write each batch of ``batches``: its members, those processed from ``obj``, the others from the batch
+        files that held them; record their stamps (a raw document's from its row, the others' from the raw
+        documents' stamps) and rows, and drop the documents no longer in the batch."""
         folder = self.folder(name)
         self.make_directory(folder)
         recorded = _recorded(folder)
         source = recorded if name == STAMP_SOURCE else _recorded(self.folder(STAMP_SOURCE))
-        files: dict[str, dict] = {}
+        files: dict[str, Batch | None] = {}
         for batch in batches:
             members = obj.members.get(batch, [])
-            previous = read_batch(folder, batch)
-            out = {}
+            files[batch] = read_batch(folder, batch)
+            found, parts, stamp = {}, [obj.frames.pop(batch)], {}
             for doc in members:
-                if doc in obj:
-                    out[doc] = obj.pop(doc)
-                    stamp = out[doc]["stamp"].iat[0] if name == STAMP_SOURCE and len(out[doc]) else None
-                elif doc in previous:
-                    out[doc], stamp = previous[doc], recorded[doc][0]
-                else:   # kept in the file of the batch it was in before the batches changed
-                    old = recorded[doc][1] if doc in recorded else ""
-                    if old not in files:
-                        files[old] = read_batch(folder, old) if old else {}
-                    if doc not in files[old]:
-                        raise dg.DagsterInvariantViolationError(
-                            f"{name}: document {doc!r} of batch {batch!r} was neither processed nor stored")
-                    out[doc], stamp = files[old][doc], recorded[doc][0]
-                stamp = stamp if stamp is not None else source.get(doc, [""])[0]
-                recorded[doc] = [stamp, batch, len(out[doc])]
-            for doc in previous:
-                if doc not in out and recorded.get(doc, ["", ""])[1] == batch:
+                if doc in obj.found:
+                    found[doc] = obj.found.pop(doc)
+                    stamp[doc] = found[doc]["stamp"] if name == STAMP_SOURCE else source.get(doc, [""])[0]
+            kept: dict[str, list[str]] = {}   # the documents not processed, by the batch file that holds them
+            for doc in members:
+                if doc not in found:
+                    held = batch if files[batch] is not None and doc in files[batch].found else \
+                        (recorded[doc][1] if doc in recorded else "")
+                    kept.setdefault(held, []).append(doc)
+                    stamp[doc] = recorded.get(doc, [""])[0]
+            for held, docs in kept.items():
+                if held not in files:
+                    files[held] = read_batch(folder, held) if held else None
+                stored = files[held]
+                if stored is None or any(d not in stored.found for d in docs):
+                    raise dg.DagsterInvariantViolationError(
+                        f"{name}: documents of batch {batch!r} were neither processed nor stored: "
+                        f"{[d for d in docs if stored is None or d not in stored.found][:5]}")
+                found.update((d, stored.found[d]) for d in docs)
+                parts.append(stored.frame[stored.frame["doc_id"].isin(docs)])
+            frame = in_id_order(pd.concat(parts, ignore_index=True)) if len(parts) > 1 else parts[0]
+            counts = frame["doc_id"].value_counts().to_dict()
+            for doc in members:
+                recorded[doc] = [stamp[doc], batch, int(counts.get(doc, 0))]
+            previous = files[batch]
+            for doc in (previous.found if previous is not None else {}):
+                if doc not in found and recorded.get(doc, ["", ""])[1] == batch:
                     del recorded[doc]
-            self.dump_to_path(None, out, batch_path(folder, batch))
+            self.dump_to_path(None, Batch(frame, found), batch_path(folder, batch))
+            del files[batch]   # let go of it: a batch that stays never gives documents to another one
         _write_stamps(folder, recorded)
 
     def load_input(self, context: dg.InputContext):
@@ -274,7 +308,7 @@ class BatchStore(dg.UPathIOManager):
         return self.documents(name, list(context.asset_partition_keys))
 
     def documents(self, name: str, batches: list[str]) -> StoredDocuments:
-        """The stored documents of an asset in ``batches``, as a lazy ``{document: frame}``."""
+        """The stored documents of an asset in ``batches``, as a lazy ``{document: found}``."""
         wanted = set(batches)
         folder = self.folder(name)
         return StoredDocuments(folder, {d: b for d, (_, b) in sorted(stamps(folder).items()) if b in wanted})
