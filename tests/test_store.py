@@ -55,7 +55,8 @@ def test_documents_move_with_a_split_batch_and_the_old_file_is_pruned(base):
     assert io.documents("raw_documents", ["b1"]).concat()["doc_id"].tolist() == ["c"]
     assert store.stamps(io.folder("raw_documents")) == {"a": ("s1", "b0"), "c": ("s1", "b1")}
     store.prune(io.folder("raw_documents"), {"a": "b0", "c": "b1"})
-    assert sorted(p.name for p in io.folder("raw_documents").glob("*.pkl")) == ["b0.pkl", "b1.pkl"]
+    assert sorted(p.name for p in io.folder("raw_documents").glob("*.pkl")) == [
+        "b0.found.pkl", "b0.rows.pkl", "b1.found.pkl", "b1.rows.pkl"]
 
 
 def test_a_damaged_batch_is_never_unpickled_and_its_documents_are_made_again(base):

@@ -25,7 +25,8 @@ def raw_documents(context: dg.AssetExecutionContext, settings: PipelineSettings)
     when the release brings all documents together). Only the documents of the run's batches whose file, metadata
     override or code changed are read again."""
     paths, overrides = locate(settings.seeds), load_overrides(settings.seeds / METADATA_FILE)
-    where = {d: b for d, b in batch_of(paths).items() if b in set(context.partition_keys)}
+    run = set(context.partition_keys)
+    where = {d: b for d, b in batch_of(paths).items() if b in run}
     recorded = stamps(settings.store / STAMP_SOURCE)
     done = Processed({}, {}, members(where), settings.store)
     for key in sorted(where, key=lambda d: (where[d], d)):

@@ -19,12 +19,12 @@ Parquet and CSV). Delete the folder to start from scratch.
 """
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import pickle
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
@@ -111,37 +111,61 @@ def _write_stamps(folder: UPath, recorded: Mapping[str, list]) -> None:
     _write_atomic(folder / STAMPS, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-def batch_path(folder: UPath, batch: str) -> UPath:
-    return folder / f"{batch}{EXTENSION}"
+PARTS = ("found", "rows")   # a batch's two files: what its documents' step found, and their rows
+
+
+def batch_path(folder: UPath, batch: str, part: str = "found") -> UPath:
+    return folder / f"{batch}.{part}{EXTENSION}"
+
+
+def _batch_name(path: UPath) -> str:
+    return path.name.split(".", 1)[0]
 
 
 def forget(path: UPath) -> None:
-    """Remove a stored file and the stamps of the documents it held (so that the plan processes them again)."""
+    """Remove a stored batch (both its files) and the stamps of the documents it held (so that the plan processes
+    them again)."""
+    batch = _batch_name(path)
     path.unlink(missing_ok=True)
-    batch = path.name.removesuffix(EXTENSION)
+    for part in PARTS:
+        batch_path(path.parent, batch, part).unlink(missing_ok=True)
     recorded = _recorded(path.parent)
     kept = {d: v for d, v in recorded.items() if v[1] != batch}
     if len(kept) != len(recorded):
         _write_stamps(path.parent, kept)
 
 
-@dataclass
-class Batch:
-    """One stored batch of a per-document asset: ``frame``, the published table's rows of every document of the batch
-    (in id order); ``found``, per document, what the step's pure function found (what the next steps take)."""
+def _read(path: UPath, what: str):
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        forget(path)
+        raise DamagedStoreEntry(f"the stored {what} ({path}) is missing; the rest of its batch has been removed and "
+                                f"is re-created from its source documents by the next run") from None
+    return _unseal(path, data, what)
 
-    frame: pd.DataFrame
-    found: dict[str, Any]
+
+class Batch:
+    """One stored batch of a per-document asset, each part read when first asked for: ``found``, per document, what
+    the step's pure function found (what the next steps take), and ``frame``, the published table's rows of every
+    document of the batch (in id order; what the checks and the release read). Two files, so that a check reading
+    rows never unpickles the found objects, nor a step the rows."""
+
+    def __init__(self, folder: UPath, name: str):
+        self.folder, self.name = folder, name
+
+    @functools.cached_property
+    def found(self) -> dict[str, Any]:
+        return _read(batch_path(self.folder, self.name, "found"), f"{self.folder.name} batch {self.name!r}")
+
+    @functools.cached_property
+    def frame(self) -> pd.DataFrame:
+        return _read(batch_path(self.folder, self.name, "rows"), f"{self.folder.name} batch {self.name!r} rows")
 
 
 def read_batch(folder: UPath, batch: str) -> Batch | None:
     """One stored batch (None when it was never written)."""
-    path = batch_path(folder, batch)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    return _unseal(path, data, f"{folder.name} batch {batch!r}")
+    return Batch(folder, batch) if batch_path(folder, batch).exists() else None
 
 
 def prune(folder: UPath, live: Mapping[str, str]) -> None:
@@ -153,7 +177,7 @@ def prune(folder: UPath, live: Mapping[str, str]) -> None:
         _write_stamps(folder, kept)
     used = {v[1] for v in kept.values()} | set(live.values())
     for path in folder.glob(f"*{EXTENSION}"):
-        if path.name.removesuffix(EXTENSION) not in used:
+        if _batch_name(path) not in used:
             path.unlink(missing_ok=True)
 
 
@@ -289,7 +313,8 @@ class BatchStore(dg.UPathIOManager):
                         f"{[d for d in docs if stored is None or d not in stored.found][:5]}")
                 found.update((d, stored.found[d]) for d in docs)
                 parts.append(stored.frame[stored.frame["doc_id"].isin(docs)])
-            frame = in_id_order(pd.concat(parts, ignore_index=True)) if len(parts) > 1 else parts[0]
+            rows = [p for p in parts if len(p)]
+            frame = in_id_order(pd.concat(rows, ignore_index=True)) if len(rows) > 1 else (rows or parts)[0]
             counts = frame["doc_id"].value_counts().to_dict()
             for doc in members:
                 recorded[doc] = [stamp[doc], batch, int(counts.get(doc, 0))]
@@ -297,7 +322,8 @@ class BatchStore(dg.UPathIOManager):
             for doc in (previous.found if previous is not None else {}):
                 if doc not in found and recorded.get(doc, ["", ""])[1] == batch:
                     del recorded[doc]
-            self.dump_to_path(None, Batch(frame, found), batch_path(folder, batch))
+            self.dump_to_path(None, frame, batch_path(folder, batch, "rows"))
+            self.dump_to_path(None, found, batch_path(folder, batch, "found"))   # last: it marks the batch written
             del files[batch]   # let go of it: a batch that stays never gives documents to another one
         _write_stamps(folder, recorded)
 
