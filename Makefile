@@ -1,11 +1,12 @@
 # The two commands the README names: `make dataset` builds the release into dist/, `make test` runs the tests.
-# Both create the virtual environment from requirements.lock when it is missing or out of date.
+# Both create the virtual environment from requirements.lock when it is missing or out of date. `make ui` starts
+# the Dagster UI on the instance `make dataset` records its runs in.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: dataset test venv lock clean-venv
+.PHONY: dataset test ui venv lock clean-venv
 
 venv: $(STAMP)
 
@@ -22,6 +23,13 @@ dataset: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The Dagster UI on the instance the command line uses (pipeline/instance.py): DAGSTER_HOME, build/dist/dagster
+# unless set; its folder and dagster.yaml are created first when missing, as the command line does.
+ui: $(STAMP)
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/build/dist/dagster} $(BIN)/python -c \
+	  'import os, pathlib, pipeline.instance as i; i.prepare_home(pathlib.Path(os.environ["DAGSTER_HOME"]))'
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/build/dist/dagster} DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=true $(BIN)/dagster dev -m pipeline.definitions -h 127.0.0.1
 
 lock: $(STAMP)
 	{ echo "# Exact versions of every package the pipeline, its tests and its build use (Python 3.11)."; \

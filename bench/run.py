@@ -4,7 +4,8 @@ compares it with a bare read-decode-regex scan of the same files, measured in th
     python bench/run.py CORPUS [--dist DIR] [--no-add-one] [--executor NAME] [--profile OUT.txt]
 
 - full build: ``python -m pipeline release --seeds <copy of CORPUS> --dist DIR`` as a subprocess (wall time, peak
-  RSS of the child from getrusage, documents/s, characters/s; characters = sum of the decoded texts' lengths);
+  RSS of the child from getrusage, documents/s, characters/s; characters = sum of the decoded texts' lengths), with
+  its persistent Dagster instance in its work folder (``DAGSTER_HOME`` is not passed on);
 - stage_peak_rss_mib: the child's VmRSS sampled every 0.2 s, the highest seen before each stage's progress line
   (the memory a stage reached, allocator high-water included);
 - stages: from the CLI's progress lines ``[  12.6s] clean_documents: ...``; a stage's time is the difference
@@ -100,7 +101,9 @@ def build(seeds: Path, dist: Path, executor: str = "in_process", profile: Path |
     cli = ["-m", "pipeline", "release", "--seeds", str(seeds), "--dist", str(dist), "--executor", executor]
     cmd = [sys.executable, *(["-m", "pyinstrument", "-r", "text", "-o", str(profile)] if profile else []), *cli]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # the build's Dagster instance in its own work folder (<work>/dagster), never a DAGSTER_HOME exported for the UI
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     sampler = RssSampler(proc.pid)
     stamps, published, processed, stage_rss = [], None, None, {}
     for line in proc.stdout:

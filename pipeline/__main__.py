@@ -49,21 +49,6 @@ def _progress_logger(handler: logging.Handler) -> dg.LoggerDefinition:
     return progress
 
 
-def open_instance(executor: str, work: Path) -> dg.DagsterInstance:
-    """The Dagster instance of a command-line run. In process: an ephemeral one (in memory). What was already
-    processed is known from the store's stamps, not from the instance, and a persistent SQLite instance costs
-    ≈15 ms per event (1,754 events for 60 documents: 26 s of a 55 s run). Executors that run steps in other
-    processes need a persistent instance: ``<work>/dagster``, telemetry off."""
-    if executor == "in_process":
-        return dg.DagsterInstance.ephemeral()
-    home = work / "dagster"
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.is_file():
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    return dg.DagsterInstance.from_config(str(home))
-
-
 def cmd_release(seeds: Path, dist: Path, work: Path | None = None, executor: str = DEFAULT_EXECUTOR,
                 wait: float = 0.0) -> int:
     """Build and publish, holding the work and dist folders' build lock for the whole build (one build at a time:
@@ -86,19 +71,21 @@ def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
     from pipeline.assets.plan import apply_partitions, plan_for, prune_store
     from pipeline.assets.settings import PipelineSettings
     from pipeline.definitions import build_definitions
+    from pipeline.instance import instance_home, open_instance
     from pipeline.text.sources import scan
 
     # One "planned" event per asset for the run's partition range, not one per asset and document (Dagster's
-    # switch; its cost: a failed run does not mark its partitions failed, which the command line never reads,
-    # since the store's stamps say what is done): 200 documents' raw_documents step 7.9 s -> 3.3 s.
+    # switch; its cost: a failed run does not mark its partitions failed, so the UI shows them not materialized
+    # rather than failed; the build itself reads the store's stamps): 200 documents' raw_documents step 7.9 s -> 3.3 s.
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
     started = time.monotonic()
     handler = _Progress(sys.stdout, started)
-    print(f"building a release from {seeds} into {dist} (work folder {work}, {executor} executor)")
+    print(f"building a release from {seeds} into {dist} (work folder {work}, {executor} executor, Dagster instance "
+          f"{instance_home(work)})")
     settings = PipelineSettings(seeds_dir=str(seeds), dist_dir=str(dist), work_dir=str(work))
     defs = build_definitions(settings, loggers={"progress": _progress_logger(handler)})
     graph = defs.resolve_asset_graph()
-    with open_instance(executor, work) as instance:
+    with open_instance(work) as instance:   # the persistent instance the UI reads (pipeline.instance)
         for attempt in (1, 2):
             try:
                 plan = plan_for(seeds, settings.store, instance, stored_assets(graph))
@@ -291,8 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of text files (default: seeds)")
     rel.add_argument("--dist", type=Path, default=Path("dist"), help="release folder (default: dist)")
     rel.add_argument("--work", type=Path, default=None,
-                     help="work folder: per-document tables and the Dagster instance that remembers them, so only "
-                          "new or changed documents are processed (default: build/<dist name> beside dist)")
+                     help="work folder: per-document tables, so only new or changed documents are processed, and "
+                          "the Dagster instance the UI reads, <work>/dagster unless DAGSTER_HOME is set (default: "
+                          "build/<dist name> beside dist)")
     rel.add_argument("--executor", choices=EXECUTORS, default=DEFAULT_EXECUTOR,
                      help="run the steps in this process (default), a process per step, or on a local Dask cluster")
     rel.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",

@@ -25,6 +25,16 @@ def publication_day():
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_dagster_home():
+    """A test's build keeps its Dagster instance in its own work folder (``<work>/dagster``, under tmp), never in a
+    ``DAGSTER_HOME`` the caller's shell exported for ``make ui``; tests that want one set it themselves."""
+    before = os.environ.pop("DAGSTER_HOME", None)
+    yield
+    if before is not None:
+        os.environ["DAGSTER_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     return {p.stem: p.read_text("utf-8") for p in (SEED_000, SEED_001)}

@@ -1,10 +1,14 @@
 """The Dagster UI as an operator sees it, asked through the GraphQL endpoint of one `dagster dev` server on
-127.0.0.1 whose working directory has a seeds/ folder: every asset in a layer group with a description, its
-blocking check, the job, schedule and sensor; then the run the sensor requests by itself (one partition per
-document, all in one run), its checks' results, the materialization metadata (row count, column schema, preview)
-and the release it published; last, a run launched as from the launchpad."""
+127.0.0.1 started as `make ui` starts it, on the instance the command line builds into. Before the server starts,
+the command line builds the seeds of the server's working directory (as `make dataset` does) with the server's
+DAGSTER_HOME, and one new document is added to that seeds folder. Then: every asset in a layer group with a
+description, its blocking check, the job, schedule and sensor; the command line's run in the run list, every asset
+materialized by it and, once the sensor's run is done, every partition materialized; the run the sensor requests by
+itself for the new document only, its checks' results, the materialization metadata (row count, column schema,
+preview) and the release it published; last, a run launched as from the launchpad."""
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,11 +18,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SEEDS
-from pipeline.assets.partitions import batch_of
+from conftest import ROOT, SEED_000, SEEDS
+from pipeline.assets.partitions import BATCHES, batch_of
 from pipeline.assets.published import ASSET_OF
 from schemas.dictionary import columns
 from schemas.registry import TABLES
@@ -27,7 +32,10 @@ from test_definitions import STAGES
 
 LAYERS = {"raw", "clean", "structure", "records", "catalog", "release"}
 LOCATION, REPOSITORY = "pipeline.definitions", "__repository__"
-SERVER_START_S, RUN_S, SENSOR_S = 120, 240, 180
+SERVER_START_S, RUN_S, SENSOR_S, CLI_S = 120, 240, 180, 300
+# the document added after the command line's build: a copy of a seed with one sentence more (a copy with the same
+# bytes would be a duplicate file, left out as a problem)
+ADDED = "added_after_the_command_line_build"
 
 # dagster dev started from a shell in the background inherits an ignored SIGINT and then ignores SIGTERM:
 # restore default handlers before exec'ing it, so the test can stop it.
@@ -68,6 +76,8 @@ class Server:
     port: int
     root: Path  # the test's temporary folder: DAGSTER_HOME, working directory, the run's seeds and dist
     log: Path
+    cli_run: str  # the command line's run, read from the instance before the server started
+    cli_partitions: list[str]  # the document partitions the command line's build left on the instance
 
 
 def _free_port() -> int:
@@ -90,20 +100,39 @@ def _entries(entries: list[dict]) -> dict[str, dict]:
     return {e["label"]: e for e in entries}
 
 
+def _build_with_the_command_line(work: Path, env: dict) -> tuple[str, list[str]]:
+    """``python -m pipeline release`` in ``work`` with its default folders (seeds/, dist/, build/dist/: what the
+    sensor's default settings resolve to there), as `make dataset` runs it; (its run id, the partitions it left), read
+    from the instance at DAGSTER_HOME, which the command line created."""
+    cli = subprocess.run([sys.executable, "-m", "pipeline", "release"], cwd=work, env=env, capture_output=True,
+                         text=True, timeout=CLI_S)
+    assert cli.returncode == 0, cli.stdout[-3000:] + cli.stderr[-3000:]
+    home = Path(env["DAGSTER_HOME"])
+    assert (home / "dagster.yaml").read_text() == "telemetry:\n  enabled: false\n"
+    assert not (work / "build" / "dist" / "dagster").exists()   # DAGSTER_HOME, not the work folder's
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs()
+        assert run.status == dg.DagsterRunStatus.SUCCESS
+        return run.run_id, list(instance.get_dynamic_partitions(BATCHES.name))
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Server:
     root = tmp_path_factory.mktemp("dagster_dev")
     home, work = root / "dagster_home", root / "work"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    # The working directory holds seeds/ (a link to the repo's): the sensor (default RUNNING) resolves the default
-    # settings (seeds/, dist/, build/dist/) against it, so it processes the seeds and publishes into work/dist.
+    # The working directory holds a copy of the seeds: the sensor (default RUNNING) resolves the default settings
+    # (seeds/, dist/, build/dist/) against it, where the command line built them first.
     work.mkdir()
-    (work / "seeds").symlink_to(SEEDS)
+    shutil.copytree(SEEDS, work / "seeds")
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    cli_run, cli_partitions = _build_with_the_command_line(work, env)
+    # One new document, which the sensor must find and process by itself, alone, once dagster dev runs.
+    (work / "seeds" / f"{ADDED}.txt").write_text(SEED_000.read_text("utf-8") + "\n（本报告另存一份，增加此句。）\n",
+                                                 encoding="utf-8")
     log = root / "dagster_dev.log"  # a file, not a pipe: the run's event log would fill a pipe and block
     port = _free_port()
     dagster = str(Path(sys.executable).with_name("dagster"))
-    env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    env["DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"] = "true"   # as `make ui` starts it
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-c", LAUNCH, dagster, "dev", "-m", LOCATION,
                                  "-h", "127.0.0.1", "-p", str(port)], cwd=work, env=env, start_new_session=True,
@@ -117,7 +146,7 @@ def server(tmp_path_factory) -> Server:
                 ready = bool(_graphql(port, "{ assetNodes { id } }", timeout=5)["assetNodes"])
             except OSError:
                 time.sleep(1)
-        yield Server(port, root, log)
+        yield Server(port, root, log, cli_run, cli_partitions)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -128,7 +157,7 @@ def server(tmp_path_factory) -> Server:
 
 
 RUNS = """query ($tags: [ExecutionTag!]) { runsOrError(filter: {tags: $tags}) { ... on Runs { results {
-  runId status tags { key value } } } } }"""
+  runId status jobName tags { key value } } } } }"""
 
 
 def _wait(server: Server, run_id: str) -> str:
@@ -174,17 +203,39 @@ def _run_errors(server: Server, run_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def release_run(server) -> str:
-    """Id of the run the sensor requested by itself for the seeds, finished with SUCCESS."""
+    """Id of the run the sensor requested by itself for the document added after the command line's build (that one
+    only: the command line's partitions and stamps say the seeds are done), finished with SUCCESS."""
     deadline = time.monotonic() + SENSOR_S
     while not (runs := _sensor_runs(server)):
         assert time.monotonic() < deadline, f"the sensor requested no run within {SENSOR_S} s"
         time.sleep(3)
     assert len(runs) == 1, runs
     run_id = runs[0]["runId"]
+    documents = len(list((server.root / "work" / "seeds").glob("*.txt")))
+    plan = {t["key"]: t["value"] for t in runs[0]["tags"]}["pipeline/plan"]
+    assert plan.startswith(f"{documents} document(s): 1 to process, {documents - 1} unchanged, 0 removed"), plan
     status = _wait(server, run_id)
     if status != "SUCCESS":
         pytest.fail(f"run {run_id} ended {status}:\n" + _run_errors(server, run_id)[-6000:])
     return run_id
+
+
+def _partitioned(server: Server) -> set[str]:
+    nodes = _graphql(server.port, "{ assetNodes { assetKey { path } isPartitioned } }")["assetNodes"]
+    return {"/".join(n["assetKey"]["path"]) for n in nodes if n["isPartitioned"]}
+
+
+def _run_batch(server: Server) -> list[str]:
+    """The documents of the batch the added document is in: the batch the sensor's run covered."""
+    where = batch_of(p.stem for p in (server.root / "work" / "seeds").glob("*.txt"))
+    return [d for d, b in where.items() if b == where[ADDED]]
+
+
+def _of_the_run(published: pd.DataFrame, asset: str, partitioned: set[str], server: Server) -> pd.DataFrame:
+    """The rows of a published table the sensor's run covered: those of the added document's batch for a
+    per-document asset (its check and each batch's row count cover the run's batches), all of them for a
+    whole-table one."""
+    return published[published.doc_id.isin(_run_batch(server))] if asset in partitioned else published
 
 
 def test_dagster_dev_serves_every_asset(server):
@@ -217,10 +268,46 @@ def test_dagster_dev_serves_every_asset(server):
     assert sensor["description"] and sensor["sensorState"]["status"] == "RUNNING"
 
 
+ALL_RUNS = "{ runsOrError { ... on Runs { results { runId status jobName tags { key value } } } } }"
+
+
+def test_the_command_line_build_shows_in_the_ui(server, release_run):
+    """`make dataset`, then `make ui`: the UI lists the command line's run and every asset it materialized, in every
+    partition the command line's build had; every partition is materialized (read once the sensor's run for the
+    added document is done, a stable state: each partition by the command line's run or the sensor's)."""
+    runs = {r["runId"]: r for r in _graphql(server.port, ALL_RUNS)["runsOrError"]["results"]}
+    cli = runs[server.cli_run]
+    assert (cli["status"], cli["jobName"]) == ("SUCCESS", "release_job"), cli
+    assert "dagster/sensor_name" not in {t["key"] for t in cli["tags"]}
+    assert server.cli_partitions
+    nodes = _graphql(server.port, """{ assetNodes { assetKey { path } isPartitioned
+        partitionStats { numMaterialized numPartitions numFailed numMaterializing }
+        assetMaterializations { runId partition } } }""")["assetNodes"]
+    assert len(nodes) >= len(STAGES)
+    partitioned = 0
+    for n in nodes:
+        key = "/".join(n["assetKey"]["path"])
+        by_run: dict[str, set] = {}
+        for m in n["assetMaterializations"]:
+            by_run.setdefault(m["runId"], set()).add(m["partition"])
+        assert server.cli_run in by_run, f"{key}: no materialization by the command line's run"
+        if not n["isPartitioned"]:
+            assert n["partitionStats"] is None, key
+            continue
+        partitioned += 1
+        assert by_run[server.cli_run] == set(server.cli_partitions), key
+        stats = n["partitionStats"]
+        assert stats["numPartitions"] > 0 and stats["numMaterialized"] == stats["numPartitions"], (key, stats)
+        assert (stats["numFailed"], stats["numMaterializing"]) == (0, 0), (key, stats)
+        assert len(by_run[server.cli_run] | by_run[release_run]) == stats["numPartitions"], (key, stats)
+    assert partitioned > 0
+
+
 def test_launched_run_passes_every_blocking_check(server, release_run):
     query = "{ " + " ".join(f"{tb.name}: " + CHECK_EXECUTION % (ASSET_OF[tb.name], f"{tb.name}_valid")
                             for tb in TABLES) + " }"
     answer = _graphql(server.port, query)
+    partitioned = _partitioned(server)
     for tb in TABLES:
         mine = [x for x in answer[tb.name] if x["runId"] == release_run]
         assert len(mine) == 1, (tb.name, answer[tb.name])
@@ -234,7 +321,7 @@ def test_launched_run_passes_every_blocking_check(server, release_run):
         assert (cases["__typename"], cases["mdStr"]) == ("MarkdownMetadataEntry", "none"), tb.name
         rows = meta["rows"]["intValue"]
         published = pd.read_parquet(server.root / "work" / "dist" / "latest" / f"{tb.name}.parquet")
-        assert rows == len(published), tb.name
+        assert rows == len(_of_the_run(published, ASSET_OF[tb.name], partitioned, server)), tb.name
         if tb.name in ("metrics", "laws", "sentences", "numbers", "proposals"):
             assert rows > 0, tb.name
     # the UI's "latest execution" of a check (shown on the asset page) is this run's
@@ -251,12 +338,14 @@ def test_materializations_carry_row_count_column_schema_and_preview(server, rele
                                   "{ runId " + METADATA + " } } }")["assetNodes"]
     by_key = {"/".join(n["assetKey"]["path"]): n["assetMaterializations"] for n in nodes}
     definition = {"/".join(n["assetKey"]["path"]): _entries(n["metadataEntries"]) for n in nodes}
+    partitioned = _partitioned(server)
     for key, materializations in by_key.items():
         assert len(materializations) == 1 and materializations[0]["runId"] == release_run, key
     for tb in TABLES:
         meta = _entries(by_key[ASSET_OF[tb.name]][0]["metadataEntries"])
         published = pd.read_parquet(latest / f"{tb.name}.parquet")
-        assert meta["dagster/row_count"]["intValue"] == len(published), tb.name
+        assert meta["dagster/row_count"]["intValue"] == len(_of_the_run(published, ASSET_OF[tb.name], partitioned, server)), \
+            tb.name
         # the column schema: on the materialization of a whole-table asset, on the definition of a per-document
         # one (Dagster would copy it into every partition's event)
         schema = meta.get("dagster/column_schema") or definition[ASSET_OF[tb.name]]["dagster/column_schema"]
@@ -270,7 +359,9 @@ def test_materializations_carry_row_count_column_schema_and_preview(server, rele
         header = meta["preview"]["mdStr"].splitlines()[0]
         assert all(f" {name} " in header for name, _, _ in shown), tb.name
     raw = _entries(by_key["raw_documents"][0]["metadataEntries"])
-    assert raw["dagster/row_count"]["intValue"] == len(list(SEEDS.glob("*.txt")))
+    # the added document's batch: its documents, of which the run processed one, the added document
+    assert raw["dagster/row_count"]["intValue"] == raw["documents"]["intValue"] == len(_run_batch(server))
+    assert raw["processed"]["intValue"] == 1
     raw_schema = definition["raw_documents"]["dagster/column_schema"]["schema"]["columns"]
     assert [c["name"] for c in raw_schema][:2] == ["doc_id", "source_file"]
     schema = {c["name"]: c for c in definition["metrics"]["dagster/column_schema"]["schema"]["columns"]}
@@ -292,12 +383,12 @@ def test_release_published_into_the_temporary_dist(server, release_run):
     assert meta["version"]["text"] == latest.resolve().name.removeprefix("v")
     for tb in TABLES:
         assert meta[f"rows/{tb.name}"]["intValue"] == len(pd.read_parquet(latest / f"{tb.name}.parquet")), tb.name
-    # the batches of the seeds, added by the sensor, all processed by that one run
+    # the batches of the seeds folder's documents: added by the command line, the sensor's run updated the added one's
     keys = _graphql(server.port, """{ partitionSetsOrError(repositorySelector: {repositoryLocationName: "%s",
         repositoryName: "%s"}, pipelineName: "release_job") { ... on PartitionSets { results {
         partitionsOrError { ... on Partitions { results { name } } } } } } }""" % (LOCATION, REPOSITORY))
     (pset,) = keys["partitionSetsOrError"]["results"]
-    batches = set(batch_of(p.stem for p in SEEDS.glob("*.txt")).values())
+    batches = set(batch_of(p.stem for p in (server.root / "work" / "seeds").glob("*.txt")).values())
     assert sorted(p["name"] for p in pset["partitionsOrError"]["results"]) == sorted(batches)
     ticks = _graphql(server.port, """{ sensorOrError(sensorSelector: {repositoryLocationName: "%s",
         repositoryName: "%s", sensorName: "seeds_sensor"}) { ... on Sensor { sensorState {
