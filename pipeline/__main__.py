@@ -69,6 +69,8 @@ def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
     from pipeline.assets.automation import run_target, stored_assets
     from pipeline.assets.executors import run_config_for
     from pipeline.assets.plan import apply_partitions, plan_for, prune_store
+    from pipeline.assets.uptodate import fingerprint, up_to_date
+    from pipeline.assets.uptodate import forget as forget_state
     from pipeline.assets.settings import PipelineSettings
     from pipeline.definitions import build_definitions
     from pipeline.instance import instance_home, open_instance
@@ -94,6 +96,10 @@ def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
                 return 2
             print(f"[{time.monotonic() - started:6.1f}s] plan: {plan.summary()}")
             skipped = scan(seeds).skipped
+            state = fingerprint(seeds, plan, settings.store, dist)
+            if not plan.changes_anything and up_to_date(work, state):
+                return _nothing_to_do(dist, started, skipped)
+            forget_state(work)   # until this build succeeds: a failed or killed build leaves nothing to trust
             apply_partitions(plan, instance)
             prune_store(plan, settings.store, stored_assets(graph))
             target = run_target(plan, graph)
@@ -102,15 +108,38 @@ def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
                     instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}, **target)
                 if attempt == 1 and _damaged_store(result, started):
                     continue
-                return _report(result, handler, started, skipped)
+                return _remember(_report(result, handler, started, skipped), work, state, settings, dist)
             run_config = {**run_config_for(executor), "resources": settings_config(settings)}
             from pipeline.definitions import release_job_def
             with dg.execute_job(dg.reconstructable(release_job_def), instance, run_config=run_config,
                                 raise_on_error=False, **target) as result:
                 if attempt == 1 and _damaged_store(result, started):
                     continue
-                return _report(result, handler, started, skipped)
+                return _remember(_report(result, handler, started, skipped), work, state, settings, dist)
     return 1
+
+
+def _remember(code: int, work: Path, state: dict, settings, dist: Path) -> int:
+    """After a build that succeeded, record the state it left (``uptodate``): the next build with nothing changed
+    has nothing to do."""
+    from pipeline.assets.uptodate import fingerprint_after, record
+
+    if code == 0:
+        record(work, fingerprint_after(state, settings.store, dist))
+    return code
+
+
+def _nothing_to_do(dist: Path, started: float, skipped) -> int:
+    latest = dist / "latest"
+    version = os.readlink(latest).removeprefix("v") if latest.is_symlink() else "?"
+    print(f"\nsummary ({time.monotonic() - started:.1f}s)")
+    if skipped:
+        print(f"  skipped ({len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} of the input folder not read):")
+        for k in skipped:
+            print(f"    - {k.name}: {k.reason} — {k.hint}")
+    print(f"  unchanged: v{version} already holds exactly this build; nothing new published (nothing changed "
+          f"since the last build: no run started)")
+    return 0
 
 
 def _damaged_store(result, started: float) -> bool:

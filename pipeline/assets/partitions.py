@@ -38,14 +38,17 @@ _CODE = ("pipeline/text", "pipeline/extract", "pipeline/vocab", "schemas",
          "pipeline/assets/partitions.py")
 
 
-def code_version(root: Path = _ROOT, parts: tuple[str, ...] = _CODE) -> str:
+CODE_SUFFIXES = (".py", ".toml", ".txt", ".csv")
+
+
+def code_version(root: Path = _ROOT, parts: tuple[str, ...] = _CODE, suffixes: tuple[str, ...] = CODE_SUFFIXES) -> str:
     """sha256 (16 hex digits) of the per-document code: every .py and vocabulary file under ``parts``, by
     relative path and content. Any change to a rule, a vocabulary or a schema changes it."""
     h = hashlib.sha256()
     for part in parts:
         p = root / part
         files = sorted(f for f in (p.rglob("*") if p.is_dir() else [p])
-                       if f.is_file() and f.suffix in (".py", ".toml", ".txt", ".csv"))
+                       if f.is_file() and f.suffix in suffixes)
         for f in files:
             h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()[:16]
