@@ -31,6 +31,8 @@ class Table:
     # a release published under an earlier schema (``schemas.validate.as_published``): the columns it has that the
     # model has too; the model's rules apply to those only, and its own primary key replaces the model's
     published_columns: tuple[str, ...] = ()
+    # the pipeline's asset whose value it is published from, when not the asset named after the table
+    asset: str = ""
 
     @property
     def schema(self) -> pa.DataFrameSchema:
@@ -65,7 +67,7 @@ TABLES: tuple[Table, ...] = (
           (ForeignKey(("doc_id",), "texts", ("doc_id",)),)),
     Table("texts", t.Texts, ("doc_id",),
           "Raw and clean text of each document; every offset in the other tables points into clean_text.",
-          (_doc_fk(),)),
+          (_doc_fk(),), asset="clean_documents"),
     Table("edits", t.Edits, ("edit_id",),
           "Every change made while cleaning a text, and every suspicion flagged without a change, with raw and clean offsets.",
           (_doc_fk(),)),

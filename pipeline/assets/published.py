@@ -11,8 +11,8 @@ from schemas import frames
 from schemas.registry import TABLES
 from schemas.validate import referenced_columns
 
-# published table -> asset producing it (same name unless stated)
-ASSET_OF = {tb.name: tb.name for tb in TABLES} | {"texts": "clean_documents"}
+# published table -> asset producing it (the registry's: the asset named after the table unless it says otherwise)
+ASSET_OF = {tb.name: tb.asset or tb.name for tb in TABLES}
 
 
 def published_frame(table_name: str, value, keep: set[str] | None = None) -> pd.DataFrame:
