@@ -242,3 +242,17 @@ def test_new_code_version_processes_every_document_again(corpus, monkeypatch):
     done = corpus.tick()
     for asset in per_document_assets(corpus):
         assert done[asset][1] == len(SEED_IDS), asset
+
+
+def test_a_run_checks_the_rows_of_its_batches_not_every_batch(tmp_path, monkeypatch):
+    monkeypatch.setattr(partitions, "BATCH_SIZE", 1)   # the two seeds in two batches
+    shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns("gold"))
+    corpus = Corpus(tmp_path)
+    corpus.tick()
+    changed = corpus.seeds / f"{SEED_IDS[0]}.txt"
+    changed.write_text(changed.read_text("utf-8") + "\n全年共审议法规案3件。\n", encoding="utf-8")
+    done = corpus.tick()
+    assert done["sentences"] == ([partitions.batch_of(SEED_IDS)[SEED_IDS[0]]], 1)
+    checked = {e.asset_check_key.name: e.metadata["rows"].value for e in corpus.last_run.get_asset_check_evaluations()}
+    sentences = corpus.published("sentences")
+    assert checked["sentences_valid"] == (sentences["doc_id"] == SEED_IDS[0]).sum() < len(sentences)

@@ -208,6 +208,10 @@ class StoredDocuments(Mapping):
         self.folder, self.where = folder, dict(where)
         self._name, self._batch = None, None
 
+    def within(self, batches: set[str]) -> "StoredDocuments":
+        """The same, over the documents of ``batches`` only."""
+        return StoredDocuments(self.folder, {d: b for d, b in self.where.items() if b in batches})
+
     def batch(self, name: str) -> Batch:
         if name != self._name:
             batch = read_batch(self.folder, name)
