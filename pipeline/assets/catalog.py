@@ -8,7 +8,7 @@ from functools import partial
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import each_document, usable
+from pipeline.assets.convert import each_document, extractable
 from pipeline.assets.output import documents_output, schema_metadata, table_output
 from pipeline.assets.published import published_frame
 from pipeline.assets.partitions import per_document
@@ -37,7 +37,7 @@ def documents(context: dg.AssetExecutionContext, settings: PipelineSettings, raw
 def document_row(overrides: Mapping, doc_id: str, raw: dict, clean: dict | None, secs: list,
                  edit_counts: dict) -> tuple[dict | None, list[dict]]:
     """(the document's row, [it]): what the text says about itself, with seeds/metadata.csv's overrides."""
-    if not usable(clean):
+    if not extractable(clean):
         return None, []
     meta = infer_metadata(clean["clean_text"], secs, clean["source_file"])
     if clean["source_file"] in overrides:

@@ -32,7 +32,7 @@ def ids_by_index(doc_id: str, letter: str, spans: list) -> dict[int, str]:
     return {s.index: i for s, i in zip(spans, ids)}
 
 
-def usable(clean) -> bool:
+def extractable(clean) -> bool:
     """A document's clean text is there to extract from (decoded, and recognised as a report)."""
     return clean is not None and not clean["problem"]
 

@@ -6,7 +6,7 @@ from functools import partial
 import dagster as dg
 import pandas as pd
 
-from pipeline.assets.convert import each_document, ids_by_index, span_ids, usable
+from pipeline.assets.convert import each_document, extractable, ids_by_index, span_ids
 from pipeline.assets.output import documents_output, schema_metadata, table_output
 from pipeline.assets.partitions import CODE_VERSION, per_document
 from pipeline.extract.indicators import PHRASING_SEP, Indicator, codebook_rows
@@ -52,7 +52,7 @@ def numbers(context: dg.AssetExecutionContext, clean_documents, sentences) -> dg
 
 
 def document_numbers(doc_id: str, clean: dict | None, sents: list[Sentence]) -> tuple[list[NumberMention], list[dict]]:
-    if not usable(clean):
+    if not extractable(clean):
         return [], []
     found = find_numbers(clean["clean_text"], sents)
     return found, [{"number_id": rec_id, **span, "value": n.value, "unit": n.unit, "approx": n.approx,
@@ -85,7 +85,7 @@ def metrics(context: dg.AssetExecutionContext, clean_documents, sentences, numbe
 
 def document_metrics(codebook: list[Indicator], doc_id: str, clean: dict | None, sents: list[Sentence],
                      nums: list[NumberMention], meta: dict | None) -> tuple[None, list[dict]]:
-    if not usable(clean):
+    if not extractable(clean):
         return None, []
     rows = []
     for span, rec_id, m in _records(doc_id, "m", extract_metrics(clean["clean_text"], sents, nums, codebook), sents):
@@ -104,7 +104,7 @@ def laws(context: dg.AssetExecutionContext, clean_documents, sentences) -> dg.Ou
 
 
 def document_laws(doc_id: str, clean: dict | None, sents: list[Sentence]) -> tuple[None, list[dict]]:
-    if not usable(clean):
+    if not extractable(clean):
         return None, []
     return None, [{"law_id": rec_id, **span, "name": law.name, "instrument": law.instrument,
                    "jurisdiction": law.jurisdiction, "action": law.action, "status": law.status}
@@ -119,7 +119,7 @@ def oversight(context: dg.AssetExecutionContext, clean_documents, sentences) -> 
 
 
 def document_oversight(doc_id: str, clean: dict | None, sents: list[Sentence]) -> tuple[None, list[dict]]:
-    if not usable(clean):
+    if not extractable(clean):
         return None, []
     return None, [{"oversight_id": rec_id, **span, "kind": o.kind, "subject": o.subject, "status": o.status}
                   for span, rec_id, o in _records(doc_id, "o", extract_oversight(clean["clean_text"], sents), sents)]
@@ -143,7 +143,7 @@ def proposals_and_recommendations(context: dg.AssetExecutionContext, clean_docum
 
 def document_proposals(doc_id: str, clean: dict | None, secs: list[Section],
                        sents: list[Sentence]) -> tuple[tuple[None, list[dict]], tuple[None, list[dict]]]:
-    if not usable(clean):
+    if not extractable(clean):
         return (None, []), (None, [])
     text = clean["clean_text"]
     props, recs = [], []

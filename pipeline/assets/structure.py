@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipeline.assets.convert import each_document, ids_by_index, usable
+from pipeline.assets.convert import each_document, extractable, ids_by_index
 from pipeline.assets.output import documents_output, schema_metadata
 from pipeline.assets.partitions import per_document
 from pipeline.text.sections import split_sections
@@ -17,7 +17,7 @@ def sections(context: dg.AssetExecutionContext, clean_documents) -> dg.Output:
 
 
 def document_sections(doc_id: str, clean: dict | None) -> tuple[list[Section], list[dict]]:
-    if not usable(clean):
+    if not extractable(clean):
         return [], []
     found = split_sections(clean["clean_text"])
     ids = ids_by_index(doc_id, "h", found)
@@ -36,7 +36,7 @@ def sentences(context: dg.AssetExecutionContext, clean_documents, sections) -> d
 
 
 def document_sentences(doc_id: str, clean: dict | None, secs: list[Section]) -> tuple[list[Sentence], list[dict]]:
-    if not usable(clean):
+    if not extractable(clean):
         return [], []
     found = split_sentences(clean["clean_text"], secs)
     section_id = ids_by_index(doc_id, "h", secs)
