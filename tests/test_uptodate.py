@@ -42,7 +42,8 @@ def test_nothing_changed_starts_no_run_and_says_the_release_is_unchanged(folders
     assert NO_RUN in build(seeds, dist, capsys)
 
 
-@pytest.mark.parametrize("change", ["document", "metadata", "gold", "store", "dist page", "new file"])
+@pytest.mark.parametrize("change", ["document", "metadata", "gold", "store", "dist page", "new file",
+                                    "instance"])
 def test_any_change_starts_a_run(folders, capsys, change):
     seeds, dist, work = folders
     if change == "document":
@@ -57,6 +58,8 @@ def test_any_change_starts_a_run(folders, capsys, change):
         stamps.write_bytes(stamps.read_bytes())   # rewritten: its modification time moves
     elif change == "dist page":
         (dist / "index.html").unlink()
+    elif change == "instance":   # the UI would show nothing built: the run records it again
+        shutil.rmtree(work / "dagster")
     else:
         (seeds / "notes.docx").write_bytes(b"not a document")
     before = runs(work)

@@ -9,55 +9,25 @@
   worker sees, and the Dagster instance must be a shared one (e.g. Postgres storage in dagster.yaml).
 """
 
-import copy
-import logging
-
 import dagster as dg
-from dagster_dask import dask_executor
-from dagster_dask.executor import DaskExecutor
+
+# dagster-dask's executor config (dagster_dask.executor.dask_executor's), declared here so that defining the job
+# does not import dask (see pipeline/assets/dask_executor.py: 1.45 s of every start); tests/test_executors.py
+# checks that the two stay the same.
+DASK_CLUSTERS = ("existing", "local", "yarn", "ssh", "pbs", "moab", "sge", "lsf", "slurm", "oar", "kube")
+DASK_CONFIG = {"cluster": dg.Field(dg.Selector({
+    "existing": dg.Field({"address": dg.StringSource}, description="Connect to an existing scheduler."),
+    **{name: dg.Field(dg.Permissive(), is_required=False, description=f"{name} cluster configuration.")
+       for name in DASK_CLUSTERS[1:]}}))}
 
 
-# dagster-dask's step events make distributed.sizeof warn three times per step ("Sizeof calculation ... failed"):
-# dagster-io/dagster#33771; harmless (Dask falls back to a default size), and it floods the run's output
-logging.getLogger("distributed.sizeof").setLevel(logging.ERROR)
-
-
-class _Shipped:
-    """Carries a DagsterRun to a Dask worker without Dask looking inside it. Dask ≥ 2024.12 walks every tuple
-    argument of ``Client.submit``; a DagsterRun is a named tuple, and the run of a partition range holds a
-    ``KeyRangesPartitionsSubset`` that refuses iteration, so dagster-dask 0.29.27 fails on every partitioned run
-    ("Iteration is not allowed on `@record`"). Pickled, this is the run itself again."""
-
-    def __init__(self, run):
-        self.run = run
-
-    def __reduce__(self):
-        return _identity, (self.run,)
-
-    def __getattr__(self, name):
-        return getattr(self.run, name)
-
-
-def _identity(x):
-    return x
-
-
-class PartitionSafeDaskExecutor(DaskExecutor):
-    """dagster-dask's executor, handing the run to Dask as ``_Shipped`` (steps run in worker processes, where it
-    is unpickled into the run)."""
-
-    def execute(self, plan_context, execution_plan):
-        shielded = copy.copy(plan_context)
-        shielded.__class__ = type("ShippedRunContext", (type(plan_context),),
-                                  {"dagster_run": property(lambda ctx: _Shipped(plan_context.dagster_run))})
-        return super().execute(shielded, execution_plan)
-
-
-@dg.executor(name="dask", config_schema=dask_executor.config_schema,
-             requirements=dask_executor.get_requirements)
+@dg.executor(name="dask", config_schema=DASK_CONFIG, requirements=dg.multiple_process_executor_requirements())
 def partition_safe_dask_executor(init_context: dg.InitExecutorContext) -> dg.Executor:
+    from pipeline.assets.dask_executor import PartitionSafeDaskExecutor
+
     ((cluster_type, cluster_configuration),) = init_context.executor_config["cluster"].items()
     return PartitionSafeDaskExecutor(cluster_type, cluster_configuration)
+
 
 CHOICES: dict[str, dg.ExecutorDefinition] = {
     "in_process": dg.in_process_executor,

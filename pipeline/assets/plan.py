@@ -88,10 +88,13 @@ def make_plan(current: dict[str, str], partitions: list[str],
                 process=tuple(p for p in order if p in stale), changed=tuple(changed), removed=tuple(gone))
 
 
-def plan_for(seeds: Path, store, instance: dg.DagsterInstance, assets: list[str]) -> Plan:
-    """The plan for the seeds folder against an instance's partitions and the store's stamps of ``assets``."""
+def plan_for(seeds: Path, store, instance: dg.DagsterInstance, assets: list[str],
+             current: dict[str, str] | None = None) -> Plan:
+    """The plan for the seeds folder (``current``: its stamps, when already computed) against an instance's
+    partitions and the store's stamps of ``assets``."""
     partitions = list(instance.get_dynamic_partitions(BATCHES.name))
-    return make_plan(current_stamps(seeds), partitions, {a: stored_stamps(store / a) for a in assets})
+    current = current_stamps(seeds) if current is None else current
+    return make_plan(current, partitions, {a: stored_stamps(store / a) for a in assets})
 
 
 def prune_store(plan: Plan, store, assets: list[str]) -> None:

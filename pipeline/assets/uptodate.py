@@ -20,7 +20,6 @@ import os
 from pathlib import Path
 
 from pipeline.assets.partitions import code_version
-from pipeline.assets.plan import Plan
 from pipeline.text.sources import METADATA_FILE, gold_folder
 
 RECORD = "last_build.json"
@@ -71,19 +70,39 @@ def _dist(dist: Path) -> dict:
             "index": _file_sha(dist / "index.html")}
 
 
-def fingerprint(seeds: Path, plan: Plan, store: Path, dist: Path) -> dict:
-    """What a build's outcome depends on, as digests: ``inputs`` (documents, folder, metadata.csv, gold/, code,
-    SOURCE_DATE_EPOCH), ``store`` and ``dist`` (their state)."""
+def _instance(home: Path) -> list:
+    """Which Dagster instance is at ``home``: the identity of its dagster.yaml (inode and change time, set when it
+    was created) and of its SQLite run storage, so that a deleted and re-created instance, which holds none of the
+    build's materializations, is another ([] where there is none). Not their modification times: a running
+    ``dagster dev`` writes its daemons' heartbeats into the run storage."""
+    out = []
+    for path in (home / "dagster.yaml", home / "history" / "runs.db"):
+        try:
+            st = path.stat()
+        except OSError:
+            out.append(None)
+            continue
+        out.append([st.st_ino, st.st_ctime_ns] if path.name == "dagster.yaml" else st.st_ino)
+    return out
+
+
+def fingerprint(seeds: Path, stamps: dict[str, str], store: Path, dist: Path, home: Path) -> dict:
+    """What a build's outcome depends on, as digests: ``inputs`` (the documents' ``stamps``, the folder,
+    metadata.csv, gold/, code, SOURCE_DATE_EPOCH), ``store`` and ``dist`` (their state) and the Dagster instance at
+    ``home`` that records the build's materializations."""
     listing = sorted(p.name for p in seeds.iterdir()) if seeds.is_dir() else []
-    inputs = {"stamps": plan.stamps, "listing": listing, "metadata": _file_sha(seeds / METADATA_FILE),
+    inputs = {"stamps": stamps, "listing": listing, "metadata": _file_sha(seeds / METADATA_FILE),
               "gold": _gold(seeds), "code": code_version(_ROOT, _RELEASE_CODE, _RELEASE_SUFFIXES),
               "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
-    return {"inputs": _digest(inputs), "store": _digest(_tree(Path(str(store)))), "dist": _digest(_dist(dist))}
+    return {"inputs": _digest(inputs), "store": _digest(_tree(Path(str(store)))), "dist": _digest(_dist(dist)),
+            "instance": _instance(home)}
 
 
-def fingerprint_after(before: dict, store: Path, dist: Path) -> dict:
-    """The fingerprint a build that succeeded leaves: its inputs', and the store and dist folder as it left them."""
-    return {**before, "store": _digest(_tree(Path(str(store)))), "dist": _digest(_dist(dist))}
+def fingerprint_after(before: dict, store: Path, dist: Path, home: Path) -> dict:
+    """The fingerprint a build that succeeded leaves: its inputs', and the store, dist folder and instance as it
+    left them."""
+    return {**before, "store": _digest(_tree(Path(str(store)))), "dist": _digest(_dist(dist)),
+            "instance": _instance(home)}
 
 
 def up_to_date(work: Path, now: dict) -> bool:
