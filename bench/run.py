@@ -1,7 +1,8 @@
 """Scale benchmark (DESIGN.md "Scale", issue 6 item 3): times a full build of a corpus folder with the real CLI and
 compares it with a bare read-decode-regex scan of the same files, measured in the same run.
 
-    python bench/run.py CORPUS [--dist DIR] [--no-add-one] [--executor NAME] [--profile OUT.txt]
+    python bench/run.py CORPUS [--dist DIR] [--no-add-one] [--executor NAME] [--compare NAME | --no-compare]
+                        [--profile OUT.txt]
 
 - full build: ``python -m pipeline release --seeds <copy of CORPUS> --dist DIR`` as a subprocess (wall time, peak
   RSS of the child from getrusage, documents/s, characters/s; characters = sum of the decoded texts' lengths), with
@@ -19,11 +20,17 @@ compares it with a bare read-decode-regex scan of the same files, measured in th
 - add one (unless --no-add-one): after the full build, add ONE new document (make_corpus's ``make_document``) and
   rebuild into the same dist (and so the same work folder: only that document is processed, then the release);
   its time as a share of the full build, and how many documents the CLI's plan processed;
+- dagster_events: the events the build's run wrote to the persistent Dagster instance (add_one_dagster_events:
+  the add-one build's);
 - pure pass (bench/pure.py, in a subprocess): the text and extraction functions called directly over the same files;
   ``per_document_s`` (the build's per-document stages: every stage but plan, panel and release) beside it, and
   their ratio ``ratio_build_to_pure`` (issue 15's target: at most 1.25);
 - no-op (unless --no-add-one): the same build again with nothing changed (``noop_s``), before the add-one build, so
   that ``add_one_s - noop_s`` is what one new document costs;
+- other executor (``--compare``, default multiprocess; ``--no-compare`` skips it): the same full build with that
+  executor into a dist folder of its own (``compare_build_s``, ``compare_ratio``: its wall time over the first
+  build's), and whether the two releases are byte-identical (``compare_identical``: their SHA256SUMS, which list
+  every file's SHA-256, are the same);
 - --profile OUT.txt: the full build runs under pyinstrument (sampling; slower) and its call tree goes to OUT.txt.
 
 CORPUS is copied into a temporary folder without manifest.csv (the manifest is not a document). Prints
@@ -37,7 +44,9 @@ import json
 import os
 import platform
 import re
+import contextlib
 import resource
+import sqlite3
 import shutil
 import subprocess
 import sys
@@ -168,6 +177,24 @@ def add_document(folder: Path, index: int) -> Path:
     return path
 
 
+def dagster_events(dist: Path) -> int:
+    """Events the Dagster instance of a dist folder's builds has recorded (its SQLite run storage: one database per
+    run under <work>/dagster/history/runs, index.db aside), so that a build's events are the difference."""
+    total = 0
+    for db in (dist.parent / "build" / dist.name / "dagster" / "history" / "runs").glob("*.db"):
+        if db.name == "index.db":
+            continue
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+            total += con.execute("select count(*) from event_logs").fetchone()[0]
+    return total
+
+
+def _sums(dist: Path) -> bytes | None:
+    """The SHA256SUMS of the release a build published into ``dist`` (None: none)."""
+    sums = dist / "latest" / "SHA256SUMS"
+    return sums.read_bytes() if sums.is_file() else None
+
+
 def machine() -> dict:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -186,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-add-one", dest="add_one", action="store_false",
                     help="skip the second build (one document added to the built corpus, republished)")
     ap.add_argument("--executor", default="in_process", choices=("in_process", "multiprocess", "dask"))
+    ap.add_argument("--compare", default="multiprocess", choices=("in_process", "multiprocess", "dask"),
+                    help="time a second full build with this executor (default multiprocess)")
+    ap.add_argument("--no-compare", dest="compare", action="store_const", const=None,
+                    help="skip the build with another executor")
     ap.add_argument("--profile", type=Path, help="run the full build under pyinstrument; its report goes here")
     a = ap.parse_args(argv)
 
@@ -199,14 +230,23 @@ def main(argv: list[str] | None = None) -> int:
         base = baseline(files, codecs)
         pure_r = pure(seeds)
         full = build(seeds, dist, a.executor, a.profile)
+        full_events = dagster_events(dist)
         rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux (bytes on macOS)
         if sys.platform == "darwin":
             rss_kib //= 1024
+        other = identical = None
+        if a.compare and full["rc"] == 0:
+            other_dist = Path(tmp) / "compare" / "dist"
+            other = build(seeds, other_dist, a.compare)
+            identical = _sums(dist) == _sums(other_dist) is not None
+            shutil.rmtree(other_dist.parent, ignore_errors=True)
         added = noop = None
         if a.add_one and full["rc"] == 0:
             noop = build(seeds, dist, a.executor)
             add_document(seeds, len(files))
+            before = dagster_events(dist)
             added = build(seeds, dist, a.executor)
+            added["events"] = dagster_events(dist) - before
 
     n, chars = len(files), base["chars"]
     text_stages = {k: v for k, v in full["stages"].items() if k not in NOT_TEXT_STAGES}
@@ -217,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         "corpus": str(a.corpus), "executor": a.executor, "documents": n, "documents_published": full["published"], "characters": chars,
         "build_exit": full["rc"], "build_s": round(full["wall_s"], 2),
         "documents_per_s": round(n / full["wall_s"], 2), "chars_per_s": round(chars / full["wall_s"]),
-        "peak_rss_mib": round(rss_kib / 1024, 1),
+        "peak_rss_mib": round(rss_kib / 1024, 1), "dagster_events": full_events,
         "stages_s": full["stages"], "stage_peak_rss_mib": full["stage_rss_mib"], "text_extraction_s": round(text_s, 2),
         "text_extraction_chars_per_s": round(chars / text_s) if text_s else None,
         "baseline_s": round(base["s"], 4), "baseline_chars_per_s": round(chars / base["s"]) if base["s"] else None,
@@ -227,6 +267,11 @@ def main(argv: list[str] | None = None) -> int:
         "pure_s": pure_r["pure_s"], "pure_stages_s": pure_r["pure_stages_s"], "per_document_s": per_document_s,
         "ratio_build_to_pure": round(per_document_s / pure_r["pure_s"], 2) if pure_r["pure_s"] else None,
     }
+    if other is not None:
+        r |= {"compare_executor": a.compare, "compare_exit": other["rc"], "compare_build_s": round(other["wall_s"], 2),
+              # from the printed (rounded) figures, so that the three agree to the digit
+              "compare_ratio": round(round(other["wall_s"], 2) / round(full["wall_s"], 2), 2),
+              "compare_identical": identical}
     if noop is not None:
         r |= {"noop_exit": noop["rc"], "noop_s": round(noop["wall_s"], 2),
               "noop_documents_processed": noop["processed"]}
@@ -235,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
               # from the printed (rounded) figures, so that the three agree to the digit
               "add_one_minus_noop_s": round(round(added["wall_s"], 2) - round(noop["wall_s"], 2), 2),
               "add_one_share": round(added["wall_s"] / full["wall_s"], 3),
-              "add_one_documents_processed": added["processed"],
+              "add_one_documents_processed": added["processed"], "add_one_dagster_events": added["events"],
               "add_one_stages_s": added["stages"]}
     for k, v in r.items():
         if isinstance(v, dict):
@@ -243,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{k}: {v}")
     print("stage times: differences between consecutive progress stamps (0.1 s resolution)")
     print(json.dumps(r, ensure_ascii=False, sort_keys=False))
-    return 0 if full["rc"] == 0 and all(b is None or b["rc"] == 0 for b in (noop, added)) else 1
+    return 0 if full["rc"] == 0 and all(b is None or b["rc"] == 0 for b in (noop, added, other)) else 1
 
 
 if __name__ == "__main__":

@@ -96,7 +96,9 @@ def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: d
     from pipeline.assets.automation import run_target, stored_assets
     from pipeline.assets.executors import run_config_for
     from pipeline.assets.plan import apply_partitions, plan_for, prune_store
+    from pipeline.assets.store import check_store
     from pipeline.assets.uptodate import forget as forget_state
+    from pipeline.assets.uptodate import store_changes
     from pipeline.definitions import build_definitions
     from pipeline.instance import open_instance
     from pipeline.text.sources import scan
@@ -106,6 +108,10 @@ def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: d
     # rather than failed; the build itself reads the store's stamps): 200 documents' raw_documents step 7.9 s -> 3.3 s.
     os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
     handler = _Progress(sys.stdout, started)
+    # files of the store changed since the last build left it (edited, truncated, copied in): checked now, since a
+    # run reads only the batches it needs; a damaged one is removed and its documents processed again
+    for message in check_store(settings.store, *store_changes(work, settings.store)):
+        print(f"[{time.monotonic() - started:6.1f}s] warning: {message}")
     defs = build_definitions(settings, loggers={"progress": _progress_logger(handler)})
     graph = defs.resolve_asset_graph()
     with open_instance(work) as instance:   # the persistent instance the UI reads (pipeline.instance)
@@ -144,7 +150,7 @@ def _remember(code: int, work: Path, state: dict, settings, dist: Path) -> int:
     from pipeline.instance import instance_home
 
     if code == 0:
-        record(work, fingerprint_after(state, settings.store, dist, instance_home(work)))
+        record(work, fingerprint_after(state, settings.store, dist, instance_home(work)), settings.store)
     return code
 
 

@@ -33,6 +33,9 @@ class Table:
     published_columns: tuple[str, ...] = ()
     # the pipeline's asset whose value it is published from, when not the asset named after the table
     asset: str = ""
+    # a table over all documents (one file in a release); the others are made document by document and published
+    # as one part per batch of documents (schemas.layout), each document's rows in one part
+    whole: bool = False
 
     @property
     def schema(self) -> pa.DataFrameSchema:
@@ -97,20 +100,21 @@ TABLES: tuple[Table, ...] = (
           "The recommendations of each proposal, one row each.",
           (_doc_fk(), ForeignKey(("proposal_id",), "proposals", ("proposal_id",)))),
     Table("indicators", t.Indicators, ("indicator_code",),
-          "The indicator codebook that makes reports of different bodies and years comparable."),
+          "The indicator codebook that makes reports of different bodies and years comparable.", whole=True),
     Table("panel", t.Panel, tuple(t.Panel.Config.unique),
           "The harmonised panel: one figure per place, period, years and indicator, in the indicator's unit (e.g. regulations enacted per city and year).",
           (_doc_fk(), ForeignKey(("indicator_code",), "indicators", ("indicator_code",)),
            # every figure of an indicator is in the indicator's unit
            ForeignKey(("indicator_code", "unit"), "indicators", ("indicator_code", "unit")),
-           ForeignKey(("metric_id",), "metrics", ("metric_id",)))),
+           ForeignKey(("metric_id",), "metrics", ("metric_id",))), whole=True),
     Table("problems", t.Problems, ("source_file", "stage", "reason"),
-          "Input files that could not be used, or only partly, with the reason and what to do."),
+          "Input files that could not be used, or only partly, with the reason and what to do.", whole=True),
 )
 
 # Not part of the dataset's data but published with each release: how it differs from the previous one.
 CHANGES = Table("changes", t.Changes, ("table", "key"),
-                "Every row added, removed or changed since the previous release, by primary key (empty in a first release).")
+                "Every row added, removed or changed since the previous release, by primary key (empty in a first release).",
+                whole=True)
 
 
 @dataclass(frozen=True)

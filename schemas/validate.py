@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+from collections import ChainMap
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from schemas.crosscheck import Failure, count_failures, foreign_key_failures, key_failures, quote_failures
+from schemas.layout import has_table, read_table, relative, safe_name, table_files, table_path
 from schemas.registry import CHANGES, SCHEMA_KEY, SCHEMA_SINCE, TABLES, Table, table
 
 ALIAS_KEY = "aliasOf"  # datapackage.json field property of a deprecated alias column (value: the column it copies)
@@ -47,13 +49,32 @@ def schema_failures(tb: Table, df: pd.DataFrame) -> list[Failure]:
 
 
 def table_failures(name: str, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
-                   tb: Table | None = None) -> list[Failure]:
+                   tb: Table | None = None, keys: pd.DataFrame | None = None) -> list[Failure]:
     """Everything wrong with one table, given the other tables it refers to (``tb``: the table as a release
-    published it, ``as_published``; default the registry's)."""
+    published it, ``as_published``; default the registry's). ``keys``: when ``df`` holds only some of the table's
+    rows, the key and reference columns of all of them (primary keys unique, references found over every row)."""
     tb = tb or table(name)
-    return (schema_failures(tb, df) + key_failures(tb, df)
-            + foreign_key_failures(tb, df, frames) + quote_failures(tb, df, frames.get("texts"))
-            + count_failures(tb, df, frames))
+    if keys is None:
+        return (schema_failures(tb, df) + key_failures(tb, df)
+                + foreign_key_failures(tb, df, frames) + quote_failures(tb, df, frames.get("texts"))
+                + count_failures(tb, df, frames))
+    return (schema_failures(tb, df) + duplicate_key_failures(tb, keys) + foreign_key_failures(tb, keys, frames)
+            + quote_failures(tb, df, frames.get("texts")) + count_failures(tb, df, frames))
+
+
+def key_columns(tb: Table) -> list[str]:
+    """The columns of ``tb`` its primary key and its references are made of."""
+    return sorted(set(tb.primary_key) | {c for fk in tb.foreign_keys for c in fk.columns})
+
+
+def duplicate_key_failures(tb: Table, keys: pd.DataFrame) -> list[Failure]:
+    """Rows of ``keys`` whose primary key an earlier row has (a key of one column or of several)."""
+    cols = list(tb.primary_key)
+    if keys.empty or not set(cols) <= set(keys.columns):
+        return []
+    dup = keys.duplicated(cols, keep="first").to_numpy()
+    return [Failure(tb.name, ",".join(cols), int(pos), "duplicate primary key",
+                    "|".join(map(str, keys.iloc[pos][cols]))) for pos in dup.nonzero()[0]]
 
 
 def validate_frames(frames: dict[str, pd.DataFrame]) -> list[Failure]:
@@ -168,7 +189,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-_SUMS_LINE = re.compile(r"([0-9a-f]{64})  ([^/\\\x00]+)")
+_SUMS_LINE = re.compile(r"([0-9a-f]{64})  ([^/\\\x00]+(?:/[^/\\\x00]+)?)")   # a file, or a part: folder/file
 
 
 def read_checksums(folder: Path) -> dict[str, str] | None:
@@ -180,7 +201,7 @@ def read_checksums(folder: Path) -> dict[str, str] | None:
     out = {}
     for line in sums.read_text("utf-8", errors="replace").splitlines():
         m = _SUMS_LINE.fullmatch(line)
-        if m and m.group(2) not in (".", ".."):
+        if m and safe_name(m.group(2)):
             out[m.group(2)] = m.group(1)
     return out
 
@@ -194,7 +215,7 @@ def checksum_failures(folder: Path, digest: Digests = sha256_file) -> list[Failu
         return [Failure("SHA256SUMS", "", None, "file missing", str(folder / "SHA256SUMS"))]
     lines = (folder / "SHA256SUMS").read_text("utf-8", errors="replace").splitlines()
     out = [Failure("SHA256SUMS", "", i, "not a line of `sha256sum` (<64 hex digits>  <file name>)", line)
-           for i, line in enumerate(lines) if not _SUMS_LINE.fullmatch(line)]
+           for i, line in enumerate(lines) if not ((m := _SUMS_LINE.fullmatch(line)) and safe_name(m.group(2)))]
     for name, expected in sums.items():
         path = folder / name
         if not path.is_file():
@@ -211,15 +232,17 @@ def damaged(name: str, err: Exception) -> Failure:
                    f"{type(err).__name__}: {reason}")
 
 
-def csv_failures(tb: Table, csv_path: Path, parquet: pd.DataFrame, digest: Digests = sha256_file) -> list[Failure]:
+def csv_failures(tb: Table, csv_path: Path, parquet: pd.DataFrame, digest: Digests = sha256_file,
+                 name: str | None = None) -> list[Failure]:
     """The CSV file against the Parquet file of the same table: byte for byte against the one way tables are
-    written as CSV first (by SHA-256, streamed), cell by cell (``csv_vs_parquet``) only when the bytes differ."""
+    written as CSV first (by SHA-256, streamed), cell by cell (``csv_vs_parquet``) only when the bytes differ.
+    ``name``: the CSV file's name in its release (default: its file name)."""
     if digest(csv_path) == csv_sha256(parquet, csv_encoding(csv_path)):
         return []
     try:
         csv = read_csv_text(csv_path)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        return [damaged(csv_path.name, err)]
+        return [damaged(name or csv_path.name, err)]
     return csv_vs_parquet(tb, csv, parquet)
 
 
@@ -340,18 +363,17 @@ class _ReferencedTables(Mapping):
         self.folder, self.columns, self.loaded = folder, referenced_columns(), {}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
-        path = self.folder / f"{name}.parquet"
-        if name not in self.columns or not path.exists():
+        if name not in self.columns or not has_table(self.folder, name):
             raise KeyError(name)
         if name not in self.loaded:
             try:
-                self.loaded[name] = pd.read_parquet(path, columns=self.columns[name])
+                self.loaded[name] = read_table(self.folder, name, columns=self.columns[name])
             except Exception as err:  # damaged: validate_release names it when it reads the table itself
                 raise KeyError(name) from err
         return self.loaded[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(n for n in self.columns if (self.folder / f"{n}.parquet").exists())
+        return iter(n for n in self.columns if has_table(self.folder, n))
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -445,12 +467,69 @@ def panel_failures(panel: pd.DataFrame, metrics: pd.DataFrame) -> list[Failure]:
 TableRule = Callable[[Table, pd.DataFrame], list[Failure]]
 
 
-def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[TableRule, ...] = ()) -> list[Failure]:
+def _read_table_files(folder: Path, tb: Table, digest: Digests,
+                      trusted: set[str] = frozenset()) -> tuple[pd.DataFrame | None, list[Failure], bool]:
+    """Table ``tb`` read from its Parquet file or parts, each against its CSV twin (the same part in CSV), and the
+    failures found on the way (None: nothing readable); parts named in ``trusted`` are not read (the frame then
+    holds the other parts' rows only: the third value says so)."""
+    parquet_files, csv_files = table_files(folder, tb.name, "parquet"), table_files(folder, tb.name, "csv")
+    if not parquet_files or not csv_files:
+        return None, [Failure(tb.name, "", None, "Parquet or CSV file missing", str(folder))], False
+    pairs = {p.stem: [p, None] for p in parquet_files}
+    out = []
+    for c in csv_files:
+        if c.stem in pairs:
+            pairs[c.stem][1] = c
+        else:
+            out.append(Failure(relative(folder, c), "", None, "CSV part without its Parquet part", c.name))
+    frames, skipped, first = [], 0, None
+    for stem, (pq_path, csv_path) in pairs.items():
+        if csv_path is None:
+            out.append(Failure(relative(folder, pq_path), "", None, "Parquet part without its CSV part", pq_path.name))
+        if relative(folder, pq_path) in trusted and (csv_path is None or relative(folder, csv_path) in trusted):
+            skipped += 1
+            continue
+        try:
+            frame = pd.read_parquet(pq_path)
+        except Exception as err:  # pyarrow raises ArrowInvalid, OSError and others on a damaged file
+            out.append(damaged(relative(folder, pq_path), err))
+            continue
+        if csv_path is not None:
+            out += csv_failures(tb, csv_path, frame, digest, relative(folder, csv_path))
+        frames.append(frame)
+    if len(frames) + skipped != len(pairs):
+        return None, out, False
+    if not frames:   # every part trusted: the table's columns, no row
+        frames = [pd.read_parquet(parquet_files[0]).iloc[:0]]
+    return (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)), out, skipped > 0
+
+
+def _texts_of(folder: Path, docs: set[str], trusted: set[str]) -> pd.DataFrame:
+    """doc_id and clean_text of the documents ``docs`` from the texts table's files, those not trusted read first
+    (a changed document's text is in a part that changed too), the others only if a document is still missing."""
+    files = sorted(table_files(folder, "texts", "parquet"), key=lambda f: relative(folder, f) in trusted)
+    found, left = [], set(docs)
+    for f in files:
+        if not left:
+            break
+        try:
+            frame = pd.read_parquet(f, columns=["doc_id", "clean_text"])
+        except Exception:  # damaged: named when the texts table is read
+            continue
+        frame = frame[frame["doc_id"].isin(left)]
+        left -= set(frame["doc_id"])
+        found.append(frame)
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["doc_id", "clean_text"])
+
+
+def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[TableRule, ...] = (),
+                     trusted: set[str] = frozenset()) -> list[Failure]:
     """Everything wrong with a published release folder's tables (empty list: valid). One table at a time, with only
     the columns other tables refer to kept, so validating a release needs about the memory of its largest table.
     ``digest``: how to hash a file (the caller may hand on digests it already has); ``rules``: more checks of each
     table that need the pipeline (``pipeline.release.verify.verify_release`` hands on the check of every value
-    against its quote; ``python -m pipeline validate`` runs them all)."""
+    against its quote; ``python -m pipeline validate`` runs them all); ``trusted``: parts not read again (shared
+    with a release validated with them), whose keys and references are still checked with every other row."""
     folder = Path(folder)
     if not folder.is_dir():
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
@@ -459,23 +538,27 @@ def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[T
     schema_version, resources = declared_resources(folder)
     references = _ReferencedTables(folder)
     for tb in TABLES:
-        pq_path, csv_path = folder / f"{tb.name}.parquet", folder / f"{tb.name}.csv"
-        if not pq_path.is_file() or not csv_path.is_file():
-            out.append(Failure(tb.name, "", None, "Parquet or CSV file missing", str(folder)))
+        parquet, failures, partial = _read_table_files(folder, tb, digest, trusted)
+        out += failures
+        if parquet is None:
             continue
-        try:
-            parquet = pd.read_parquet(pq_path)
-        except Exception as err:  # pyarrow raises ArrowInvalid, OSError and others on a damaged file
-            out.append(damaged(pq_path.name, err))
-            continue
-        out += csv_failures(tb, csv_path, parquet, digest)
         if tb.name in aliases:
             out += alias_failures(tb, parquet, aliases[tb.name])
             parquet = parquet.drop(columns=[c for c in aliases[tb.name] if c in parquet.columns])
         published = as_published(tb, resources.get(tb.name), schema_version)
         if published.published_columns:   # columns today's model does not have are not checked by it
             parquet = parquet[[c for c in parquet.columns if c in published.columns]]
-        out += table_failures(tb.name, parquet, references, published)
+        keys = None
+        if partial:
+            try:
+                keys = read_table(folder, tb.name, columns=[c for c in key_columns(published) if c in parquet.columns])
+            except Exception as err:  # a trusted part unreadable: it was changed since it was shared
+                out.append(damaged(tb.name, err))
+                continue
+        frames = references
+        if partial and published.has_span:   # the texts of the rows checked, not every document's
+            frames = ChainMap({"texts": _texts_of(folder, set(parquet["doc_id"]), trusted)}, references)
+        out += table_failures(tb.name, parquet, frames, published, keys)
         for rule in rules:   # rules that need the pipeline (pipeline.release.quotes): the caller's
             out += rule(tb, parquet)
         if tb.name == "panel" and "metric_id" in parquet.columns:
@@ -483,14 +566,14 @@ def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[T
                 wanted = set(panel_pairs(parquet.columns).values())
                 if "superseded_metric_ids" in parquet.columns:
                     wanted |= {"indicator_code", "period", "year_start", "year_end"}
-                metrics = pd.read_parquet(folder / "metrics.parquet", columns=["metric_id", *sorted(wanted)])
+                metrics = read_table(folder, "metrics", columns=["metric_id", *sorted(wanted)])
             except Exception:  # damaged or without these columns: named by the metrics table's own checks
                 metrics = None
             if metrics is not None:
                 out += panel_failures(parquet, metrics)
                 out += superseded_failures(parquet, metrics)
             try:
-                docs = pd.read_parquet(folder / "documents.parquet", columns=[
+                docs = read_table(folder, "documents", columns=[
                     "doc_id", *[c for c in PANEL_FROM_DOCUMENTS if c in parquet.columns]])
             except Exception:  # damaged or an earlier schema without these columns: named by its own checks
                 docs = None

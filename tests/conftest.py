@@ -67,7 +67,40 @@ def release_frames(folder: Path) -> dict:
     import pandas as pd
 
     from schemas.registry import TABLES
-    return {tb.name: pd.read_parquet(folder / f"{tb.name}.parquet") for tb in TABLES}
+    return {tb.name: pd.read_parquet(folder / f"{tb.name}.parquet") for tb in TABLES}   # a file or its parts
+
+
+def rewrite_table(folder: Path, name: str, frame) -> None:
+    """Write a whole table back into a release folder as the release holds it: its one file, or its parts (each
+    document's rows into the part holding the document; a document no part holds goes into the first). Files are
+    replaced, never written through: a part may be another release's file too (a hard link)."""
+    import pandas as pd
+
+    from pipeline.release.files import write_csv, write_parquet
+    from schemas.layout import table_files, table_path
+
+    files = table_files(folder, name, "parquet")
+    if table_path(folder, name, "parquet").is_file():
+        parts = {files[0]: frame}
+    else:
+        where = {d: f for f in files for d in pd.read_parquet(f, columns=["doc_id"])["doc_id"]}
+        holder = frame["doc_id"].map(lambda d: where.get(d, files[0]))
+        parts = {f: frame[(holder == f).to_numpy()] for f in files}
+    for path, rows in parts.items():
+        csv = path.with_suffix(".csv") if path.parent == folder else \
+            table_path(folder, name, "csv") / path.with_suffix(".csv").name
+        for target, write in ((path, write_parquet), (csv, write_csv)):
+            target.unlink(missing_ok=True)
+            write(rows.reset_index(drop=True), target)
+
+
+def csv_table(folder: Path, name: str):
+    """A release's table read from its CSV file, or from its CSV parts one after the other."""
+    import pandas as pd
+
+    from schemas.layout import table_files
+    from schemas.validate import read_csv_text
+    return pd.concat([read_csv_text(f) for f in table_files(folder, name, "csv")], ignore_index=True)
 
 
 @pytest.fixture

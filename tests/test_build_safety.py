@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SEEDS, run_release
+from pipeline.__main__ import main
 from pipeline.assets import store
 from pipeline.buildlock import BuildLocked, hold
 
@@ -42,7 +43,7 @@ def test_a_value_edited_inside_the_store_is_never_published(fresh, capsys):
     capsys.readouterr()
     assert run_release(seeds, dist) == 0
     out = capsys.readouterr().out
-    assert "is damaged" in out and "re-creating the damaged stored tables" in out
+    assert "is damaged" in out and "re-created from its source documents by this run" in out   # found before the run
     after = pd.read_parquet(dist / "latest" / "metrics.parquet")
     assert 99999.0 not in after["value"].tolist()
     pd.testing.assert_frame_equal(before, after)
@@ -50,7 +51,7 @@ def test_a_value_edited_inside_the_store_is_never_published(fresh, capsys):
 
 def test_a_truncated_store_file_is_re_created_and_the_run_says_so(fresh, capsys):
     seeds, dist, work = fresh
-    target = next(p for p in _stored_files(work, "sentences") if p.name.endswith(".rows.pkl"))   # the release reads it
+    target = next(p for p in _stored_files(work, "sentences") if p.name.endswith(".rows.pkl"))
     target.write_bytes(target.read_bytes()[:100])
     capsys.readouterr()
     assert run_release(seeds, dist) == 0
@@ -58,6 +59,22 @@ def test_a_truncated_store_file_is_re_created_and_the_run_says_so(fresh, capsys)
     assert "is damaged" in out and "unchanged" in out
     assert run_release(seeds, dist) == 0   # and the store is whole again: nothing to re-create
     assert "damaged" not in capsys.readouterr().out
+
+
+def test_damage_the_run_itself_finds_is_re_created_and_said(fresh, capsys):
+    """Without the record of the store the last build left (deleted here), a damaged file is found by the step that
+    reads it: the run stops, says so, and the command line plans and runs again."""
+    seeds, dist, work = fresh
+    (work / "last_build.json").unlink()
+    target = next(p for p in _stored_files(work, "sentences") if p.name.endswith(".rows.pkl"))
+    target.write_bytes(target.read_bytes()[:100])
+    doc = next(seeds.glob("*.txt"))
+    doc.write_text(doc.read_text("utf-8") + "\n全年共审议法规案3件。\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run_release(seeds, dist) == 0
+    out = capsys.readouterr().out
+    assert "is damaged" in out and "re-creating the damaged stored tables" in out and "published v0.1.1" in out
+    assert main(["validate", str(dist / "latest")]) == 0
 
 
 def _holder(folder: Path) -> subprocess.Popen:

@@ -74,16 +74,19 @@ def _validate(folder: Path, capsys) -> tuple[int, str]:
 # ---------------------------------------------------------------- the zip
 
 def test_the_zip_holds_every_file_of_the_release_but_the_checksums(release, version):
+    """Every file of the release, the parts of its tables included, but SHA256SUMS, the zip itself and (a release
+    in parts) the database, a download of its own."""
     path = release / archive_name(version)
     sums = read_checksums(release)
     assert path.name == f"congress-work-reports-{version}.zip" and path.name in sums
     assert sums[path.name] == _sha256(path)
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
-        expected = sorted(set(sums) - {path.name})
+        expected = sorted(set(sums) - {path.name, database_name()})
         assert [i.filename for i in infos] == [f"{archive_stem(version)}/{n}" for n in expected]
         assert "SHA256SUMS" not in {Path(i.filename).name for i in infos}
-        assert {database_name(), "datapackage.json", "panel.parquet", "panel.csv"} <= set(expected)
+        assert {"datapackage.json", "panel.parquet", "panel.csv", "metrics.parquet/part-b.parquet",
+                "metrics.csv/part-b.csv"} <= set(expected)
         date = tuple(map(int, recorded_date(release).split("-"))) + (0, 0, 0)
         for info in infos:
             name = info.filename.removeprefix(f"{archive_stem(version)}/")
@@ -110,17 +113,17 @@ def test_validate_names_a_zip_whose_member_differs_or_is_missing(copy, version, 
     path = copy / archive_name(version)
     with zipfile.ZipFile(path) as zf:
         members = {i.filename: zf.read(i) for i in zf.infolist()}
-    key = f"{archive_stem(version)}/metrics.csv"
+    key = f"{archive_stem(version)}/panel.csv"
     members[key] = members[key].replace(b"\n", b"\r\n", 1)
-    del members[f"{archive_stem(version)}/laws.csv"]
+    del members[f"{archive_stem(version)}/indicators.csv"]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
             zf.writestr(name, data)
     write_checksums(copy)
     code, out = _validate(copy, capsys)
     assert code == 1
-    assert re.search(rf"{re.escape(path.name)}.*members differ.*laws\.csv", out), out
-    assert re.search(rf"{re.escape(path.name)}.*metrics\.csv.*member differs", out), out
+    assert re.search(rf"{re.escape(path.name)}.*members differ.*indicators\.csv", out), out
+    assert re.search(rf"{re.escape(path.name)}.*panel\.csv.*member differs", out), out
 
 
 def test_validate_names_a_missing_zip_or_database(copy, version, capsys):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.buildlock import LOCK_NAME  # who holds the folder: not part of a release
+from pipeline.release.parts import RECORD as PARTS_RECORD   # the identities of the files published: bookkeeping
 
 from conftest import ROOT, SEEDS, run_release
 
@@ -36,8 +37,8 @@ def in_process(small_corpus, tmp_path_factory) -> Path:
 
 def differences(a: Path, b: Path) -> list[str]:
     """Files that differ or exist on one side only, anywhere under two dist folders."""
-    left = {p.relative_to(a) for p in a.rglob("*") if p.is_file() and p.name != LOCK_NAME}
-    right = {p.relative_to(b) for p in b.rglob("*") if p.is_file() and p.name != LOCK_NAME}
+    left = {p.relative_to(a) for p in a.rglob("*") if p.is_file() and p.name not in (LOCK_NAME, PARTS_RECORD)}
+    right = {p.relative_to(b) for p in b.rglob("*") if p.is_file() and p.name not in (LOCK_NAME, PARTS_RECORD)}
     out = sorted(str(p) for p in left ^ right)
     out += sorted(str(p) for p in left & right if not filecmp.cmp(a / p, b / p, shallow=False))
     return out

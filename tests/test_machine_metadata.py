@@ -105,9 +105,13 @@ def test_croissant_describes_every_file_table_and_column(release, jsonld):
            {f"{name}.csv" for name in extra} | {database_name()}
     formats = {"csv": "text/csv", "parquet": "application/x-parquet", "sqlite": "application/vnd.sqlite3"}
     for name, f in files.items():
+        assert f["encodingFormat"] == formats[name.split(".")[1]]
+        if (release / name).is_dir():   # a table in parts: a FileSet of its part files
+            assert f["@type"] == "cr:FileSet" and f["includes"] == f"{name}/part-*.{name.split('.')[1]}"
+            assert list((release / name).glob(f"part-*.{name.split('.')[1]}"))
+            continue
         assert f["contentUrl"] == name and f["contentSize"] == f"{(release / name).stat().st_size} B"
         assert f["sha256"] == hashlib.sha256((release / name).read_bytes()).hexdigest()
-        assert f["encodingFormat"] == formats[name.split(".")[1]]
 
     sets = {rs["@id"]: rs for rs in jsonld["recordSet"]}
     assert list(sets) == [tb.name for tb in TABLES] + extra
@@ -120,7 +124,8 @@ def test_croissant_describes_every_file_table_and_column(release, jsonld):
         assert [k["@id"] for k in keys] == [f"{tb.name}/{c}" for c in tb.primary_key]
         got = [(f["name"], f["dataType"], f["description"], f["source"]["extract"]["column"]) for f in rs["field"]]
         assert got == [(c.name, types[c.type], c.description, c.name) for c in columns(tb)]
-        assert {f["source"]["fileObject"]["@id"] for f in rs["field"]} == {f"{tb.name}.parquet"}
+        kind = "fileSet" if (release / f"{tb.name}.parquet").is_dir() else "fileObject"
+        assert {f["source"][kind]["@id"] for f in rs["field"]} == {f"{tb.name}.parquet"}
 
 
 def test_references_declare_the_foreign_keys_to_documents_and_the_codebook(jsonld):
@@ -190,14 +195,16 @@ def test_mlcroissant_load_cli_reads_the_long_chinese_texts(release):
 
 
 def test_a_corrupted_table_file_fails_its_hash_check(source, tmp_path):
+    """A table in one file (the panel) is a FileObject with its SHA-256, which mlcroissant checks; a table in parts
+    is a FileSet, whose parts' SHA-256 are in SHA256SUMS (checked by `python -m pipeline validate`)."""
     import mlcroissant as mlc
     folder = _copy_release(source, tmp_path / "release")
-    path = folder / "metrics.parquet"
+    path = folder / "panel.parquet"
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
     with pytest.raises(Exception) as err:
-        list(mlc.Dataset(jsonld=folder / "croissant.json").records("metrics"))
+        list(mlc.Dataset(jsonld=folder / "croissant.json").records("panel"))
     assert "Hash of downloaded file" in str(err.value.__cause__)
 
 
@@ -207,8 +214,9 @@ def test_changes_csv_and_a_renamed_columns_alias_are_described_and_load(source, 
     shutil.copytree(source, folder, symlinks=False)
     (folder / "changes.csv").write_text("table,key,change,columns\nmetrics,m1,changed,value unit\n"
                                         "laws,l1,added,\n", encoding="utf-8")
-    metrics = pd.read_parquet(folder / "metrics.parquet")
-    write_parquet(metrics.assign(unit_old=metrics["unit"]), folder / "metrics.parquet")
+    for part in (folder / "metrics.parquet").glob("part-*.parquet"):   # the table in parts
+        metrics = pd.read_parquet(part)
+        write_parquet(metrics.assign(unit_old=metrics["unit"]), part)
     write_croissant(folder, VERSION, (Rename("metrics", "unit_old", "unit"),))
     doc = json.loads((folder / "croissant.json").read_text("utf-8"))
     files = {f["@id"]: f for f in doc["distribution"]}

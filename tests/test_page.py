@@ -12,19 +12,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from markupsafe import escape
 
-from conftest import ROOT
+from conftest import ROOT, rewrite_table
 from test_release_safety import reseal
 from pipeline.release.about import about
 from pipeline.release.chart import CATEGORIES, MAX_BARS, format_value, panel_chart
-from pipeline.release.files import write_parquet
 from pipeline.release.page import human_size, normalise_query, render_index, row_text, search_text, write_index
 from pipeline.release.preview import CELL_CHARS, TITLE_CHARS, cell
 from pipeline.release.versioning import latest, releases
 from schemas.dictionary import dictionary
+from schemas.layout import table_files
 from schemas.registry import TABLES
 
 def esc(text: str) -> str:
@@ -95,13 +96,23 @@ def test_every_release_and_file_with_size_rows_and_checksum(dist, page):
         block = _release_block(page, version)
         rows = {r["name"]: r["rows"] for r in json.loads((folder / "datapackage.json").read_text("utf-8"))["resources"]
                 if "rows" in r}   # the zip and the SQLite file have no rows
+        parts: dict[str, list[str]] = {}
         for name, digest in _sums(folder).items():
+            if "/" in name:   # a part of a table in parts: the table's folder is one line, sizes added up
+                parts.setdefault(name.partition("/")[0], []).append(name)
+                continue
             size = (folder / name).stat().st_size
             stem = name.rsplit(".", 1)[0]
             n = f"{rows[stem]:,}" if name.endswith((".csv", ".parquet")) and stem in rows else ""
             assert (f'<a href="{folder.name}/{name}">{name}</a></td><td class="n">{n}</td>'
                     f'<td class="n">{human_size(size)}</td><td class="n bytes">{size:,}</td>'
                     f'<td class="sha mono">{digest}</td>') in block, (version, name)
+        for top, names in parts.items():
+            size = sum((folder / n).stat().st_size for n in names)
+            stem = top.rsplit(".", 1)[0]
+            assert (f'<a href="{folder.name}/{top}/">{top}/</a></td><td class="n">{rows[stem]:,}</td>'
+                    f'<td class="n">{human_size(size)}</td><td class="n bytes">{size:,}</td>'
+                    f'<td class="sha mono">{len(names)} parts: each one\'s in SHA256SUMS</td>') in block, (version, top)
         for name in ("README.md", "CHANGELOG.md", "datapackage.json", "SHA256SUMS"):
             assert f'href="{folder.name}/{name}"' in block
         # croissant.json is linked exactly where the release has it (releases before 0.1.4 do not)
@@ -133,8 +144,12 @@ def test_each_table_preview_shows_its_first_rows(dist, page):
     for tb in TABLES:
         start = page.index(f'<details id="table-{tb.name}">')
         block = page[start:page.index("</details>", start)]
-        frame = pq.read_table(folder / f"{tb.name}.parquet").slice(0, 5).to_pylist()
-        columns = pq.ParquetFile(folder / f"{tb.name}.parquet").schema_arrow.names
+        files = table_files(folder, tb.name, "parquet")   # its one file, or its parts one after the other
+        frame = pa.concat_tables([pq.read_table(f) for f in files]).slice(0, 5).to_pylist()
+        columns = pq.ParquetFile(files[0]).schema_arrow.names
+        for fmt in ("parquet", "csv"):   # every file of the table is linked
+            for f in table_files(folder, tb.name, fmt):
+                assert f'href="{folder.name}/{f.relative_to(folder).as_posix()}"' in block, (tb.name, f)
         if frame:
             assert "<thead><tr>" + "".join(f"<th>{esc(c)}</th>" for c in columns) + "</tr></thead>" in block, tb.name
         else:
@@ -316,19 +331,19 @@ def _poison(dist: Path) -> Path:
     docs = pd.read_parquet(folder / "documents.parquet")
     docs.loc[0, "title"] = HOSTILE[0] + HOSTILE[1]
     docs.loc[0, "city"] = HOSTILE[1]
-    write_parquet(docs, folder / "documents.parquet")
+    rewrite_table(folder, "documents", docs)   # its file, or its parts
     laws = pd.read_parquet(folder / "laws.parquet")
     laws.loc[0, "name"] = HOSTILE[2] + HOSTILE[0]
-    write_parquet(laws, folder / "laws.parquet")
+    rewrite_table(folder, "laws", laws)
     panel = pd.read_parquet(folder / "panel.parquet")
     panel.loc[:, "city"] = HOSTILE[0]
-    write_parquet(panel, folder / "panel.parquet")
+    rewrite_table(folder, "panel", panel)
     indicators = pd.read_parquet(folder / "indicators.parquet")
     indicators.loc[0, "label_en"] = HOSTILE[1]
-    write_parquet(indicators, folder / "indicators.parquet")
+    rewrite_table(folder, "indicators", indicators)
     texts = pd.read_parquet(folder / "texts.parquet")
     texts.loc[0, "raw_text"] = HOSTILE[1] * 40 + HOSTILE[0]   # cut cell: the tooltip carries it
-    write_parquet(texts, folder / "texts.parquet")
+    rewrite_table(folder, "texts", texts)
     reseal(folder)   # edited in place: made complete again, or the page would not count it as a release
     return folder
 

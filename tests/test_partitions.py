@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import SEEDS
+from pipeline import batches
 from pipeline.assets import partitions
 from pipeline.assets.automation import seeds_sensor, split_assets
 from pipeline.assets.partitions import BATCHES
@@ -23,7 +24,7 @@ S = {"a": "s1", "b": "s2", "c": "s3", "d": "s4"}
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of at most 2 documents, so that a handful of documents make several batches."""
-    monkeypatch.setattr(partitions, "BATCH_SIZE", 2)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 2)
     return partitions.batch_of
 
 
@@ -37,7 +38,7 @@ def test_batches_are_a_function_of_the_ids_alone_and_at_most_the_batch_size():
     where = partitions.batch_of(ids)
     assert where == partitions.batch_of(reversed(ids))   # not the order documents arrived in
     sizes = [len(v) for v in partitions.members(where).values()]
-    assert max(sizes) <= partitions.BATCH_SIZE and sum(sizes) == 1000
+    assert max(sizes) <= batches.BATCH_SIZE and sum(sizes) == 1000
     assert 10 <= len(sizes) <= 30   # about 70 documents a batch: partitions grow far slower than documents
     more = partitions.batch_of(ids + ["doc-new"])   # a new document changes one batch, or splits one in two
     assert len({where[d] for d in ids if more[d] != where[d]}) <= 1
@@ -176,7 +177,7 @@ def corpus(tmp_path_factory) -> Corpus:
     root = tmp_path_factory.mktemp("partitions")
     shutil.copytree(SEEDS, root / "seeds", ignore=shutil.ignore_patterns("gold"))
     with pytest.MonkeyPatch.context() as mp:   # one document a batch until a third arrives in a batch
-        mp.setattr(partitions, "BATCH_SIZE", 1)
+        mp.setattr(batches, "BATCH_SIZE", 1)
         yield Corpus(root)
 
 
@@ -205,7 +206,7 @@ def test_second_tick_without_change_requests_nothing(corpus):
 
 def test_changed_and_new_documents_alone_are_processed(corpus, monkeypatch):
     before = corpus.published("sentences")
-    monkeypatch.setattr(partitions, "BATCH_SIZE", 2)   # the new document joins a batch of an unchanged one
+    monkeypatch.setattr(batches, "BATCH_SIZE", 2)   # the new document joins a batch of an unchanged one
     changed = corpus.seeds / f"{SEED_IDS[0]}.txt"
     changed.write_text(changed.read_text("utf-8") + "\n全年共审议法规案3件。\n", encoding="utf-8")
     shutil.copyfile(corpus.seeds / f"{SEED_IDS[1]}.txt", corpus.seeds / "002_new_report.txt")
@@ -226,7 +227,7 @@ def test_changed_and_new_documents_alone_are_processed(corpus, monkeypatch):
 
 
 def test_deleted_file_leaves_the_release_and_the_changelog_says_so(corpus, monkeypatch):
-    monkeypatch.setattr(partitions, "BATCH_SIZE", 2)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 2)
     (corpus.seeds / "002_new_report.txt").unlink()
     done = corpus.tick()
     assert all(done[a][1] == 0 for a in per_document_assets(corpus) if a in done)  # no document processed
@@ -237,7 +238,7 @@ def test_deleted_file_leaves_the_release_and_the_changelog_says_so(corpus, monke
 
 
 def test_new_code_version_processes_every_document_again(corpus, monkeypatch):
-    monkeypatch.setattr(partitions, "BATCH_SIZE", 2)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 2)
     monkeypatch.setattr(partitions, "CODE_VERSION", "feedfacefeedface")
     done = corpus.tick()
     for asset in per_document_assets(corpus):
@@ -245,7 +246,7 @@ def test_new_code_version_processes_every_document_again(corpus, monkeypatch):
 
 
 def test_a_run_checks_the_rows_of_its_batches_not_every_batch(tmp_path, monkeypatch):
-    monkeypatch.setattr(partitions, "BATCH_SIZE", 1)   # the two seeds in two batches
+    monkeypatch.setattr(batches, "BATCH_SIZE", 1)   # the two seeds in two batches
     shutil.copytree(SEEDS, tmp_path / "seeds", ignore=shutil.ignore_patterns("gold"))
     corpus = Corpus(tmp_path)
     corpus.tick()

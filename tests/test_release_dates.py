@@ -22,6 +22,7 @@ from pipeline.release.datapackage import descriptor
 from pipeline.release.dates import publication_date, recorded_date
 from pipeline.release.page import render_index
 from pipeline.release.publish import publish
+from schemas.layout import release_files
 from test_release_job import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +110,7 @@ PLACEHOLDER = "example.invalid"
 def test_no_placeholder_address_in_the_settings_or_any_file_of_a_release(built):
     assert PLACEHOLDER not in (ROOT / "pipeline" / "release" / "dataset.toml").read_text("utf-8")
     release = (built / "latest").resolve()
-    for path in [*release.iterdir(), built / "index.html"]:
+    for path in [*(release / n for n in release_files(release)), built / "index.html"]:
         assert PLACEHOLDER.encode() not in path.read_bytes(), path.name
         if path.suffix == ".zip":
             with zipfile.ZipFile(path) as zf:

@@ -17,11 +17,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import SEED_001, release_frames, run_release
+from conftest import SEED_001, csv_table, release_frames, rewrite_table, run_release
 from pipeline.__main__ import main
 from pipeline.release import publish as publishing
-from pipeline.release.files import write_checksums, write_csv, write_parquet
+from pipeline.release.files import write_checksums
 from pipeline.release.publish import PublishError, publish
+from pipeline.release.parts import RECORD as PARTS_RECORD
+from schemas.layout import table_files
 from schemas.validate import read_csv_text, validate_release
 
 
@@ -105,7 +107,7 @@ def test_the_command_line_says_published_when_only_the_page_failed(dist, seeds_c
 # ---------------------------------------------------------------- 8: only complete releases count
 
 def _leftovers(dist: Path) -> list[str]:
-    return [p.name for p in dist.iterdir() if p.name.startswith(".") and p.name != ".build.lock"]
+    return [p.name for p in dist.iterdir() if p.name.startswith(".") and p.name not in (".build.lock", PARTS_RECORD)]
 
 
 def test_latest_copied_as_a_folder_becomes_a_link_again(dist):
@@ -157,13 +159,17 @@ def _complete_copy_as(dist: Path, source: str, version: str) -> Path:
 def test_a_half_copied_release_is_not_the_previous_release(dist, damage):
     half = _complete_copy_as(dist, "v0.1.0", "0.2.0")
     if damage == "truncated-and-missing":
-        data = (half / "texts.parquet").read_bytes()
-        (half / "texts.parquet").write_bytes(data[:len(data) // 2])
-        (half / "sentences.csv").unlink()
+        texts = table_files(half, "texts", "parquet")[0]
+        data = texts.read_bytes()
+        texts.unlink()   # not written through: the file may be shared with v0.1.0 (a hard link)
+        texts.write_bytes(data[:len(data) // 2])
+        table_files(half, "sentences", "csv")[0].unlink()
     else:  # same size, so only the SHA-256 tells
-        data = bytearray((half / "metrics.csv").read_bytes())
+        metrics = table_files(half, "metrics", "csv")[0]
+        data = bytearray(metrics.read_bytes())
         data[-3] ^= 1
-        (half / "metrics.csv").write_bytes(bytes(data))
+        metrics.unlink()
+        metrics.write_bytes(bytes(data))
     result = publish(_changed(dist), dist)
     assert (result.status, result.version) == ("published", "0.1.1")
     log = (result.folder / "CHANGELOG.md").read_text("utf-8")
@@ -298,8 +304,8 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe(dist):
     assert validate_release(folder) == []
     for (table, column), value in FORMULAS.items():
         assert pd.read_parquet(folder / f"{table}.parquet").loc[0, column] == value     # Parquet: the exact text
-        assert read_csv_text(folder / f"{table}.csv").loc[0, column] == "'" + value     # CSV: one apostrophe more
-    for path in folder.glob("*.csv"):
+        assert csv_table(folder, table).loc[0, column] == "'" + value                  # CSV: one apostrophe more
+    for path in (p for p in folder.rglob("*.csv") if p.is_file()):
         csv = read_csv_text(path)
         for column in csv.columns:
             assert not csv[column].str.match(r"[=+\-@\t\r]").any(), (path.name, column)
@@ -314,9 +320,10 @@ def test_validate_knows_the_apostrophe_rule(dist, capsys):
     frames = release_frames(dist / "latest")
     frames["documents"].loc[0, "title"] = "=1+1"
     folder = publish(frames, dist).folder
-    path = folder / "documents.csv"
+    path = table_files(folder, "documents", "csv")[0]
     csv = read_csv_text(path)
     csv.loc[0, "title"] = "=1+1"                       # the apostrophe taken away again
+    path.unlink()   # not written through (a hard link)
     csv.to_csv(path, index=False, lineterminator="\n")
     write_checksums(folder)
     capsys.readouterr()
@@ -342,6 +349,8 @@ def reseal(folder: Path) -> None:
     if ld_path.exists():
         jsonld = json.loads(ld_path.read_text("utf-8"))
         for f in jsonld["distribution"]:
+            if "contentUrl" not in f:   # a table in parts: a FileSet, without size or SHA-256 of its own
+                continue
             path = folder / f["contentUrl"]
             f["contentSize"], f["sha256"] = f"{path.stat().st_size} B", sha256_file(path)
         ld_path.write_text(json.dumps(jsonld, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -362,8 +371,9 @@ def _reseal(folder: Path) -> None:
         write_database(folder, changes=read_csv_text(folder / "changes.csv"))
     rows = {r["name"]: r["rows"] for r in pkg["resources"] if "rows" in r}
     for name in rows:
-        if (folder / f"{name}.parquet").exists():
-            rows[name] = pq.ParquetFile(folder / f"{name}.parquet").metadata.num_rows
+        files = table_files(folder, name, "parquet")
+        if files:
+            rows[name] = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
     write_datapackage(folder, pkg["version"], rows, date=date)
     if pkg.get("previousRelease"):
         fresh = json.loads((folder / "datapackage.json").read_text("utf-8"))
@@ -374,11 +384,6 @@ def _reseal(folder: Path) -> None:
     if (folder / archive_name(pkg["version"])).exists():
         write_archive(folder, pkg["version"], date)
     write_checksums(folder)
-
-
-def _rewrite_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
-    write_parquet(frame, folder / f"{name}.parquet")
-    write_csv(frame, folder / f"{name}.csv")
 
 
 def _validate(target: Path, capsys, *flags: str) -> tuple[int, str]:
@@ -404,7 +409,7 @@ def test_an_untouched_release_is_valid(release, capsys):
 def test_a_value_changed_everywhere_is_named(release, capsys, table, names):
     frame = pd.read_parquet(release / f"{table}.parquet")
     frame.loc[0, "value"] += 1000
-    _rewrite_table(release, table, frame)
+    rewrite_table(release, table, frame)
     _reseal(release)
     code, out = _validate(release, capsys)
     assert code == 1 and all(n in out for n in names)
@@ -412,7 +417,7 @@ def test_a_value_changed_everywhere_is_named(release, capsys, table, names):
 
 def test_a_deleted_row_disagrees_with_datapackage(release, capsys):
     laws = pd.read_parquet(release / "laws.parquet")
-    _rewrite_table(release, "laws", laws.iloc[:-1])
+    rewrite_table(release, "laws", laws.iloc[:-1])
     write_checksums(release)
     code, out = _validate(release, capsys)
     assert code == 1 and "datapackage.json" in out and "laws" in out and "rows" in out
@@ -471,8 +476,10 @@ def test_an_extra_file_is_named(release, capsys, listed):
 
 
 def test_a_truncated_parquet_file_is_named_not_a_traceback(release, capsys):
-    data = (release / "metrics.parquet").read_bytes()
-    (release / "metrics.parquet").write_bytes(data[:len(data) // 2])
+    path = table_files(release, "metrics", "parquet")[0]
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(data[:len(data) // 2])
     write_checksums(release)
     code, out = _validate(release, capsys)
     assert code == 1 and "metrics.parquet" in out and "damaged" in out
@@ -489,7 +496,7 @@ def test_the_hash_chain_catches_a_tampered_old_release(dist, capsys):
     # a field of work changed in v0.1.1, every file that describes it rewritten to agree: consistent on its own
     # (a folder checked alone is checked against the release it follows, not the one after it) ...
     tampered = _recategorise(release_frames(first.folder), row=5)["metrics"]
-    _rewrite_table(first.folder, "metrics", tampered)
+    rewrite_table(first.folder, "metrics", tampered)
     _reseal(first.folder)
     assert _validate(first.folder, capsys)[0] == 0
     # ... but v0.1.2 recorded the SHA-256 of v0.1.1's SHA256SUMS

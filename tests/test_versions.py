@@ -10,6 +10,7 @@ from conftest import release_frames
 from pipeline.release.diff import change_rows, diff_table
 from pipeline.release.publish import publish
 from schemas import registry
+from schemas.layout import table_files
 from schemas.registry import Rename
 from schemas.validate import read_csv_text, validate_release
 from test_release_job import snapshot
@@ -97,8 +98,10 @@ def _pretend_previous_release_used(folder, table, old, new):
                 if f["name"] == new:
                     f["name"] = old
     pkg_path.write_text(json.dumps(pkg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    path = folder / f"{table}.parquet"
-    pd.read_parquet(path).rename(columns={new: old}).to_parquet(path, index=False)
+    for path in table_files(folder, table, "parquet"):   # its one file, or each of its parts
+        frame = pd.read_parquet(path).rename(columns={new: old})
+        path.unlink()   # not written through: another release may share the file (a hard link)
+        frame.to_parquet(path, index=False)
     reseal(folder)   # only a complete release counts as the previous one
 
 
@@ -134,9 +137,11 @@ def test_an_alias_that_differs_from_its_column_is_invalid(dist, monkeypatch):
     _pretend_previous_release_used(dist / "v0.1.0", "laws", "law_name", "name")
     monkeypatch.setattr(registry, "RENAMES", (Rename("laws", "law_name", "name"),))
     folder = publish(frames, dist).folder
-    laws = pd.read_parquet(folder / "laws.parquet")
+    path = table_files(folder, "laws", "parquet")[0]
+    laws = pd.read_parquet(path)
     laws.loc[0, "law_name"] = "别的名字"
-    laws.to_parquet(folder / "laws.parquet", index=False)
+    path.unlink()   # not written through: another release may share the file (a hard link)
+    laws.to_parquet(path, index=False)
     assert any(f.check == "deprecated alias differs from name" for f in validate_release(folder))
 
 

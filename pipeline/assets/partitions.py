@@ -2,7 +2,7 @@
 are up to date: the hash of its file's bytes and metadata override, plus the code version of every per-document
 step. A document whose stamp has not changed is never processed again, whatever batch it is in.
 
-A batch is the documents whose id hashes to one prefix of bits: ``b`` + the bits (``b`` alone: every document;
+A batch (``pipeline.batches``) is the documents whose id hashes to one prefix of bits: ``b`` + the bits (``b`` alone: every document;
 ``b01``: the ids whose SHA-256 starts with the bits 0, 1). The prefixes are the shortest that leave at most
 ``BATCH_SIZE`` documents in a batch, so the batches are a function of the set of document ids alone — not of the
 order the documents arrived in, nor of the folder's layout — and a new document changes one batch (or splits one
@@ -19,12 +19,13 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline.batches import batch_of, members  # noqa: F401  (the batches are the partitions' keys)
+from pipeline.codeversion import code_version
+
 # backfill_policy is marked beta; it is what DESIGN.md's stack notes prescribe for many partitions in one run
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 BATCHES = dg.DynamicPartitionsDefinition(name="batches")
-BATCH_SIZE = 100   # most documents a batch holds
-_BITS = 64         # bits of an id's hash a batch prefix may use (two ids never share all 64 in practice)
 
 # every per-document asset runs its partitions in ONE run (one step per asset for all batches of the run)
 SINGLE_RUN = dg.BackfillPolicy.single_run()
@@ -38,58 +39,13 @@ _CODE = ("pipeline/text", "pipeline/extract", "pipeline/vocab", "schemas",
          "pipeline/assets/partitions.py")
 
 
-CODE_SUFFIXES = (".py", ".toml", ".txt", ".csv")
-
-
-def code_version(root: Path = _ROOT, parts: tuple[str, ...] = _CODE, suffixes: tuple[str, ...] = CODE_SUFFIXES) -> str:
-    """sha256 (16 hex digits) of the per-document code: every .py and vocabulary file under ``parts``, by
-    relative path and content. Any change to a rule, a vocabulary or a schema changes it."""
-    h = hashlib.sha256()
-    for part in parts:
-        p = root / part
-        files = sorted(f for f in (p.rglob("*") if p.is_dir() else [p])
-                       if f.is_file() and f.suffix in suffixes)
-        for f in files:
-            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()[:16]
-
-
-CODE_VERSION = code_version()
+CODE_VERSION = code_version(_ROOT, _CODE)
 
 
 def document_stamp(sha256: str, override: dict | None) -> str:
     """What a document's tables depend on besides code: its bytes and its row of seeds/metadata.csv."""
     extra = hashlib.sha256(json.dumps(override or {}, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return f"{sha256[:16]}.{extra[:8]}.{CODE_VERSION}"
-
-
-def _bits(doc_id: str) -> int:
-    return int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:8], "big")
-
-
-def batch_of(doc_ids, size: int | None = None) -> dict[str, str]:
-    """{document: its batch} for a set of document ids: the shortest hash prefixes holding at most ``size`` ids
-    (default ``BATCH_SIZE``)."""
-    size = size or BATCH_SIZE
-    out: dict[str, str] = {}
-    stack = [("", sorted((_bits(d), d) for d in set(doc_ids)))]
-    while stack:
-        prefix, docs = stack.pop()
-        if len(docs) <= size or len(prefix) >= _BITS:
-            out.update((d, f"b{prefix}") for _, d in docs)
-            continue
-        bit = _BITS - 1 - len(prefix)
-        stack.append((prefix + "1", [x for x in docs if x[0] >> bit & 1]))
-        stack.append((prefix + "0", [x for x in docs if not x[0] >> bit & 1]))
-    return out
-
-
-def members(where: dict[str, str]) -> dict[str, list[str]]:
-    """{batch: its documents in id order} from {document: batch}."""
-    out: dict[str, list[str]] = {}
-    for doc in sorted(where):
-        out.setdefault(where[doc], []).append(doc)
-    return out
 
 
 def per_document(metadata: dict | None = None) -> dict:

@@ -1,12 +1,14 @@
 """Which asset each published table comes from, and how an asset's value becomes the published frame."""
 
 from collections.abc import Iterator, Mapping
+from functools import partial
 
 import pandas as pd
 
 from pipeline.assets.clean import texts_table
 from pipeline.assets.ingest import usable
-from pipeline.assets.store import StoredDocuments
+from pipeline.assets.store import StoredDocuments, stamps
+from pipeline.release.parts import Part, batches_of, in_part_order, rows_key
 from schemas import frames
 from schemas.registry import TABLES
 from schemas.validate import referenced_columns
@@ -42,9 +44,31 @@ class PublishedTables(Mapping):
 
     def __init__(self, values: dict, keep: set[str] | None = None):
         self.values, self.keep = values, keep
+        self._where: dict[str, str] | None = None   # {document: its part's batch}, worked out when first needed
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return published_frame(name, self.values[name], self.keep)
+
+    def parts(self, name: str) -> list[Part] | None:
+        """The parts of a table made document by document: one per batch of the documents published
+        (``pipeline.release.parts``), each loaded from the stored batches its documents are in, and keyed by their
+        stamps (the same stamps, the same rows); None for a whole table."""
+        value = self.values[name]
+        if not isinstance(value, StoredDocuments):
+            return None
+        if self._where is None:
+            self._where = batches_of(self["documents"])
+        recorded = stamps(value.folder)
+        by_part: dict[str, list[str]] = {}
+        for doc, batch in self._where.items():
+            by_part.setdefault(batch, []).append(doc)
+        out = []
+        for batch in in_part_order(self._where.values()):
+            docs = sorted(by_part[batch])
+            stored = {value.where[d] for d in docs if d in value.where}
+            out.append(Part(batch, partial(published_frame, name, value.within(stored), set(docs)),
+                            rows_key([(d, recorded.get(d, ("",))[0]) for d in docs])))
+        return out
 
     def __contains__(self, name: object) -> bool:  # Mapping's would put the table together to find out
         return name in self.values

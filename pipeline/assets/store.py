@@ -135,6 +135,27 @@ def forget(path: UPath) -> None:
         _write_stamps(path.parent, kept)
 
 
+def check_store(store: UPath, changed: list[str], gone: list[str]) -> list[str]:
+    """Check the seal of each stored batch file ``changed`` (relative to ``store``) and remove the batch of each
+    file damaged or ``gone`` (its documents are then processed again): what was found, said for a person."""
+    out = []
+    for rel in changed:
+        path = store / rel
+        if not path.name.endswith(EXTENSION):
+            continue
+        try:
+            _read(path, path.parent.name)
+        except DamagedStoreEntry as err:
+            out.append(str(err).replace("by the next run", "by this run"))
+    for rel in gone:
+        path = store / rel
+        if path.name.endswith(EXTENSION) and path.parent.exists():
+            forget(path)
+            out.append(f"the stored {path.parent.name} ({path}) is missing; the rest of its batch has been removed and "
+                       f"is re-created from its source documents by this run")
+    return out
+
+
 def _read(path: UPath, what: str):
     try:
         data = path.read_bytes()

@@ -19,7 +19,7 @@ import json
 import os
 from pathlib import Path
 
-from pipeline.assets.partitions import code_version
+from pipeline.codeversion import code_version
 from pipeline.text.sources import METADATA_FILE, gold_folder
 
 RECORD = "last_build.json"
@@ -105,19 +105,37 @@ def fingerprint_after(before: dict, store: Path, dist: Path, home: Path) -> dict
             "instance": _instance(home)}
 
 
+def _recorded(work: Path) -> dict:
+    try:
+        data = json.loads((work / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def up_to_date(work: Path, now: dict) -> bool:
     """Did the last build that succeeded in this work folder leave exactly this state?"""
-    try:
-        return json.loads((work / RECORD).read_text(encoding="utf-8")) == now
-    except (OSError, ValueError):
-        return False
+    return _recorded(work).get("fingerprint") == now
 
 
-def record(work: Path, now: dict) -> None:
-    """Remember the state a build that succeeded left (written after the store and the dist folder are final)."""
+def record(work: Path, now: dict, store: Path) -> None:
+    """Remember the state a build that succeeded left (written after the store and the dist folder are final), and
+    the store's files as it left them (``store_changes``)."""
+    body = {"fingerprint": now, "store_files": _tree(Path(str(store)))}
     tmp = work / (RECORD + ".tmp")
-    tmp.write_text(json.dumps(now, sort_keys=True), encoding="utf-8")
+    tmp.write_text(json.dumps(body, sort_keys=True, ensure_ascii=False), encoding="utf-8", errors="surrogateescape")
     os.replace(tmp, work / RECORD)
+
+
+def store_changes(work: Path, store: Path) -> tuple[list[str], list[str]]:
+    """(files of the store changed or added, files gone) since the last build that succeeded left it, by path
+    relative to the store (([], []) when no build left a record): what was not written by a build, and may be
+    damaged, without reading the rest."""
+    before = {rel: (size, mtime) for rel, size, mtime in _recorded(work).get("store_files", [])}
+    if not before:
+        return [], []
+    now = {rel: (size, mtime) for rel, size, mtime in _tree(Path(str(store)))}
+    return sorted(r for r, v in now.items() if before.get(r) != v), sorted(set(before) - set(now))
 
 
 def forget(work: Path) -> None:

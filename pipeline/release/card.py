@@ -31,6 +31,9 @@ _ENV.filters["trusted"] = lambda value: Markdown(value)
 _ENV.filters["prose"] = md_prose
 
 
+FACT_TABLES = ("documents", "problems", "metrics", "panel")   # the tables table_facts says something of
+
+
 def table_facts(name: str, df: pd.DataFrame) -> dict:
     """What the card says about table ``name``, taken while the release writes it (a release does not hold all
     its tables in memory at once): the document list and figures, the problems, the example indicator."""

@@ -17,7 +17,7 @@ TOP_COLUMNS = 4  # changed columns named per table
 def _kind(version: str, previous_version: str, diffs: list[TableDiff]) -> str:
     new, old = [int(x) for x in version.split(".")], [int(x) for x in previous_version.split(".")]
     if new[0] != old[0]:
-        return "Major release: a table or column was removed, renamed or retyped; code reading the previous release may need changes."
+        return "Major release: a table or column was removed, renamed or retyped, or a table's files were laid out anew; code reading the previous release may need changes."
     if new[1] != old[1]:
         return "Minor release: documents, tables or columns were added (or documents removed); code reading the previous release keeps working."
     if all(d.unchanged for d in diffs):
@@ -39,6 +39,11 @@ def _schema_lines(c: SchemaChanges) -> list[str]:
                      f"Switch to `{r.new}` now.")
     for a in c.aliases_dropped:
         lines.append(f"- Deprecated alias `{a}` removed, as announced in the previous release.")
+    if c.tables_reshaped:
+        lines.append("- Tables now in parts, one file per batch of documents (`<table>.parquet/part-*.parquet`, "
+                     "`<table>.csv/part-*.csv`), so that a release rewrites only the parts whose documents changed: "
+                     + ", ".join(md_code(t) for t in c.tables_reshaped) + ". `pandas.read_parquet('<table>.parquet')` "
+                     "reads a table either way; a CSV reader opens the parts one after the other.")
     return lines
 
 

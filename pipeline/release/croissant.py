@@ -13,6 +13,7 @@ from pipeline.release import sqlite
 from pipeline.release.about import about, doi_url, link
 from pipeline.release.aliases import alias_columns
 from pipeline.release.files import sha256_file
+from schemas.layout import PART_PREFIX, is_parted
 from schemas.dictionary import ColumnDoc, columns
 from schemas.registry import CHANGES, TABLES, ForeignKey, Rename, Table, table
 from schemas.validate import CSV_TEXT_NOTE, Digests
@@ -81,6 +82,13 @@ def _file_id(table: str, fmt: str) -> str:
 
 def _file_object(folder: Path, table: str, fmt: str, digest: Digests = sha256_file) -> dict:
     path = folder / _file_id(table, fmt)
+    if is_parted(folder, table):   # a folder of parts: a FileSet (each part's SHA-256 is in SHA256SUMS)
+        return {
+            "@type": "cr:FileSet", "@id": _file_id(table, fmt), "name": path.name,
+            "description": f"Table `{table}` as {fmt.upper()}, one part per batch of documents."
+                           + (f" {CSV_TEXT_NOTE}" if fmt == "csv" else ""),
+            "encodingFormat": ENCODING_FORMATS[fmt], "includes": f"{path.name}/{PART_PREFIX}*.{fmt}",
+        }
     return {
         "@type": "cr:FileObject", "@id": _file_id(table, fmt), "name": path.name,
         "description": f"Table `{table}` as {fmt.upper()}." + (f" {CSV_TEXT_NOTE}" if fmt == "csv" else ""),
@@ -106,11 +114,12 @@ def _references(tb: Table) -> dict[str, ForeignKey]:
     return {fk.columns[0]: fk for fk in _joinable(tb) if not _joinable(table(fk.table))}
 
 
-def _field(tb: Table, c: ColumnDoc, fmt: str, refs: dict[str, ForeignKey]) -> dict:
+def _field(tb: Table, c: ColumnDoc, fmt: str, refs: dict[str, ForeignKey], parted: bool = False) -> dict:
     f: dict = {
         "@type": "cr:Field", "@id": f"{tb.name}/{c.name}", "name": c.name, "description": c.description,
         "dataType": DATA_TYPES[c.type],
-        "source": {"fileObject": {"@id": _file_id(tb.name, fmt)}, "extract": {"column": c.name}},
+        "source": {"fileSet" if parted else "fileObject": {"@id": _file_id(tb.name, fmt)},
+                   "extract": {"column": c.name}},
     }
     if c.name in refs:
         fk = refs[c.name]
@@ -118,13 +127,13 @@ def _field(tb: Table, c: ColumnDoc, fmt: str, refs: dict[str, ForeignKey]) -> di
     return f
 
 
-def _record_set(tb: Table, fmt: str, renamed: tuple[Rename, ...]) -> dict:
+def _record_set(tb: Table, fmt: str, renamed: tuple[Rename, ...], parted: bool = False) -> dict:
     refs = _references(tb)
     keys = [{"@id": f"{tb.name}/{k}"} for k in tb.primary_key]
     return {
         "@type": "cr:RecordSet", "@id": tb.name, "name": tb.name, "description": tb.description,
         "key": keys[0] if len(keys) == 1 else keys,
-        "field": [_field(tb, c, fmt, refs) for c in columns(tb) + alias_columns(tb, renamed)],
+        "field": [_field(tb, c, fmt, refs, parted) for c in columns(tb) + alias_columns(tb, renamed)],
     }
 
 
@@ -198,7 +207,7 @@ def _croissant(folder: Path, version: str, source_format: str, renamed: tuple[Re
         "version": version,
         "distribution": [_file_object(folder, tb.name, fmt, digest) for tb, fmts, _ in published for fmt in fmts]
                         + _database(folder, digest),
-        "recordSet": [_record_set(tb, fmt, renamed) for tb, _, fmt in published],
+        "recordSet": [_record_set(tb, fmt, renamed, is_parted(folder, tb.name)) for tb, _, fmt in published],
     }
     return out
 

@@ -18,6 +18,7 @@ from pipeline.release.dates import DATE_KEY, created
 from pipeline.release.files import sha256_file
 from pipeline.release.versioning import ALIAS_KEY
 from schemas.dictionary import ColumnDoc, columns
+from schemas.layout import PARTS_NOTE, is_parted, relative, table_files
 from schemas.registry import CHANGES, SCHEMA_KEY, SCHEMA_SINCE, TABLES, Rename, Table
 from schemas.validate import CSV_TEXT_NOTE, Digests, csv_encoding
 
@@ -52,7 +53,8 @@ def _fields(tb: Table, renamed: tuple[Rename, ...]) -> list[dict]:
 
 def _resource(tb: Table, folder: Path, rows: int, renamed: tuple[Rename, ...] = (),
               digest: Digests = sha256_file) -> dict:
-    path = folder / f"{tb.name}.csv"
+    files = table_files(folder, tb.name, "csv")
+    path = files[0]
     schema: dict = {"fields": _fields(tb, renamed), "primaryKey": list(tb.primary_key),
                     # text columns use '' for "none": only integer/number cells may be missing
                     "missingValues": [""]}
@@ -60,11 +62,16 @@ def _resource(tb: Table, folder: Path, rows: int, renamed: tuple[Rename, ...] = 
            for fk in tb.foreign_keys if not fk.optional]
     if fks:
         schema["foreignKeys"] = fks
-    return {
-        "name": tb.name, "path": path.name, "type": "table", "format": "csv", "mediatype": "text/csv",
-        "encoding": csv_encoding(path), "description": f"{tb.description} {CSV_TEXT_NOTE}", "bytes": path.stat().st_size,
-        "hash": f"sha256:{digest(path)}", "rows": rows, "schema": schema,
-    }
+    out = {"name": tb.name, "path": path.name, "type": "table", "format": "csv", "mediatype": "text/csv",
+           "encoding": csv_encoding(path), "description": f"{tb.description} {CSV_TEXT_NOTE}"}
+    if is_parted(folder, tb.name):
+        # one part per batch of documents, each a whole CSV file with its header: a multipart resource; each part's
+        # size and SHA-256 are in SHA256SUMS (a resource's bytes and hash would be those of the parts joined)
+        out |= {"path": [relative(folder, f) for f in files],
+                "description": f"{tb.description} {CSV_TEXT_NOTE} {PARTS_NOTE}"}
+    else:
+        out |= {"bytes": path.stat().st_size, "hash": f"sha256:{digest(path)}"}
+    return out | {"rows": rows, "schema": schema}
 
 
 def _downloads(folder: Path, version: str, digest: Digests) -> list[dict]:
@@ -73,6 +80,7 @@ def _downloads(folder: Path, version: str, digest: Digests) -> list[dict]:
     db = folder / sqlite.database_name()
     if not db.is_file():
         return []   # the releases up to 0.1.6
+    database_left_out = db.name not in archive.in_zip([db.name], folder, version)
     return [
         {"name": "sqlite", "path": db.name, "type": "file", "format": "sqlite", "mediatype": sqlite.MEDIA_TYPE,
          "description": "Every table of the release (and its changes) in one SQLite database, typed and keyed as "
@@ -83,7 +91,9 @@ def _downloads(folder: Path, version: str, digest: Digests) -> list[dict]:
          "mediatype": archive.MEDIA_TYPE,
          "description": f"Every file of the release in one download, in a folder {archive.archive_stem(version)}/, "
                         "except SHA256SUMS, which gives the zip's SHA-256 (the zip holds this file, so this file "
-                        "cannot give its size or checksum)."},
+                        "cannot give its size or checksum)"
+                        + (", and the SQLite database, a download of its own made from the tables the zip holds."
+                           if database_left_out else ".")},
     ]
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from schemas.crosscheck import joined
+from schemas.layout import has_table, read_table
 
 
 KEY_SEP = " | "   # between the values of a composite primary key in changes.csv
@@ -90,8 +91,7 @@ def diff_table(name: str, old: pd.DataFrame | None, new: pd.DataFrame, key: list
 
 def previous_table(previous: Path, name: str) -> pd.DataFrame | None:
     """Table ``name`` as the release in ``previous`` published it (None: that release has no such table)."""
-    path = previous / f"{name}.parquet"
-    return pd.read_parquet(path) if path.exists() else None
+    return read_table(previous, name) if has_table(previous, name) else None
 
 
 def change_rows(diffs: list[TableDiff]) -> list[dict]:

@@ -23,6 +23,7 @@ from pipeline.release.sqlite import database_name
 from pipeline.release.versioning import scan
 from schemas.dictionary import ColumnDoc, dictionary
 from schemas.registry import TABLES, table
+from schemas.layout import has_table, is_parted, read_table, relative, table_files
 from schemas.validate import read_checksums, read_json
 
 _ENV = Environment(loader=PackageLoader("pipeline.release", "templates"), undefined=StrictUndefined,
@@ -52,21 +53,38 @@ def _rows(folder: Path) -> dict[str, int]:
 
 
 def _files(folder: Path) -> list[dict]:
-    """Every file of SHA256SUMS: tables in registry order (Parquet, then CSV), then the others by name."""
+    """Every file of SHA256SUMS: tables in registry order (Parquet, then CSV), then the others by name; a table's
+    folder of parts is one entry (its parts, sizes added up; each part's SHA-256 is in SHA256SUMS)."""
     sums = read_checksums(folder)
     if sums is None:   # a release without checksums still lists its files
         sums = {p.name: "" for p in folder.iterdir() if p.is_file()}
     rows = _rows(folder)
     order = {f"{name}.{ext}": (i, j) for i, name in enumerate(_table_names(rows))
              for j, ext in enumerate(("parquet", "csv"))}
+    grouped: dict[str, list[str]] = {}
+    for name in sums:
+        grouped.setdefault(name.partition("/")[0], []).append(name)
     out = []
-    for name in sorted(sums, key=lambda n: (order.get(n, (len(order), 0)), n)):
-        path = folder / name
-        size = path.stat().st_size if path.is_file() else 0
-        stem = name.rpartition(".")[0]
-        out.append({"name": name, "bytes": size, "bytes_text": f"{size:,}", "size": human_size(size),
-                    "sha256": sums[name],
-                    "rows": f"{rows[stem]:,}" if name in order and stem in rows else ""})
+    for top in sorted(grouped, key=lambda n: (order.get(n, (len(order), 0)), n)):
+        names = grouped[top]
+        size = sum((folder / n).stat().st_size for n in names if (folder / n).is_file())
+        stem = top.rpartition(".")[0]
+        parted = names != [top]
+        out.append({"name": top + ("/" if parted else ""), "bytes": size, "bytes_text": f"{size:,}",
+                    "size": human_size(size), "parts": len(names) if parted else 0,
+                    "sha256": "" if parted else sums[top],
+                    "rows": f"{rows[stem]:,}" if top in order and stem in rows else ""})
+    return out
+
+
+def _table_links(folder: Path, name: str) -> list[dict]:
+    """The files of table ``name`` to download, Parquet then CSV: its one file, or each of its parts."""
+    out = []
+    for fmt in ("parquet", "csv"):
+        files = table_files(folder, name, fmt)
+        out.append({"format": fmt, "parted": is_parted(folder, name),
+                    "files": [{"href": f"{folder.name}/{relative(folder, f)}", "name": relative(folder, f),
+                               "size": human_size(f.stat().st_size)} for f in files]})
     return out
 
 
@@ -142,16 +160,16 @@ def _latest(folder: Path) -> dict:
     rows = _rows(folder)
     tables = []
     for name in _table_names(rows):
-        path = folder / f"{name}.parquet"
-        if path.is_file():
+        files = table_files(folder, name, "parquet")
+        if files:
             tables.append({"name": name, "description": _description(name), "rows": rows.get(name),
                            "rows_text": f"{rows[name]:,}" if name in rows else "?",
-                           "folder": folder.name, "preview": preview(path)})
+                           "folder": folder.name, "links": _table_links(folder, name), "preview": preview(files)})
     chart, chart_facts = None, None
-    panel = pd.read_parquet(folder / "panel.parquet") if (folder / "panel.parquet").is_file() else None
+    panel = read_table(folder, "panel") if has_table(folder, "panel") else None
     # a release made before the panel was keyed by place (0.1.x) has no chart: its panel has no years spans
-    if panel is not None and chart_ready(panel) and (folder / "indicators.parquet").is_file():
-        indicators = pd.read_parquet(folder / "indicators.parquet")
+    if panel is not None and chart_ready(panel) and has_table(folder, "indicators"):
+        indicators = read_table(folder, "indicators")
         chart = panel_chart(panel, indicators)
         chart_facts = {"figures": len(panel), "indicators": panel["indicator_code"].nunique(),
                        "documents": panel["doc_id"].nunique()}

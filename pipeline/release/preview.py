@@ -55,12 +55,19 @@ def cell(value: object, limit: int = CELL_CHARS) -> Cell:
     return Cell(_cut(text, limit), _cut(text, TITLE_CHARS), wrap=True)
 
 
-def preview(path: Path, n: int = PREVIEW_ROWS, limit: int = CELL_CHARS) -> Preview:
-    """The first ``n`` rows of a Parquet file (only the first batch is read, however big the table)."""
-    pf = pq.ParquetFile(path)
-    columns = tuple(pf.schema_arrow.names)
+def preview(paths: Path | list[Path], n: int = PREVIEW_ROWS, limit: int = CELL_CHARS) -> Preview:
+    """The first ``n`` rows of a Parquet file, or of a table's parts one after the other (only the first batches
+    are read, however big the table)."""
+    paths = [paths] if isinstance(paths, Path) else paths
+    columns: tuple[str, ...] = ()
     rows: list[tuple[Cell, ...]] = []
-    for batch in pf.iter_batches(batch_size=n):
-        rows = [tuple(cell(rec[c], limit) for c in columns) for rec in batch.to_pylist()[:n]]
-        break
+    for path in paths:
+        pf = pq.ParquetFile(path)
+        columns = columns or tuple(pf.schema_arrow.names)
+        for batch in pf.iter_batches(batch_size=n):
+            rows += [tuple(cell(rec[c], limit) for c in columns) for rec in batch.to_pylist()[:n - len(rows)]]
+            if len(rows) >= n:
+                break
+        if len(rows) >= n:
+            break
     return Preview(columns, tuple(rows))

@@ -14,14 +14,15 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from pipeline.release.aliases import with_aliases
 from pipeline.release.archive import archive_name, write_archive
-from pipeline.release.card import render_card, table_facts
+from pipeline.release.card import FACT_TABLES, render_card, table_facts
 from pipeline.release.changelog import render_changelog
 from pipeline.release.citation import render_citation
 from pipeline.release.croissant import write_croissant
@@ -30,6 +31,8 @@ from pipeline.release.dates import publication_date, recorded_date
 from pipeline.release.diff import TableDiff, change_rows, diff_table, previous_table
 from pipeline.release.files import write_checksums, write_csv, write_parquet, write_text
 from pipeline.release.page import write_index
+from pipeline.release.parts import (RECORD as PARTS_RECORD, Part, PartsRecord, batches_of, part_key, publishing_version, share,
+                                    split_frame, still_the_same)
 from pipeline.release.quality import Score
 from pipeline.release.sqlite import write_database
 from pipeline.release.verify import verify_release
@@ -39,8 +42,9 @@ from schemas import frames as frames_mod
 from schemas import registry
 from schemas.crosscheck import Failure
 from schemas.dictionary import dictionary
+from schemas.layout import part_name, relative, release_files, table_files, table_path
 from schemas.registry import CHANGES, TABLES
-from schemas.validate import trim_heap
+from schemas.validate import read_checksums, trim_heap
 
 BUILD_PREFIX = ".building-"
 COPY_PREFIX = ".latest.copy-"   # a copied dist/latest folder on its way out (replaced by the link)
@@ -98,7 +102,7 @@ def _version_of(folder: Path) -> str:
 
 def _build_shape(documents: pd.DataFrame) -> Shape:
     return Shape({n: tuple((c.name, c.type) for c in cols) for n, cols in dictionary().items()},
-                 frozenset(documents["doc_id"]))
+                 frozenset(documents["doc_id"]), in_parts=frozenset(tb.name for tb in TABLES if not tb.whole))
 
 
 def _changes(previous: Path | None, documents: pd.DataFrame) -> SchemaChanges | None:
@@ -115,31 +119,149 @@ def _renamed(changes: SchemaChanges | None) -> tuple:
 @dataclass
 class Written:
     """What a release's other files need from its tables, gathered while each table was written: rows per table,
-    the card's facts and the row-level differences from the previous release."""
+    the card's facts and the row-level differences from the previous release; the key of each part file written
+    or shared (``pipeline.release.parts``) and the SHA-256 of each part shared with the previous release."""
     rows: dict[str, int] = field(default_factory=dict)
     facts: dict = field(default_factory=dict)
     diffs: list[TableDiff] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+    shared: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """What a build may share with the previous release: the parts recorded when it was published
+    (``PartsRecord.load``) and the version of the publishing code."""
+    previous: Path | None = None
+    recorded: Mapping = field(default_factory=dict)
+    version: str = ""
+
+
+def parts_of(tables: Mapping[str, pd.DataFrame], name: str) -> list[Part] | None:
+    """The parts of a table made document by document (one per batch of the documents published), or None for a
+    table over all documents (one file). ``tables`` may say which parts, and what each is made from, through a
+    ``parts(name)`` method (``pipeline.assets.published.PublishedTables``); a plain mapping of frames is cut by the
+    batches of its documents table, which gives the same parts."""
+    if registry.table(name).whole:
+        return None
+    parted = getattr(tables, "parts", None)
+    if parted is not None:
+        return parted(name)
+    try:
+        return split_frame(tables[name], batches_of(tables["documents"]))
+    except KeyError as err:
+        raise PublishError([Failure(name, "doc_id", None, "rows of a document the documents table does not have "
+                                    "(they would be in no part)", str(err))]) from None
+
+
+def _write_table(folder: Path, name: str, frame: pd.DataFrame, renamed: tuple, batch: str | None = None) -> pd.DataFrame:
+    """Write ``frame`` as table ``name``'s files (``batch``: as that batch's part); the frame as published (the
+    deprecated aliases of ``renamed`` added)."""
+    published = with_aliases({name: frame}, tuple(r for r in renamed if r.table == name))[name]
+    for fmt, write in (("parquet", write_parquet), ("csv", write_csv)):
+        path = table_path(folder, name, fmt)
+        if batch is not None:
+            path.mkdir(exist_ok=True)
+            path = path / part_name(batch, fmt)
+        # never written through: the file there may be a previous release's, shared by a hard link
+        path.unlink(missing_ok=True)
+        write(published, path)
+    return published
+
+
+def _part_names(name: str, batch: str) -> tuple[str, str]:
+    return tuple(f"{name}.{fmt}/{part_name(batch, fmt)}" for fmt in ("parquet", "csv"))
+
+
+def _shareable(names: tuple[str, ...], key: str | None, sharing: Sharing) -> bool:
+    """May the previous release's files ``names`` be shared as they are (the same key, the same files as
+    recorded)?"""
+    if key is None or sharing.previous is None:
+        return False
+    return all((r := sharing.recorded.get(n)) is not None and r.key == key
+               and still_the_same(sharing.previous / n, r) for n in names)
+
+
+def _write_parts(folder: Path, name: str, parts: list[Part], renamed: tuple, written: Written,
+                 sharing: Sharing) -> tuple[list[pd.DataFrame | str], list[pd.DataFrame]]:
+    """Write (or share) every part of table ``name``: ([each part's published rows, or the file name of a part
+    shared], [the rows written])."""
+    aliases = tuple(r for r in renamed if r.table == name)
+    pieces, fresh = [], []
+    for part in parts:
+        key = part_key(name, part, aliases, sharing.version)
+        names = _part_names(name, part.batch)
+        if _shareable(names, key, sharing):
+            for n in names:
+                share(sharing.previous / n, folder / n)
+                written.shared[n] = sharing.recorded[n].sha256
+            pieces.append(names[0])
+        else:
+            published = _write_table(folder, name, part.load(), renamed, part.batch)
+            for n in names:
+                written.shared.pop(n, None)
+            pieces.append(published)
+            fresh.append(published)
+        if key is not None:
+            written.keys |= dict.fromkeys(names, key)
+    return pieces, fresh
+
+
+def _rows_in(files) -> int:
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
 
 
 def _write_tables(folder: Path, tables: Mapping[str, pd.DataFrame], names: list[str], renamed: tuple,
-                  previous: Path | None, written: Written) -> None:
+                  previous: Path | None, written: Written, sharing: Sharing = Sharing()) -> None:
     """Parquet and CSV of each table in ``names`` (with the deprecated aliases of ``renamed``), one table at a time:
-    each is taken from ``tables`` (which may load it just then), written, compared with ``previous``'s and let go
-    before the next, so a release holds one table in memory, not all of them (10,000 documents: 7.4 GiB when
-    every table was held at once)."""
+    each is taken from ``tables`` (which may load it just then), written (a table made document by document as one
+    part per batch of documents, a part that cannot have changed shared with the previous release: ``sharing``),
+    compared with ``previous``'s and let go before the next, so a release holds one table in memory, not all of
+    them (10,000 documents: 7.4 GiB when every table was held at once). Only the parts written are compared with
+    the previous release's parts that were not shared: the rows of a shared part are the same."""
     for name in names:
-        frame = tables[name]
-        written.rows[name] = len(frame)
-        written.facts |= table_facts(name, frame)
-        published = with_aliases({name: frame}, tuple(r for r in renamed if r.table == name))[name]
-        del frame
-        write_parquet(published, folder / f"{name}.parquet")
-        write_csv(published, folder / f"{name}.csv")
+        parts = parts_of(tables, name)
+        if parts is None:
+            frame = tables[name]
+            new = _write_table(folder, name, frame, renamed)
+            written.rows[name] = len(new)
+            written.facts |= table_facts(name, frame)
+            old = previous_table(previous, name) if previous is not None else None
+            before = None
+        else:
+            pieces, fresh = _write_parts(folder, name, parts, renamed, written, sharing)
+            shared = [p for p in pieces if isinstance(p, str)]
+            written.rows[name] = sum(len(p) for p in fresh) + _rows_in(folder / n for n in shared)
+            if name in FACT_TABLES:
+                whole = [pd.read_parquet(folder / p) if isinstance(p, str) else p for p in pieces]
+                written.facts |= table_facts(name, pd.concat(whole, ignore_index=True) if whole else tables[name])
+                del whole
+            del pieces
+            new = pd.concat(fresh, ignore_index=True) if fresh else None
+            del fresh
+            old, before = (None, None) if previous is None else _unshared(previous, name, set(shared))
         if previous is not None:
-            written.diffs.append(diff_table(name, previous_table(previous, name), published,
-                                            list(registry.table(name).primary_key)))
-        del published
+            if new is None and old is None:
+                diff = TableDiff(name, 0, 0)
+            else:   # every part shared: the rows not shared (of documents removed) are the differences
+                diff = diff_table(name, old, new if new is not None else old.iloc[:0],
+                                  list(registry.table(name).primary_key))
+            written.diffs.append(replace(diff, rows_before=diff.rows_before if before is None else before,
+                                         rows_now=written.rows[name]))
+        del new, old
         trim_heap()
+
+
+def _unshared(previous: Path, name: str, shared: set[str]) -> tuple[pd.DataFrame | None, int | None]:
+    """(the rows of the previous release's table ``name`` not in a part this build shares, how many rows the
+    table had in all); (None, None) when it had no such table."""
+    files = table_files(previous, name, "parquet")
+    if not files:
+        return None, None
+    kept = [f for f in files if relative(previous, f) not in shared]
+    old = pd.concat([pd.read_parquet(f) for f in kept], ignore_index=True) if kept else \
+        pd.read_parquet(files[0]).iloc[:0]
+    return old, _rows_in(files)
 
 
 def _diffs_between(old: Path | None, new: Path) -> list[TableDiff]:
@@ -155,11 +277,12 @@ def _diffs_between(old: Path | None, new: Path) -> list[TableDiff]:
 
 
 def _write_metadata(folder: Path, written: Written, version: str, previous: Path | None,
-                    changes: SchemaChanges | None, quality: tuple[Score, ...] = (), date: str | None = None) -> None:
+                    changes: SchemaChanges | None, quality: tuple[Score, ...] = (), date: str | None = None,
+                    shared_from: Path | None = None) -> None:
     """Every file of release ``version`` but the tables' (already in ``folder``), as the successor of ``previous``,
     from which it differs by ``changes`` and, row by row, by ``written.diffs``; ``date``: its publication date.
     The SQLite database is written from the table files, before the metadata that describes it; the zip of every
-    file after them, and SHA256SUMS last."""
+    file after them (the parts shared with the release ``shared_from`` taken from its zip), and SHA256SUMS last."""
     previous_version = _version_of(previous) if previous is not None else None
     renamed = _renamed(changes)
     diffs = written.diffs if previous is not None else []
@@ -174,8 +297,8 @@ def _write_metadata(folder: Path, written: Written, version: str, previous: Path
     write_text(render_changelog(version, rows, previous_version, changes, diffs,
                                 previous / "CHANGELOG.md" if previous is not None else None),
                folder / "CHANGELOG.md")
-    write_archive(folder, version, date)
-    write_checksums(folder)
+    write_archive(folder, version, date, shared_from, written.shared)
+    write_checksums(folder, written.shared)
 
 
 def _differs(changes: SchemaChanges, diffs: list[TableDiff]) -> bool:
@@ -183,15 +306,15 @@ def _differs(changes: SchemaChanges, diffs: list[TableDiff]) -> bool:
     alias is not counted: whether a release carries it depends on the release before, which the rebuild as the
     previous release reproduces.)"""
     shape = (changes.tables_added, changes.tables_removed, changes.columns_added, changes.columns_removed,
-             changes.columns_retyped, changes.documents_added, changes.documents_removed)
+             changes.columns_retyped, changes.documents_added, changes.documents_removed, changes.tables_reshaped)
     return any(shape) or any(d.added or d.removed or d.changed or d.rows_before != d.rows_now for d in diffs)
 
 
 def _same_content(new: Path, old: Path) -> bool:
-    """The two folders hold the same files, byte for byte."""
-    names = sorted(p.name for p in new.iterdir())
-    return names == sorted(p.name for p in old.iterdir()) and \
-        all(filecmp.cmp(new / n, old / n, shallow=False) for n in names)
+    """The two folders hold the same files, byte for byte (a file shared by a hard link is the same)."""
+    names = release_files(new)
+    return names == release_files(old) and \
+        all(os.path.samefile(new / n, old / n) or filecmp.cmp(new / n, old / n, shallow=False) for n in names)
 
 
 def _predecessor(dist: Path, folder: Path) -> Path | None:
@@ -212,8 +335,10 @@ def _fsync(path: Path) -> None:
 def sync_folder(folder: Path) -> None:
     """Flush every file of ``folder`` and the folder itself to disk, so that a power cut after the rename
     cannot leave a vX.Y.Z folder with empty files (a kill -9 cannot: the kernel keeps what was written)."""
+    for name in release_files(folder):
+        _fsync(folder / name)
     for p in folder.iterdir():
-        if p.is_file():
+        if p.is_dir():
             _fsync(p)
     _fsync(folder)
 
@@ -224,9 +349,9 @@ def _copy_of_a_release(folder: Path, dist: Path) -> Path | None:
     if folder.is_symlink() or not folder.is_dir() or not (folder / "SHA256SUMS").is_file():
         return None
     sums = (folder / "SHA256SUMS").read_bytes()
-    names = sorted(p.name for p in folder.iterdir())
+    names = release_files(folder)
     for _, release in releases(dist):
-        if (release / "SHA256SUMS").read_bytes() == sums and sorted(p.name for p in release.iterdir()) == names \
+        if (release / "SHA256SUMS").read_bytes() == sums and release_files(release) == names \
                 and all((folder / n).is_file() and filecmp.cmp(folder / n, release / n, shallow=False) for n in names):
             return release
     return None
@@ -281,7 +406,8 @@ def _complete_the_dist(status: str, dist: Path, folder: Path, warnings: tuple[st
 def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score, ...] = ()) -> PublishResult:
     """Publish the tables as the next release in ``dist`` (or report that nothing changed); ``tables`` may load
     each table when asked for it (each is asked for once, documents twice); ``quality``: the scores against hand
-    annotations that the dataset card prints."""
+    annotations that the dataset card prints. The keys of the parts published are kept in the dist folder, so that
+    the next build shares the parts that cannot have changed (``pipeline.release.parts``)."""
     missing = [tb.name for tb in TABLES if tb.name not in tables]
     if missing:
         raise PublishError([Failure(name, "", None, "table missing from the build", "") for name in missing])
@@ -294,10 +420,13 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
     found = scan(dist)
     previous, warnings = found.latest, found.warnings
     changes = _changes(previous, documents)
+    record = PartsRecord(dist / PARTS_RECORD)
+    sharing = Sharing(previous, record.load(previous), publishing_version())
+    record.forget()   # until this build's release is in place: a failure leaves nothing to trust
     tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=dist))
     try:
         written = Written()
-        _write_tables(tmp, tables, [tb.name for tb in TABLES], _renamed(changes), previous, written)
+        _write_tables(tmp, tables, [tb.name for tb in TABLES], _renamed(changes), previous, written, sharing)
         if previous is not None and not _differs(changes, written.diffs):
             # No row and no column changed: rebuild the previous release from these tables, as the successor of
             # its own predecessor; identical bytes, file for file, means this build changes nothing (a different
@@ -308,11 +437,15 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
             as_before = _changes(predecessor, documents)
             _rewrite_aliased(tmp, tables, _renamed(changes), _renamed(as_before), written)
             # the build's tables are the previous release's: its differences from the predecessor are theirs
-            rebuilt = Written(written.rows, written.facts, _diffs_between(predecessor, previous))
+            rebuilt = Written(written.rows, written.facts, _diffs_between(predecessor, previous), written.keys,
+                              written.shared)
             _write_metadata(tmp, rebuilt, previous_version, predecessor, as_before, quality,
-                            recorded_date(previous))
+                            recorded_date(previous), previous)
             if _same_content(tmp, previous):
                 shutil.rmtree(tmp)
+                # the previous release's files are this build's: what was recorded of them holds, unless known anew
+                known = {n: r.key for n, r in sharing.recorded.items() if (previous / n).is_file()}
+                record.save(previous, known | written.keys, read_checksums(previous) or {})
                 notes = _complete_the_dist("unchanged", dist, previous, warnings)
                 return PublishResult("unchanged", previous_version, previous, dict(written.rows), warnings + notes)
             _rewrite_aliased(tmp, tables, _renamed(as_before), _renamed(changes), written)
@@ -327,8 +460,8 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
                          f"({why}): left alone, and this build is published as v{version}; delete it, or restore "
                          f"it from a complete copy",)
             final = dist / f"v{version}"
-        _write_metadata(tmp, written, version, previous, changes, quality, publication_date())
-        failures = verify_release(tmp, previous)
+        _write_metadata(tmp, written, version, previous, changes, quality, publication_date(), previous)
+        failures = verify_release(tmp, previous, trusted=written.shared)
         if failures:
             raise PublishError(failures, warnings)
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700
@@ -337,6 +470,7 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    record.save(final, written.keys, read_checksums(final) or {})
     try:   # from here on the release is published: a failure only leaves the link or the page behind
         _fsync(dist)
     except OSError as err:

@@ -19,6 +19,7 @@ from pipeline.release.about import about
 from pipeline.release.aliases import alias_columns
 from schemas.crosscheck import Failure
 from schemas.dictionary import ColumnDoc, columns
+from schemas.layout import read_table
 from schemas.registry import CHANGES, TABLES, Rename, Table
 
 MEDIA_TYPE = "application/vnd.sqlite3"
@@ -100,7 +101,7 @@ def _rows(frame: pd.DataFrame) -> Iterator[tuple]:
 def _contents(folder: Path, renamed: tuple[Rename, ...], changes: pd.DataFrame | None):
     """(table, its columns, its frame loaded when asked) for every table the database holds, in registry order."""
     for tb in TABLES:
-        yield tb, columns(tb) + alias_columns(tb, renamed), lambda tb=tb: pd.read_parquet(folder / f"{tb.name}.parquet")
+        yield tb, columns(tb) + alias_columns(tb, renamed), lambda tb=tb: read_table(folder, tb.name)
     if changes is not None:
         yield CHANGES, columns(CHANGES), lambda: changes
 

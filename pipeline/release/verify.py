@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.release.about import about
-from pipeline.release.archive import archive_failures, archive_name
+from pipeline.release.archive import archive_failures, archive_name, in_zip
 from pipeline.release.croissant import croissant
 from pipeline.release.datapackage import CHAIN_KEY, descriptor
 from pipeline.release.dates import date_of
@@ -26,6 +25,7 @@ from pipeline.release.sqlite import database_failures, database_name
 from pipeline.release.versioning import LINK, PAGE, VERSION_DIR, pending, scan
 from pipeline.release.quotes import value_failures
 from schemas.crosscheck import Failure
+from schemas.layout import has_table, is_table_file, read_table, release_files, table_files
 from schemas.registry import CHANGES, SCHEMA_KEY, TABLES, Rename
 from schemas.validate import (as_published, damaged, declared_aliases, read_checksums, read_csv_text, read_json,
                               resources_of, sha256_file, validate_release)
@@ -43,17 +43,18 @@ _UNSET = object()
 
 
 def expected_files(pkg: dict | None) -> set[str]:
-    """Every file a release has, given its datapackage.json (None: missing, so the current layout)."""
-    tables = {f"{tb.name}.{ext}" for tb in TABLES for ext in ("parquet", "csv")}
+    """Every file a release has besides its tables' files, given its datapackage.json (None: missing, so the
+    current layout)."""
     names = {r.get("name") for r in (pkg or {}).get("resources", []) if isinstance(r, dict)}
-    out = tables | set(METADATA) | (set(WITH_CHANGES) if pkg is None or CHANGES.name in names else set())
+    out = set(METADATA) | (set(WITH_CHANGES) if pkg is None or CHANGES.name in names else set())
     return out | set(downloads(pkg))
 
 
 def downloads(pkg: dict | None) -> tuple[str, ...]:
     """The SQLite database and the zip, in a release whose datapackage.json describes the database (none up to
     0.1.6)."""
-    paths = {r.get("path") for r in (pkg or {}).get("resources", []) if isinstance(r, dict)}
+    paths = {r.get("path") for r in (pkg or {}).get("resources", [])
+             if isinstance(r, dict) and isinstance(r.get("path"), str)}   # a table in parts: a list
     if database_name() not in paths:
         return ()
     return database_name(), archive_name(str(pkg.get("version")))
@@ -61,20 +62,23 @@ def downloads(pkg: dict | None) -> tuple[str, ...]:
 
 def layout_failures(folder: Path, pkg: dict | None) -> list[Failure]:
     """Files that are there but no part of the release, files a release has that SHA256SUMS does not list, and files
-    a release has that are missing (table files are ``validate_release``'s)."""
+    a release has that are missing (table files, one per table or a folder of parts, are ``validate_release``'s)."""
     listed = read_checksums(folder) or {}
-    present = {p.name for p in folder.iterdir()}
-    expected = expected_files(pkg)
-    tables = {f"{tb.name}.{ext}" for tb in TABLES for ext in ("parquet", "csv")}
+    present = set(release_files(folder))
+    expected, tables = expected_files(pkg), {tb.name for tb in TABLES}
+
+    def belongs(name: str) -> bool:
+        return name in expected or is_table_file(name, tables)
+
     out = []
     for name in sorted(present - set(listed) - {SUMS}):
-        why = ("not listed in SHA256SUMS: its checksum is missing" if name in expected else
+        why = ("not listed in SHA256SUMS: its checksum is missing" if belongs(name) else
                "unexpected file: not listed in SHA256SUMS, so not part of the release (remove it)")
         out.append(Failure(name, "", None, why, name))
     out += [Failure(name, "", None, "listed in SHA256SUMS but not a file a release has (remove it and its line)", name)
-            for name in sorted(set(listed) - expected)]
+            for name in sorted(n for n in listed if not belongs(n))]
     out += [Failure(name, "", None, "missing: every release has this file (restore it from a good copy)", name)
-            for name in sorted(expected - present - tables)]
+            for name in sorted(expected - present)]
     return out
 
 
@@ -124,8 +128,9 @@ def _tables(folder: Path) -> dict[str, tuple[int, list[str]]]:
     out = {}
     for tb in TABLES:
         try:
-            f = pq.ParquetFile(folder / f"{tb.name}.parquet")
-            out[tb.name] = (f.metadata.num_rows, f.schema_arrow.names)
+            files = [pq.ParquetFile(p) for p in table_files(folder, tb.name, "parquet")]
+            if files:
+                out[tb.name] = (sum(f.metadata.num_rows for f in files), files[0].schema_arrow.names)
         except Exception:  # missing or damaged: named by validate_release
             continue
     try:
@@ -148,11 +153,10 @@ def _enum_failures(folder: Path, pkg: dict) -> list[Failure]:
         fields = {f.get("name"): f.get("constraints", {}).get("enum") for f in (r.get("schema") or {}).get("fields", [])
                   if isinstance(f, dict) and isinstance(f.get("constraints"), dict)}
         fields = {k: v for k, v in fields.items() if isinstance(v, list)}
-        path = folder / f"{r.get('name')}.parquet"
-        if not fields or not path.is_file():
+        if not fields or not has_table(folder, str(r.get("name"))):
             continue
         try:
-            df = pd.read_parquet(path, columns=list(fields))
+            df = read_table(folder, str(r.get("name")), columns=list(fields))
         except Exception:  # damaged or without these columns: named by validate_release
             continue
         for col, allowed in fields.items():
@@ -198,11 +202,11 @@ def earlier_schema_failures(folder: Path, pkg: dict) -> list[Failure]:
     out = []
     for name, r in resources_of(pkg).items():
         fields = [f.get("name") for f in (r.get("schema") or {}).get("fields", []) if isinstance(f, dict)]
-        path = folder / f"{name}.parquet"
-        if not fields or not path.is_file():
+        files = table_files(folder, name, "parquet")
+        if not fields or not files:
             continue
         try:
-            columns = pq.read_schema(path).names
+            columns = pq.read_schema(files[0]).names
         except Exception:  # damaged: named by validate_release
             continue
         if fields != columns:
@@ -224,7 +228,7 @@ def metadata_failures(folder: Path, digest) -> list[Failure]:
     if VERSION_DIR.match(folder.name) and name != folder.name:
         out.append(_metadata_failure("datapackage.json", "version", f"{pkg.get('version')!r} in folder {folder.name}"))
     rows, renamed = _rows(folder), _renamed(folder)
-    tables = {r: n for r, n in rows.items() if (folder / f"{r}.csv").is_file()}
+    tables = {r: n for r, n in rows.items() if has_table(folder, r, "csv")}
     chain = pkg.get(CHAIN_KEY)
     date = date_of(pkg)
     try:
@@ -289,16 +293,17 @@ def _text_failures(folder: Path, version: str, rows: dict[str, int], date: str |
     return out
 
 
-def download_failures(folder: Path, pkg: dict | None, digest) -> list[Failure]:
+def download_failures(folder: Path, pkg: dict | None, digest, trusted: Collection[str] = ()) -> list[Failure]:
     """The SQLite database against the table files (tables, columns, rows), and the zip against the release's files
-    (every file SHA256SUMS lists but the zip, byte for byte)."""
+    (every file SHA256SUMS lists that the zip holds, byte for byte; ``trusted``: shared with the previous release,
+    whose zip's members they are)."""
     if not downloads(pkg):
         return []
     version = str(pkg.get("version"))
-    listed = [n for n in (read_checksums(folder) or {}) if n not in (SUMS, archive_name(version))]
+    listed = in_zip(read_checksums(folder) or {}, folder, version)
     tables = _tables(folder)
     return (database_failures(folder, {n: r for n, (r, _) in tables.items()}, {n: c for n, (_, c) in tables.items()})
-            + archive_failures(folder, version, sorted(listed), digest))
+            + archive_failures(folder, version, listed, digest, trusted))
 
 
 def chain_failures(folder: Path, previous) -> list[Failure]:
@@ -339,20 +344,29 @@ def _link_failures(folder: Path, entry, previous: Path) -> list[Failure]:
     return out
 
 
-def verify_release(folder: Path, previous=_UNSET, chain: bool = True) -> list[Failure]:
+def verify_release(folder: Path, previous=_UNSET, chain: bool = True,
+                   trusted: Mapping[str, str] | None = None) -> list[Failure]:
     """Everything wrong with a release folder: its tables (``validate_release``), its files, its metadata and (unless
-    not ``chain``) its link in the hash chain (see ``chain_failures`` for ``previous``). Each file is hashed once."""
+    not ``chain``) its link in the hash chain (see ``chain_failures`` for ``previous``). Each file is hashed once.
+    ``trusted``: {file name: SHA-256} of parts shared with the previous release, which was validated with them
+    (publishing: ``pipeline.release.parts``); they are not read again, but the keys and references of their rows
+    are checked with every other row."""
     folder = Path(folder)
     if not folder.is_dir():
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
-    digests = {p.name: sha256_file(p) for p in folder.iterdir() if p.is_file()}
+    trusted = trusted or {}
+    digests = {name: trusted.get(name) or sha256_file(folder / name) for name in release_files(folder)}
 
     def digest(path: Path) -> str:
-        return digests[path.name] if path.parent == folder and path.name in digests else sha256_file(path)
+        try:
+            name = path.relative_to(folder).as_posix()
+        except ValueError:
+            return sha256_file(path)
+        return digests[name] if name in digests else sha256_file(path)
 
     pkg = read_json(folder / "datapackage.json")
-    return (validate_release(folder, digest, (value_failures,)) + layout_failures(folder, pkg)
-            + metadata_failures(folder, digest) + download_failures(folder, pkg, digest) + (chain_failures(folder, previous) if chain else []))
+    return (validate_release(folder, digest, (value_failures,), set(trusted)) + layout_failures(folder, pkg)
+            + metadata_failures(folder, digest) + download_failures(folder, pkg, digest, trusted) + (chain_failures(folder, previous) if chain else []))
 
 
 @dataclass
