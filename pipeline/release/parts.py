@@ -128,10 +128,6 @@ class PartsRecord:
         tmp.write_text(json.dumps({"release": release.name, "files": files}, ensure_ascii=False), "utf-8")
         os.replace(tmp, self.path)
 
-    def forget(self) -> None:
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
-
 
 def recorded_digests(release: Path) -> dict[str, str]:
     """{file name: SHA-256} of the files of ``release`` that are still the ones its dist folder's record names

@@ -420,9 +420,10 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
     found = scan(dist)
     previous, warnings = found.latest, found.warnings
     changes = _changes(previous, documents)
+    # what the dist folder's record says of the previous release's files (it names the release it describes, and each
+    # file's identity: a failed or killed build leaves it true of that release)
     record = PartsRecord(dist / PARTS_RECORD)
     sharing = Sharing(previous, record.load(previous), publishing_version())
-    record.forget()   # until this build's release is in place: a failure leaves nothing to trust
     tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=dist))
     try:
         written = Written()
