@@ -10,7 +10,6 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from opencc import OpenCC
 
