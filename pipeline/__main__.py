@@ -146,11 +146,11 @@ def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: d
 def _remember(code: int, work: Path, state: dict, settings, dist: Path) -> int:
     """After a build that succeeded, record the state it left (``uptodate``): the next build with nothing changed
     has nothing to do."""
-    from pipeline.assets.uptodate import fingerprint_after, record
+    from pipeline.assets.uptodate import record
     from pipeline.instance import instance_home
 
     if code == 0:
-        record(work, fingerprint_after(state, settings.store, dist, instance_home(work)), settings.store)
+        record(work, state, settings.store, dist, instance_home(work))
     return code
 
 

@@ -98,11 +98,10 @@ def fingerprint(seeds: Path, stamps: dict[str, str], store: Path, dist: Path, ho
             "instance": _instance(home)}
 
 
-def fingerprint_after(before: dict, store: Path, dist: Path, home: Path) -> dict:
-    """The fingerprint a build that succeeded leaves: its inputs', and the store, dist folder and instance as it
-    left them."""
-    return {**before, "store": _digest(_tree(Path(str(store)))), "dist": _digest(_dist(dist)),
-            "instance": _instance(home)}
+def _after(before: dict, listing: list, dist: Path, home: Path) -> dict:
+    """The fingerprint a build that succeeded leaves: its inputs', and the store (``listing``: its files), dist
+    folder and instance as it left them."""
+    return {**before, "store": _digest(listing), "dist": _digest(_dist(dist)), "instance": _instance(home)}
 
 
 def _recorded(work: Path) -> dict:
@@ -118,10 +117,12 @@ def up_to_date(work: Path, now: dict) -> bool:
     return _recorded(work).get("fingerprint") == now
 
 
-def record(work: Path, now: dict, store: Path) -> None:
-    """Remember the state a build that succeeded left (written after the store and the dist folder are final), and
-    the store's files as it left them (``store_changes``)."""
-    body = {"fingerprint": now, "store_files": _tree(Path(str(store)))}
+def record(work: Path, before: dict, store: Path, dist: Path, home: Path) -> None:
+    """Remember the state a build that succeeded left (``before``: the fingerprint it started from; called after the
+    store and the dist folder are final), and the store's files as it left them (``store_changes``): one listing of
+    the store serves both."""
+    listing = _tree(Path(str(store)))
+    body = {"fingerprint": _after(before, listing, dist, home), "store_files": listing}
     tmp = work / (RECORD + ".tmp")
     tmp.write_text(json.dumps(body, sort_keys=True, ensure_ascii=False), encoding="utf-8", errors="surrogateescape")
     os.replace(tmp, work / RECORD)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from pipeline.release.aliases import with_aliases
 from pipeline.release.archive import archive_name, write_archive
@@ -42,7 +41,7 @@ from schemas import frames as frames_mod
 from schemas import registry
 from schemas.crosscheck import Failure
 from schemas.dictionary import dictionary
-from schemas.layout import part_name, relative, release_files, table_files, table_path
+from schemas.layout import parquet_rows, part_name, relative, release_files, table_files, table_path
 from schemas.registry import CHANGES, TABLES
 from schemas.validate import read_checksums, trim_heap
 
@@ -207,10 +206,6 @@ def _write_parts(folder: Path, name: str, parts: list[Part], renamed: tuple, wri
     return pieces, fresh
 
 
-def _rows_in(files) -> int:
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-
-
 def _write_tables(folder: Path, tables: Mapping[str, pd.DataFrame], names: list[str], renamed: tuple,
                   previous: Path | None, written: Written, sharing: Sharing = Sharing()) -> None:
     """Parquet and CSV of each table in ``names`` (with the deprecated aliases of ``renamed``), one table at a time:
@@ -231,7 +226,7 @@ def _write_tables(folder: Path, tables: Mapping[str, pd.DataFrame], names: list[
         else:
             pieces, fresh = _write_parts(folder, name, parts, renamed, written, sharing)
             shared = [p for p in pieces if isinstance(p, str)]
-            written.rows[name] = sum(len(p) for p in fresh) + _rows_in(folder / n for n in shared)
+            written.rows[name] = sum(len(p) for p in fresh) + parquet_rows(folder / n for n in shared)
             if name in FACT_TABLES:
                 whole = [pd.read_parquet(folder / p) if isinstance(p, str) else p for p in pieces]
                 written.facts |= table_facts(name, pd.concat(whole, ignore_index=True) if whole else tables[name])
@@ -261,7 +256,7 @@ def _unshared(previous: Path, name: str, shared: set[str]) -> tuple[pd.DataFrame
     kept = [f for f in files if relative(previous, f) not in shared]
     old = pd.concat([pd.read_parquet(f) for f in kept], ignore_index=True) if kept else \
         pd.read_parquet(files[0]).iloc[:0]
-    return old, _rows_in(files)
+    return old, parquet_rows(files)
 
 
 def _diffs_between(old: Path | None, new: Path) -> list[TableDiff]:

@@ -25,7 +25,7 @@ from pipeline.release.sqlite import database_failures, database_name
 from pipeline.release.versioning import LINK, PAGE, VERSION_DIR, pending, scan
 from pipeline.release.quotes import value_failures
 from schemas.crosscheck import Failure
-from schemas.layout import has_table, is_table_file, read_table, release_files, table_files
+from schemas.layout import has_table, is_table_file, parquet_rows, read_table, release_files, table_files
 from schemas.registry import CHANGES, SCHEMA_KEY, TABLES, Rename
 from schemas.validate import (as_published, damaged, declared_aliases, read_checksums, read_csv_text, read_json,
                               resources_of, sha256_file, validate_release)
@@ -128,9 +128,9 @@ def _tables(folder: Path) -> dict[str, tuple[int, list[str]]]:
     out = {}
     for tb in TABLES:
         try:
-            files = [pq.ParquetFile(p) for p in table_files(folder, tb.name, "parquet")]
+            files = table_files(folder, tb.name, "parquet")
             if files:
-                out[tb.name] = (sum(f.metadata.num_rows for f in files), files[0].schema_arrow.names)
+                out[tb.name] = (parquet_rows(files), pq.read_schema(files[0]).names)
         except Exception:  # missing or damaged: named by validate_release
             continue
     try:
