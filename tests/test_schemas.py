@@ -88,3 +88,23 @@ def test_empty_tables_keep_their_dtypes():
     df = frames.build("panel", [])
     assert list(df.columns) == table("panel").columns
     assert str(df["year_end"].dtype) == "Int64" and df["value"].dtype == float
+
+
+
+def _row(name: str, **values) -> dict:
+    """A row of table ``name``: 0 in every column but the text ones (''), then ``values``."""
+    empty = frames.build(name, [])
+    return {c: "" if empty[c].dtype == object else 0 for c in empty.columns} | values
+
+
+@pytest.mark.parametrize("name, column, value", [("sections", "level", 1.5), ("metrics", "year_start", 2020.5),
+                                                 ("sections", "char_end", float("nan"))])
+def test_build_refuses_a_value_it_would_change(name, column, value):
+    # pandas' astype("int64") stores 1.5 as 1: such a row must be refused, not rounded without a word
+    with pytest.raises(ValueError, match=f"{name}.{column}"):
+        frames.build(name, [_row(name, **{column: value})])
+
+
+def test_build_keeps_whole_numbers_and_nulls_where_they_fit():
+    df = frames.build("metrics", [_row("metrics", year_start=2020.0, year_end=None, char_end=7)])
+    assert df["year_start"].tolist() == [2020] and df["year_end"].isna().all() and df["char_end"].tolist() == [7]

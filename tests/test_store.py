@@ -88,3 +88,42 @@ def test_a_batch_goes_through_dagster_contexts(base):
     loaded = io.load_input(dg.build_input_context(asset_key=dg.AssetKey("raw_documents"), partition_key="b",
                                                   asset_partitions_def=parts, upstream_output=out))
     assert list(loaded) == ["a"] and loaded["a"]["stamp"] == "s1"
+
+
+def test_a_run_reads_each_file_once_and_again_when_it_changed(tmp_path, monkeypatch):
+    io = store.BatchStore(base_path=UPath(tmp_path / "store"))
+    reads = []
+    unseal = store._unseal
+    monkeypatch.setattr(store, "_unseal", lambda path, data, what: reads.append(path.name) or unseal(path, data, what))
+    with store.remembering():
+        io.write_batches("raw_documents", ["b"], handover({"a": row("a")}, {"b": ["a"]}))
+        for _ in range(3):   # written by this run: never read back from the file
+            assert io.documents("raw_documents", ["b"])["a"]["value"] == 1.0
+        assert reads == []
+        # the file replaced meanwhile (another value, another inode): read again, its seal checked
+        other = store.BatchStore(base_path=UPath(tmp_path / "other"))
+        other.write_batches("raw_documents", ["b"], handover({"a": row("a", value=2.0)}, {"b": ["a"]}))
+        found = store.batch_path(io.folder("raw_documents"), "b")
+        found.write_bytes(store.batch_path(other.folder("raw_documents"), "b").read_bytes())
+        assert io.documents("raw_documents", ["b"])["a"]["value"] == 2.0 and reads == ["b.found.pkl"]
+        assert io.documents("raw_documents", ["b"])["a"]["value"] == 2.0 and reads == ["b.found.pkl"]
+        found.write_bytes(found.read_bytes()[:-1] + b"!")   # damaged while remembered: found out
+        with pytest.raises(store.DamagedStoreEntry):
+            io.documents("raw_documents", ["b"])["a"]
+    # outside a run nothing is kept: every read is a read
+    io.write_batches("raw_documents", ["b"], handover({"a": row("a")}, {"b": ["a"]}))
+    reads.clear()
+    for _ in range(2):
+        io.documents("raw_documents", ["b"])["a"]
+    assert reads == ["b.found.pkl", "b.found.pkl"]
+
+
+def test_a_run_remembers_no_more_than_its_budget(tmp_path):
+    io = store.BatchStore(base_path=UPath(tmp_path / "store"))
+    with store.remembering(budget=1) as memo:
+        io.write_batches("raw_documents", ["b"], handover({"a": row("a")}, {"b": ["a"]}))
+        assert memo.values == {} and memo.used == 0
+    with store.remembering() as memo:
+        io.write_batches("raw_documents", ["b"], handover({"a": row("a")}, {"b": ["a"]}))
+        files = [store.batch_path(io.folder("raw_documents"), "b", part) for part in store.PARTS]
+        assert memo.used == sum(f.stat().st_size for f in files) and len(memo.values) == 2

@@ -44,7 +44,7 @@ def document_row(overrides: Mapping, doc_id: str, raw: dict, clean: dict | None,
         meta = apply_overrides(meta, overrides[clean["source_file"]])
     row = {"doc_id": doc_id, "source_file": clean["source_file"], "sha256": raw["sha256"],
            "n_bytes": int(raw["n_bytes"]), "encoding": raw["encoding"], **asdict(meta),
-           "n_chars_raw": len(clean["raw_text"]), "n_chars_clean": len(clean["clean_text"]),
+           "n_chars_raw": len(raw["raw_text"]), "n_chars_clean": len(clean["clean_text"]),
            "n_edits_applied": int(edit_counts.get("applied", 0)),
            "n_edits_flagged": int(edit_counts.get("flagged", 0))}
     return row, [row]

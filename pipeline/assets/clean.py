@@ -42,24 +42,26 @@ def clean_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def clean_document(log, doc_id: str, raw: dict) -> tuple[tuple, tuple]:
-    """((the document's clean text row, [it]), ({edit action: count}, its edit rows)); nothing when the file could
-    not be decoded."""
+    """((its source file, clean text and problem, [the document's clean text row]), ({edit action: count}, its edit
+    rows)); nothing when the file could not be decoded."""
     if raw["problem"]:
         return (None, []), ({}, [])
-    clean, found = normalise(raw["raw_text"])
+    clean, edits = normalise(raw["raw_text"])
     problem = report_problem(clean)
     row = {"doc_id": doc_id, "source_file": raw["source_file"], "raw_text": raw["raw_text"], "clean_text": clean,
            "problem": problem or "", "hint": NOT_A_REPORT if problem else ""}
+    # what the later steps read: not the raw text, which is half of the row and which they have no use for
+    text = {"source_file": row["source_file"], "clean_text": clean, "problem": row["problem"]}
     if problem:
         log.warning(f"{raw['source_file']}: {problem}")
-        return (row, [row]), ({}, [])
-    ordered = sorted(found, key=lambda e: (e.raw_start, e.raw_end, e.kind))
+        return (text, [row]), ({}, [])
+    ordered = sorted(edits, key=lambda e: (e.raw_start, e.raw_end, e.kind))
     ids = span_ids(doc_id, "e", [(e.raw_start, e.raw_end) for e in ordered])
     edit_rows = [{"edit_id": eid, "doc_id": doc_id, "seq": seq, "kind": e.kind, "action": e.action,
                   "before": e.before, "after": e.after, "raw_start": e.raw_start, "raw_end": e.raw_end,
                   "clean_start": e.clean_start, "clean_end": e.clean_end, "rule": e.rule, "confidence": e.confidence}
                  for seq, (e, eid) in enumerate(zip(ordered, ids))]
-    return (row, [row]), (dict(Counter(e.action for e in ordered)), edit_rows)
+    return (text, [row]), (dict(Counter(e.action for e in ordered)), edit_rows)
 
 
 def texts_table(clean_documents: pd.DataFrame) -> pd.DataFrame:
