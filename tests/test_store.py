@@ -126,4 +126,16 @@ def test_a_run_remembers_no_more_than_its_budget(tmp_path):
     with store.remembering() as memo:
         io.write_batches("raw_documents", ["b"], handover({"a": row("a")}, {"b": ["a"]}))
         files = [store.batch_path(io.folder("raw_documents"), "b", part) for part in store.PARTS]
-        assert memo.used == sum(f.stat().st_size for f in files) and len(memo.values) == 2
+        files.append(io.folder("raw_documents") / store.STAMPS)
+        assert memo.used == sum(f.stat().st_size for f in files) and len(memo.values) == 3
+
+
+def test_stamps_read_in_a_run_are_copies_and_follow_the_file(tmp_path):
+    io = store.BatchStore(base_path=UPath(tmp_path / "store"))
+    folder = io.folder("raw_documents")
+    with store.remembering():
+        io.write_batches("raw_documents", ["b"], handover({"a": row("a")}, {"b": ["a"]}))
+        store._recorded(folder)["a"] = ["changed", "b", 0]   # a caller's change is its own
+        assert store.stamps(folder) == {"a": ("s1", "b")}
+        (folder / store.STAMPS).write_text('{"a":["s2","c",1]}', encoding="utf-8")   # changed on disk: read again
+        assert store.stamps(folder) == {"a": ("s2", "c")}

@@ -91,14 +91,22 @@ def _unseal(path: UPath, data: bytes, what: str):
 
 def _recorded(folder: UPath) -> dict[str, list]:
     """{document: [stamp, batch, rows]} of an asset's stored documents ({} when none; a damaged stamps file counts
-    as none, so every document is processed again rather than trusted)."""
+    as none, so every document is processed again rather than trusted). A run reads each ``stamps.json`` once
+    (``remembering``): every step read its inputs' and outputs' several times; a copy is returned each time."""
+    path = folder / STAMPS
+    known, value = _remembered(path)
+    if known:
+        return dict(value)
     try:
-        recorded = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        recorded = json.loads(data.decode("utf-8"))
     except (FileNotFoundError, ValueError, UnicodeDecodeError):
         return {}
     if not isinstance(recorded, dict):
         return {}
-    return {k: v for k, v in recorded.items() if isinstance(v, list) and len(v) == 3}
+    recorded = {k: v for k, v in recorded.items() if isinstance(v, list) and len(v) == 3}
+    _remember(path, len(data), recorded)
+    return dict(recorded)
 
 
 def stamps(folder: UPath) -> dict[str, tuple[str, str]]:
@@ -113,7 +121,9 @@ def stored_rows(folder: UPath) -> dict[str, int]:
 
 def _write_stamps(folder: UPath, recorded: Mapping[str, list]) -> None:
     body = {k: list(v) for k, v in sorted(recorded.items())}
-    _write_atomic(folder / STAMPS, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _write_atomic(folder / STAMPS, data)
+    _remember(folder / STAMPS, len(data), body)
 
 
 PARTS = ("found", "rows")   # a batch's two files: what its documents' step found, and their rows
