@@ -1,7 +1,8 @@
 """Scale benchmark (DESIGN.md "Scale", issue 6 item 3): times a full build of a corpus folder with the real CLI and
 compares it with a bare read-decode-regex scan of the same files, measured in the same run.
 
-    python bench/run.py CORPUS [--dist DIR] [--no-add-one] [--executor NAME] [--compare NAME | --no-compare]
+    python bench/run.py CORPUS [--dist DIR] [--no-add-one] [--executor NAME] [--jobs N]
+                        [--compare NAME | --no-compare]
                         [--profile OUT.txt]
 
 - full build: ``python -m pipeline release --seeds <copy of CORPUS> --dist DIR`` as a subprocess (wall time, peak
@@ -27,10 +28,13 @@ compares it with a bare read-decode-regex scan of the same files, measured in th
   their ratio ``ratio_build_to_pure`` (issue 15's target: at most 1.25);
 - no-op (unless --no-add-one): the same build again with nothing changed (``noop_s``), before the add-one build, so
   that ``add_one_s - noop_s`` is what one new document costs;
-- other executor (``--compare``, default multiprocess; ``--no-compare`` skips it): the same full build with that
-  executor into a dist folder of its own (``compare_build_s``, ``compare_ratio``: its wall time over the first
-  build's), and whether the two releases are byte-identical (``compare_identical``: their SHA256SUMS, which list
-  every file's SHA-256, are the same);
+- jobs: the builds run with the CLI's ``--jobs`` (``--jobs N``; default the CLI's: one run per CPU at once over
+  disjoint batches, then the release's run); ``peak_rss_mib`` is the largest process's or, when several run at
+  once, the highest sum of all of them (sampled);
+- other executor (``--compare``, default in_process as ONE run, ``--jobs 1``; or multiprocess, dask; ``--no-compare``
+  skips it): the same full build that way into a dist folder of its own (``compare_build_s``, ``compare_ratio``: its
+  wall time over the first build's), and whether the two releases are byte-identical (``compare_identical``: their
+  SHA256SUMS, which list every file's SHA-256, are the same);
 - --profile OUT.txt: the full build runs under pyinstrument (sampling; slower) and its call tree goes to OUT.txt.
 
 CORPUS is copied into a temporary folder without manifest.csv (the manifest is not a document). Prints
@@ -104,10 +108,13 @@ def pure(seeds: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def build(seeds: Path, dist: Path, executor: str = "in_process", profile: Path | None = None) -> dict:
+def build(seeds: Path, dist: Path, executor: str = "in_process", profile: Path | None = None,
+          jobs: int | None = None) -> dict:
     """Run the CLI once; wall time, exit code, per-stage seconds, published document count. With ``profile``,
-    under pyinstrument, writing its text report there (slower: sampling overhead)."""
-    cli = ["-m", "pipeline", "release", "--seeds", str(seeds), "--dist", str(dist), "--executor", executor]
+    under pyinstrument, writing its text report there (slower: sampling overhead); ``jobs``: the CLI's --jobs
+    (None: its default)."""
+    cli = ["-m", "pipeline", "release", "--seeds", str(seeds), "--dist", str(dist), "--executor", executor,
+           *(["--jobs", str(jobs)] if jobs is not None else [])]
     cmd = [sys.executable, *(["-m", "pyinstrument", "-r", "text", "-o", str(profile)] if profile else []), *cli]
     t0 = time.perf_counter()
     # the build's Dagster instance in its own work folder (<work>/dagster), never a DAGSTER_HOME exported for the UI
@@ -127,30 +134,51 @@ def build(seeds: Path, dist: Path, executor: str = "in_process", profile: Path |
     rc = proc.wait()
     wall = time.perf_counter() - t0
     sampler.stop()
+    peak = sampler.peak
     stages, last = {}, 0.0
     for name, t in stamps:
         stages[name] = round(stages.get(name, 0.0) + t - last, 2)
         last = t
     return {"wall_s": wall, "rc": rc, "stages": stages, "published": published, "processed": processed,
-            "stage_rss_mib": {k: round(v / 1024) for k, v in stage_rss.items()}}
+            "stage_rss_mib": {k: round(v / 1024) for k, v in stage_rss.items()}, "rss_kib": peak}
 
 
 class RssSampler:
-    """The child's resident memory (VmRSS, KiB) sampled every ``every`` seconds; ``take()`` returns the highest
-    since the previous call, which attributes each peak to the stage that logged next (Linux only: 0 elsewhere)."""
+    """The resident memory (VmRSS, KiB) of the child and of every process under it (a build with ``--jobs`` > 1
+    runs in several processes at once: their sum is what the machine must hold), sampled every ``every`` seconds;
+    ``take()`` returns the highest since the previous call, which attributes each peak to the stage that logged
+    next; ``peak`` is the highest of all (Linux only: 0 elsewhere)."""
 
     def __init__(self, pid: int, every: float = 0.2):
-        self.path, self.every, self.high, self.done = Path(f"/proc/{pid}/status"), every, 0, threading.Event()
+        self.pid, self.every, self.high, self.peak, self.done = pid, every, 0, 0, threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
-    def _sample(self) -> None:
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        out, todo = [], [pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            try:
+                todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+            except (OSError, ValueError):
+                pass
+        return out
+
+    @staticmethod
+    def _rss(pid: int) -> int:
         try:
-            for line in self.path.read_text().splitlines():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    self.high = max(self.high, int(line.split()[1]))
+                    return int(line.split()[1])
         except (OSError, ValueError, IndexError):
             pass
+        return 0
+
+    def _sample(self) -> None:
+        now = sum(self._rss(p) for p in self._tree(self.pid))
+        self.high, self.peak = max(self.high, now), max(self.peak, now)
 
     def _run(self) -> None:
         while not self.done.wait(self.every):
@@ -195,14 +223,17 @@ def _sums(dist: Path) -> bytes | None:
     return sums.read_bytes() if sums.is_file() else None
 
 
+def cpus_available() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def machine() -> dict:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True).stdout.strip()
     except OSError:
         commit = ""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cpus": cpus, "python": platform.python_version(), "platform": platform.platform(),
+    return {"cpus": cpus_available(), "python": platform.python_version(), "platform": platform.platform(),
             "commit": commit}
 
 
@@ -213,8 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-add-one", dest="add_one", action="store_false",
                     help="skip the second build (one document added to the built corpus, republished)")
     ap.add_argument("--executor", default="in_process", choices=("in_process", "multiprocess", "dask"))
-    ap.add_argument("--compare", default="multiprocess", choices=("in_process", "multiprocess", "dask"),
-                    help="time a second full build with this executor (default multiprocess)")
+    ap.add_argument("--jobs", type=int, default=None,
+                    help="the CLI's --jobs for the builds (default: the CLI's, one run per CPU at once)")
+    ap.add_argument("--compare", default="in_process", choices=("in_process", "multiprocess", "dask"),
+                    help="time a second full build with this executor (default in_process, as one run: --jobs 1)")
     ap.add_argument("--no-compare", dest="compare", action="store_const", const=None,
                     help="skip the build with another executor")
     ap.add_argument("--profile", type=Path, help="run the full build under pyinstrument; its report goes here")
@@ -229,23 +262,24 @@ def main(argv: list[str] | None = None) -> int:
         files = stage(a.corpus, seeds)
         base = baseline(files, codecs)
         pure_r = pure(seeds)
-        full = build(seeds, dist, a.executor, a.profile)
+        full = build(seeds, dist, a.executor, a.profile, a.jobs)
         full_events = dagster_events(dist)
         rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux (bytes on macOS)
         if sys.platform == "darwin":
             rss_kib //= 1024
+        rss_kib = max(rss_kib, full["rss_kib"])   # the largest process, or all of them at once when more
         other = identical = None
         if a.compare and full["rc"] == 0:
             other_dist = Path(tmp) / "compare" / "dist"
-            other = build(seeds, other_dist, a.compare)
+            other = build(seeds, other_dist, a.compare, jobs=1 if a.compare == "in_process" else None)
             identical = _sums(dist) == _sums(other_dist) is not None
             shutil.rmtree(other_dist.parent, ignore_errors=True)
         added = noop = None
         if a.add_one and full["rc"] == 0:
-            noop = build(seeds, dist, a.executor)
+            noop = build(seeds, dist, a.executor, jobs=a.jobs)
             add_document(seeds, len(files))
             before = dagster_events(dist)
-            added = build(seeds, dist, a.executor)
+            added = build(seeds, dist, a.executor, jobs=a.jobs)
             added["events"] = dagster_events(dist) - before
 
     n, chars = len(files), base["chars"]
@@ -254,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     per_document_s = round(sum(v for k, v in full["stages"].items() if k not in NOT_PER_DOCUMENT), 2)
     r = {
         **machine(),
-        "corpus": str(a.corpus), "executor": a.executor, "documents": n, "documents_published": full["published"], "characters": chars,
+        "corpus": str(a.corpus), "executor": a.executor,
+        "jobs": (a.jobs or cpus_available()) if a.executor == "in_process" else 1, "documents": n, "documents_published": full["published"], "characters": chars,
         "build_exit": full["rc"], "build_s": round(full["wall_s"], 2),
         "documents_per_s": round(n / full["wall_s"], 2), "chars_per_s": round(chars / full["wall_s"]),
         "peak_rss_mib": round(rss_kib / 1024, 1), "dagster_events": full_events,
@@ -268,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_build_to_pure": round(per_document_s / pure_r["pure_s"], 2) if pure_r["pure_s"] else None,
     }
     if other is not None:
-        r |= {"compare_executor": a.compare, "compare_exit": other["rc"], "compare_build_s": round(other["wall_s"], 2),
+        r |= {"compare_executor": a.compare, "compare_jobs": 1 if a.compare == "in_process" else None,
+              "compare_exit": other["rc"], "compare_build_s": round(other["wall_s"], 2),
               # from the printed (rounded) figures, so that the three agree to the digit
               "compare_ratio": round(round(other["wall_s"], 2) / round(full["wall_s"], 2), 2),
               "compare_identical": identical}

@@ -50,7 +50,7 @@ def _progress_logger(handler: logging.Handler) -> dg.LoggerDefinition:
 
 
 def cmd_release(seeds: Path, dist: Path, work: Path | None = None, executor: str = DEFAULT_EXECUTOR,
-                wait: float = 0.0) -> int:
+                wait: float = 0.0, jobs: int = 1) -> int:
     """Build and publish, holding the work and dist folders' build lock for the whole build (one build at a time:
     a second one waits ``wait`` seconds, then exits with code 3 and who holds the lock)."""
     from pipeline.assets.settings import work_dir_for
@@ -59,13 +59,13 @@ def cmd_release(seeds: Path, dist: Path, work: Path | None = None, executor: str
     work = work or work_dir_for(dist)
     try:
         with hold(work, dist, wait=wait):
-            return _build(seeds, dist, work, executor)
+            return _build(seeds, dist, work, executor, jobs)
     except BuildLocked as err:
         print(f"error: {err}")
         return 3
 
 
-def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
+def _build(seeds: Path, dist: Path, work: Path, executor: str, jobs: int = 1) -> int:
     from pipeline.assets.plan import current_stamps
     from pipeline.assets.settings import PipelineSettings
     from pipeline.assets.uptodate import fingerprint, up_to_date
@@ -88,12 +88,12 @@ def _build(seeds: Path, dist: Path, work: Path, executor: str) -> int:
         print(f"[{time.monotonic() - started:6.1f}s] plan: {len(stamps)} document(s): 0 to process, "
               f"{len(stamps)} unchanged, 0 removed (as the last build left them)")
         return _nothing_to_do(dist, started, scan(seeds).skipped)
-    return _run(seeds, dist, work, executor, settings, stamps, state, started)
+    return _run(seeds, dist, work, executor, settings, stamps, state, started, jobs)
 
 
 def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: dict[str, str], state: dict,
-         started: float) -> int:
-    from pipeline.assets.automation import run_target, stored_assets
+         started: float, jobs: int = 1) -> int:
+    from pipeline.assets.automation import run_target, shard_targets, stored_assets
     from pipeline.assets.executors import run_config_for
     from pipeline.assets.plan import apply_partitions, plan_for, prune_store
     from pipeline.assets.store import check_store
@@ -128,7 +128,16 @@ def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: d
             prune_store(plan, settings.store, stored_assets(graph))
             target = run_target(plan, graph)
             if executor == "in_process":
-                result = defs.resolve_job_def("release_job").execute_in_process(
+                job = defs.resolve_job_def("release_job")
+                ranges = plan.shards(jobs) if jobs > 1 else []
+                if len(ranges) > 1:   # runs over disjoint ranges of batches at once, then the release's
+                    failed = _run_shards(job, work, graph, ranges, instance, handler, started)
+                    if failed is not None and attempt == 1 and failed.damaged(started):
+                        continue
+                    if failed is not None:
+                        return failed.report(started)
+                    target = shard_targets(graph)[2]
+                result = job.execute_in_process(
                     instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}, **target)
                 if attempt == 1 and _damaged_store(result, started):
                     continue
@@ -141,6 +150,73 @@ def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: d
                     continue
                 return _remember(_report(result, handler, started, skipped), work, state, settings, dist)
     return 1
+
+
+def default_jobs() -> int:
+    """Runs at once by default: one per CPU this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class _ShardsFailed:
+    """What the summary reads of a build whose runs over ranges of batches did not all succeed: it stands for the
+    run result ``_report``, ``_failures`` and ``_damaged_store`` read."""
+
+    def __init__(self, results, before=None):
+        self.results, self.before = results, before
+
+    def damaged(self, started: float) -> bool:
+        """Did a run stop on damaged stored tables? Then say so, as ``_damaged_store`` does for one run."""
+        if self.before is not None:
+            return _damaged_store(self.before, started)
+        messages = [m for r in self.results for m in r.damaged]
+        for m in messages:
+            print(f"[{time.monotonic() - started:6.1f}s] warning: {m}")
+        if messages:
+            print(f"[{time.monotonic() - started:6.1f}s] re-creating the damaged stored tables from their source "
+                  f"documents: planning and running again")
+        return bool(messages)
+
+    def report(self, started: float) -> int:
+        print(f"\nsummary ({time.monotonic() - started:.1f}s)")
+        for line in _failures(self.before) if self.before is not None else []:
+            print(line)
+        for r in self.results:
+            if not r.success:
+                print(f"  in the run over batches {r.first}..{r.last}:")
+                for line in r.failures:
+                    print(line)
+        print("  NOT published: the previous release, if any, is untouched.")
+        return 1
+
+
+def _run_shards(job, work: Path, graph, ranges, instance, handler, started: float):
+    """The per-document tables in one run per range of batches, at once (``pipeline.assets.shards``), after the
+    release-level tables they read. None when every run succeeded (the caller then runs the release), else what
+    failed (``_ShardsFailed``)."""
+    from pipeline.assets.automation import shard_targets
+    from pipeline.assets.shards import ShardResult, run_at_once
+    from pipeline.instance import open_instance
+
+    before, over, _ = shard_targets(graph)
+    config = {"loggers": {"progress": {}}}
+    first = job.execute_in_process(instance=instance, raise_on_error=False, run_config=config, **before)
+    if not first.success:
+        return _ShardsFailed([], first)
+    print(f"[{time.monotonic() - started:6.1f}s] {len(ranges)} runs at once over batches "
+          + ", ".join(f"{a}..{b}" for a, b in ranges))
+    seen = len(handler.warnings)
+
+    def one(start: str, end: str) -> ShardResult:
+        with open_instance(work) as own:
+            result = job.execute_in_process(instance=own, raise_on_error=False, run_config=config, **over(start, end))
+        return ShardResult(start, end, result.success, failures=tuple(_failures(result)),
+                           damaged=tuple(e.message.strip() for e in _causes(result, "DamagedStoreEntry")),
+                           warnings=tuple(handler.warnings[seen:]))
+
+    results = run_at_once(ranges, one)
+    for r in results:
+        handler.warnings.extend(r.warnings)
+    return None if all(r.success for r in results) else _ShardsFailed(results)
 
 
 def _remember(code: int, work: Path, state: dict, settings, dist: Path) -> int:
@@ -187,7 +263,6 @@ def settings_config(settings) -> dict:
 
 
 def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
-    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
     print(f"\nsummary ({time.monotonic() - started:.1f}s)")
     release = _release_metadata(result)
     if release:
@@ -205,21 +280,8 @@ def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
             print(f"    - {k.name}: {k.reason} — {k.hint}")
     if handler.warnings:
         print(f"  warnings: {len(handler.warnings)} (listed above)")
-    if not result.success and not result.get_step_failure_events():   # the run failed before any step (resources)
-        for event in result.all_events:
-            error = getattr(event.event_specific_data, "error", None)
-            if event.event_type_value in ("RESOURCE_INIT_FAILURE", "PIPELINE_FAILURE") and error is not None:
-                print("  run failed: " + "\n    ".join(failure_lines(error)))
-                break
-    for failure in result.get_step_failure_events():
-        error = failure.event_specific_data.error
-        if getattr(root_cause(error), "cls_name", None) == "PartlyPublished":
-            continue   # said once, below, as what state the dist folder is in
-        print(f"  step {failure.step_key} failed: " + "\n    ".join(failure_lines(error)))
-    for check in failed_checks:
-        cases = check.metadata.get("failure_cases")
-        print(f"  failed check {check.asset_check_key.name} on {check.asset_key.to_user_string()}:")
-        print("    " + (cases.value if cases else "").replace("\n", "\n    "))
+    for line in _failures(result):
+        print(line)
     partly = _partly_published(result)
     if partly is not None:   # the release step failed after the new release was in place: say what is published
         print(f"  {partly}")
@@ -233,6 +295,28 @@ def _report(result, handler: "_Progress", started: float, skipped=()) -> int:
     else:
         print(f"  published v{version} at {release['path'].value}")
     return 0
+
+
+def _failures(result) -> list[str]:
+    """The summary's lines about what failed in a run: the run itself (before any step), its steps, its checks."""
+    out = []
+    if not result.success and not result.get_step_failure_events():   # the run failed before any step (resources)
+        for event in result.all_events:
+            error = getattr(event.event_specific_data, "error", None)
+            if event.event_type_value in ("RESOURCE_INIT_FAILURE", "PIPELINE_FAILURE") and error is not None:
+                out.append("  run failed: " + "\n    ".join(failure_lines(error)))
+                break
+    for failure in result.get_step_failure_events():
+        error = failure.event_specific_data.error
+        if getattr(root_cause(error), "cls_name", None) == "PartlyPublished":
+            continue   # said once, below, as what state the dist folder is in
+        out.append(f"  step {failure.step_key} failed: " + "\n    ".join(failure_lines(error)))
+    for check in result.get_asset_check_evaluations():
+        if not check.passed:
+            cases = check.metadata.get("failure_cases")
+            out.append(f"  failed check {check.asset_check_key.name} on {check.asset_key.to_user_string()}:\n"
+                       + "    " + (cases.value if cases else "").replace("\n", "\n    "))
+    return out
 
 
 def _partly_published(result) -> str | None:
@@ -337,6 +421,10 @@ def main(argv: list[str] | None = None) -> int:
                           "build/<dist name> beside dist)")
     rel.add_argument("--executor", choices=EXECUTORS, default=DEFAULT_EXECUTOR,
                      help="run the steps in this process (default), a process per step, or on a local Dask cluster")
+    rel.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="with the in-process executor, build the per-document tables in N runs over disjoint "
+                          "batches at once, one process each (default: the number of CPUs this process may use; 1: "
+                          "one run)")
     rel.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="when another build holds the work or dist folder, wait this long for it (default: exit "
                           "at once with code 3)")
@@ -346,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
                      help="FOLDER is a dist folder: validate every release in it and the hash chain between them")
     a = ap.parse_args(argv)
     if a.command == "release":
-        return cmd_release(a.seeds, a.dist, a.work, a.executor, a.wait)
+        return cmd_release(a.seeds, a.dist, a.work, a.executor, a.wait, default_jobs() if a.jobs is None else a.jobs)
     return cmd_validate(a.folder, a.every)
 
 

@@ -15,8 +15,8 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "6", str(corpus), "--seed", "3"],
                    check=True, capture_output=True, timeout=60)
-    # the second build with another executor: in_process again here (a multiprocess build of six documents takes two
-    # minutes; tests/test_executors.py builds on it and on Dask)
+    # the second build: in process as one run (--jobs 1), beside the first's one run per CPU (a multiprocess build of
+    # six documents takes two minutes; tests/test_executors.py builds on it and on Dask)
     proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), str(corpus),
                            "--dist", str(tmp_path / "dist"), "--compare", "in_process"],
                           capture_output=True, text=True, timeout=200, cwd=ROOT)
@@ -40,6 +40,7 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     assert r["dagster_events"] >= r["add_one_dagster_events"] > 0   # what the runs wrote to the instance
     # the same build with the other executor: its time beside, and the same bytes
     assert r["compare_executor"] == "in_process" and r["compare_exit"] == 0 and r["compare_identical"] is True
+    assert r["compare_jobs"] == 1 and r["jobs"] == r["cpus"]   # one run, against the CLI's default
     assert r["compare_ratio"] == round(r["compare_build_s"] / r["build_s"], 2)
     assert (tmp_path / "dist" / "latest").exists()
     assert "documents: 6\n" in proc.stdout

@@ -139,3 +139,14 @@ def test_stamps_read_in_a_run_are_copies_and_follow_the_file(tmp_path):
         assert store.stamps(folder) == {"a": ("s1", "b")}
         (folder / store.STAMPS).write_text('{"a":["s2","c",1]}', encoding="utf-8")   # changed on disk: read again
         assert store.stamps(folder) == {"a": ("s2", "c")}
+
+
+def test_after_let_go_a_run_remembers_nothing_more(tmp_path):
+    io = store.BatchStore(base_path=UPath(tmp_path / "store"))
+    with store.remembering() as memo:
+        io.write_batches("raw_documents", ["b"], handover({"a": row("a")}, {"b": ["a"]}))
+        assert memo.values
+        store.let_go()   # the release: it reads every batch once
+        io.write_batches("raw_documents", ["b"], handover({"a": row("a", value=3.0)}, {"b": ["a"]}))
+        assert io.documents("raw_documents", ["b"])["a"]["value"] == 3.0
+        assert memo.values == {} and memo.used == 0

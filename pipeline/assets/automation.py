@@ -2,6 +2,7 @@
 code version) and the daily schedule that republishes. Per-document assets run only for the documents that need
 it, all of them in one run; the release-level assets (problems, panel, release) run every time."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -39,6 +40,19 @@ def run_target(plan: Plan, asset_graph) -> dict:
     first, last = plan.partition_range
     return {"asset_selection": per_document + whole,
             "tags": {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}}
+
+
+def shard_targets(asset_graph) -> tuple[dict, Callable[[str, str], dict], dict]:
+    """The runs of a build over several ranges of batches at once (``shards``): (the release-level assets the
+    per-document ones read, e.g. the indicator codebook, made first; the per-document assets over one range; the
+    other release-level assets, made last from every batch)."""
+    per_document, whole = split_assets(asset_graph)
+    read = {p for k in per_document for p in asset_graph.get(k).parent_keys if p in set(whole)}
+    first = [k for k in whole if k in read]
+    return ({"asset_selection": first, "tags": {}},
+            lambda start, end: {"asset_selection": per_document, "tags": {ASSET_PARTITION_RANGE_START_TAG: start,
+                                                                         ASSET_PARTITION_RANGE_END_TAG: end}},
+            {"asset_selection": [k for k in whole if k not in read], "tags": {}})
 
 
 def stored_assets(asset_graph) -> list[str]:

@@ -9,6 +9,7 @@ in the event log); when every batch must be run the order is left as it is."""
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,31 @@ class Plan:
         """Identifies what this plan asks for (a sensor's cursor: the same plan is not requested twice)."""
         body = json.dumps([self.stamps, self.process, self.removed], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+    def shards(self, n: int) -> list[tuple[str, str]]:
+        """The batches to run as at most ``n`` consecutive ranges (first, last), cut so that the range with the most
+        documents to process has as few as can be: runs over disjoint ranges go at the same time
+        (``pipeline.assets.shards``), and the build waits for the longest."""
+        if not self.process:
+            return []
+        weight = Counter(self.batches[d] for d in self.changed if d in self.batches)
+        sizes = [max(weight.get(b, 0), 1) for b in self.process]
+
+        def cuts(cap: int) -> list[int]:   # where ranges end, each at most ``cap`` documents (greedy)
+            out, load = [], 0
+            for i, size in enumerate(sizes):
+                if load + size > cap:
+                    out.append(i - 1)
+                    load = 0
+                load += size
+            return out + [len(sizes) - 1]
+
+        low, high = max(sizes), sum(sizes)
+        while low < high:   # the smallest cap that needs no more than n ranges
+            mid = (low + high) // 2
+            low, high = (low, mid) if len(cuts(mid)) <= n else (mid + 1, high)
+        ends = cuts(low)
+        return [(self.process[a + 1 if k else 0], self.process[b]) for k, (a, b) in enumerate(zip([-1, *ends], ends))]
 
     def summary(self) -> str:
         n_batches = len(set(self.batches.values()))

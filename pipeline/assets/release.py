@@ -5,6 +5,7 @@ import dagster as dg
 from pipeline.assets.catalog import kept
 from pipeline.assets.published import ASSET_OF, PublishedTables, published_frame
 from pipeline.assets.settings import PipelineSettings
+from pipeline.assets.store import let_go
 from pipeline.buildlock import hold
 from pipeline.text.sources import gold_folder
 from pipeline.release.publish import PublishError, publish
@@ -24,6 +25,7 @@ def release(context: dg.AssetExecutionContext, settings: PipelineSettings, **ass
     folder are gone, a file repeating another is left out), validate them again as written to disk and publish
     dist/vX.Y.Z atomically (dist/latest, index.html); an unchanged build publishes nothing new; any failure leaves
     the previous release untouched. The card's quality figures read only the documents the gold annotates."""
+    let_go()   # what the per-document steps kept in memory: the release reads each table once
     values = {tb.name: assets[ASSET_OF[tb.name]] for tb in TABLES}
     problems = values["problems"]
     every_document = published_frame("documents", values["documents"])

@@ -19,12 +19,13 @@ Parquet and CSV). Delete the folder to start from scratch.
 """
 
 import contextlib
+import fcntl
 import functools
 import hashlib
 import json
 import os
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import dagster as dg
@@ -126,6 +127,33 @@ def _write_stamps(folder: UPath, recorded: Mapping[str, list]) -> None:
     _remember(folder / STAMPS, len(data), body)
 
 
+@contextlib.contextmanager
+def _stamps_lock(folder: UPath):
+    """Exclusive use of a local asset folder's ``stamps.json`` while it is read, changed and written: runs over
+    disjoint batches (``pipeline.shards``) write one asset's stamps at the same time. An object store has no such
+    lock (one run at a time there, as for the build lock)."""
+    if not is_local(folder) or not os.path.isdir(folder.path):   # (no folder: no stamps to change)
+        yield
+        return
+    with open(os.path.join(folder.path, STAMPS + ".lock"), "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _edit_stamps(folder: UPath, edit: Callable[[dict[str, list]], None]) -> None:
+    """Apply ``edit`` (which changes the dict it is given) to an asset's stamps as they are now, and write them if
+    it changed anything; under the folder's stamps lock, so that another run's changes are kept."""
+    with _stamps_lock(folder):
+        recorded = _recorded(folder)
+        before = dict(recorded)
+        edit(recorded)
+        if recorded != before:
+            _write_stamps(folder, recorded)
+
+
 PARTS = ("found", "rows")   # a batch's two files: what its documents' step found, and their rows
 
 
@@ -144,10 +172,10 @@ def forget(path: UPath) -> None:
     path.unlink(missing_ok=True)
     for part in PARTS:
         batch_path(path.parent, batch, part).unlink(missing_ok=True)
-    recorded = _recorded(path.parent)
-    kept = {d: v for d, v in recorded.items() if v[1] != batch}
-    if len(kept) != len(recorded):
-        _write_stamps(path.parent, kept)
+    def drop(recorded: dict) -> None:
+        for d in [d for d, v in recorded.items() if v[1] == batch]:
+            del recorded[d]
+    _edit_stamps(path.parent, drop)
 
 
 def check_store(store: UPath, changed: list[str], gone: list[str]) -> list[str]:
@@ -231,6 +259,15 @@ def remembering(budget: int = MEMO_BUDGET):
         _memo = outer
 
 
+def let_go() -> None:
+    """Forget what the current run remembers, and remember nothing more in it: the release reads every table of
+    every batch once, and would otherwise hold the per-document steps' values beside them (peak memory is the
+    release's: 1,035 MiB instead of 804 at 1,000 documents)."""
+    if _memo is not None:
+        _memo.values.clear()
+        _memo.used, _memo.budget = 0, 0
+
+
 def _remembered(path: UPath):
     """(True, the value) of a file remembered by the current run, or (False, None)."""
     if _memo is None or not is_local(path):
@@ -285,11 +322,11 @@ def read_batch(folder: UPath, batch: str) -> Batch | None:
 def prune(folder: UPath, live: Mapping[str, str]) -> None:
     """Drop what an asset's store keeps for documents that are gone, and the files of batches no stamp refers to
     (a batch split in two, once every asset has moved its documents on). ``live``: {document: its batch}."""
-    recorded = _recorded(folder)
-    kept = {d: v for d, v in recorded.items() if d in live}
-    if len(kept) != len(recorded):
-        _write_stamps(folder, kept)
-    used = {v[1] for v in kept.values()} | set(live.values())
+    def drop(recorded: dict) -> None:
+        for d in [d for d in recorded if d not in live]:
+            del recorded[d]
+    _edit_stamps(folder, drop)
+    used = {v[1] for v in _recorded(folder).values()} | set(live.values())
     for path in folder.glob(f"*{EXTENSION}"):
         if _batch_name(path) not in used:
             path.unlink(missing_ok=True)
@@ -408,6 +445,8 @@ class BatchStore(dg.UPathIOManager):
         recorded = _recorded(folder)
         source = recorded if name == STAMP_SOURCE else _recorded(self.folder(STAMP_SOURCE))
         files: dict[str, Batch | None] = {}
+        updated: dict[str, list] = {}   # the stamps this call writes, and the documents that left its batches
+        left: dict[str, str] = {}
         for batch in batches:
             members = obj.members.get(batch, [])
             files[batch] = read_batch(folder, batch)
@@ -437,15 +476,22 @@ class BatchStore(dg.UPathIOManager):
             frame = in_id_order(pd.concat(rows, ignore_index=True)) if len(rows) > 1 else (rows or parts)[0]
             counts = frame["doc_id"].value_counts().to_dict()
             for doc in members:
-                recorded[doc] = [stamp[doc], batch, int(counts.get(doc, 0))]
+                recorded[doc] = updated[doc] = [stamp[doc], batch, int(counts.get(doc, 0))]
             previous = files[batch]
             for doc in (previous.found if previous is not None else {}):
                 if doc not in found and recorded.get(doc, ["", ""])[1] == batch:
                     del recorded[doc]
+                    left[doc] = batch
             self.dump_to_path(None, frame, batch_path(folder, batch, "rows"))
             self.dump_to_path(None, found, batch_path(folder, batch, "found"))   # last: it marks the batch written
             del files[batch]   # let go of it: a batch that stays never gives documents to another one
-        _write_stamps(folder, recorded)
+
+        def apply(now: dict) -> None:   # onto the stamps as they are now: a run over other batches may have written
+            now.update(updated)
+            for doc, batch in left.items():
+                if now.get(doc, ["", ""])[1] == batch:
+                    del now[doc]
+        _edit_stamps(folder, apply)
 
     def load_input(self, context: dg.InputContext):
         name = context.upstream_output.asset_key.to_user_string()
