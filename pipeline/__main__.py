@@ -168,13 +168,7 @@ class _ShardsFailed:
         """Did a run stop on damaged stored tables? Then say so, as ``_damaged_store`` does for one run."""
         if self.before is not None:
             return _damaged_store(self.before, started)
-        messages = [m for r in self.results for m in r.damaged]
-        for m in messages:
-            print(f"[{time.monotonic() - started:6.1f}s] warning: {m}")
-        if messages:
-            print(f"[{time.monotonic() - started:6.1f}s] re-creating the damaged stored tables from their source "
-                  f"documents: planning and running again")
-        return bool(messages)
+        return _say_damaged([m for r in self.results for m in r.damaged], started)
 
     def report(self, started: float) -> int:
         print(f"\nsummary ({time.monotonic() - started:.1f}s)")
@@ -246,13 +240,16 @@ def _nothing_to_do(dist: Path, started: float, skipped) -> int:
 def _damaged_store(result, started: float) -> bool:
     """Did the run stop on damaged stored tables (removed by the store as it found them)? Then say so: the caller
     plans again, which processes those documents again from their sources."""
-    damaged = _causes(result, "DamagedStoreEntry")
-    for e in damaged:
-        print(f"[{time.monotonic() - started:6.1f}s] warning: {e.message.strip()}")
-    if damaged:
+    return _say_damaged([e.message.strip() for e in _causes(result, "DamagedStoreEntry")], started)
+
+
+def _say_damaged(messages: list[str], started: float) -> bool:
+    for m in messages:
+        print(f"[{time.monotonic() - started:6.1f}s] warning: {m}")
+    if messages:
         print(f"[{time.monotonic() - started:6.1f}s] re-creating the damaged stored tables from their source "
               f"documents: planning and running again")
-    return bool(damaged)
+    return bool(messages)
 
 
 def settings_config(settings) -> dict:
