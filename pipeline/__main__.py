@@ -187,6 +187,7 @@ def _run_shards(job, work: Path, graph, ranges, instance, handler, started: floa
     """The per-document tables in one run per range of batches, at once (``pipeline.assets.shards``), after the
     release-level tables they read. None when every run succeeded (the caller then runs the release), else what
     failed (``_ShardsFailed``)."""
+    from pipeline.assets import store
     from pipeline.assets.automation import shard_targets
     from pipeline.assets.shards import ShardResult, run_at_once
     from pipeline.instance import open_instance
@@ -201,6 +202,7 @@ def _run_shards(job, work: Path, graph, ranges, instance, handler, started: floa
     seen = len(handler.warnings)
 
     def one(start: str, end: str) -> ShardResult:
+        store.MEMO_BUDGET //= len(ranges)   # (a forked process: its own copy) the runs at once share the memory
         with open_instance(work) as own:
             result = job.execute_in_process(instance=own, raise_on_error=False, run_config=config, **over(start, end))
         return ShardResult(start, end, result.success, failures=tuple(_failures(result)),

@@ -36,7 +36,8 @@ def test_bench_run_smoke(tmp_path: Path) -> None:
     assert r["add_one_minus_noop_s"] == round(r["add_one_s"] - r["noop_s"], 2)
     # the pure pass: the same functions called directly over the same six files, beside the build's stages
     assert r["pure_s"] > 0 and set(r["pure_stages_s"]) >= {"decode", "normalise", "metrics", "laws", "metadata"}
-    assert r["per_document_s"] > 0 and r["ratio_build_to_pure"] == round(r["per_document_s"] / r["pure_s"], 2)
+    assert r["per_document_s"] > 0 and r["one_run_per_document_s"] > 0   # (the comparison below is one run)
+    assert r["ratio_build_to_pure"] == round(r["one_run_per_document_s"] / r["pure_s"], 2)
     assert r["dagster_events"] >= r["add_one_dagster_events"] > 0   # what the runs wrote to the instance
     # the same build with the other executor: its time beside, and the same bytes
     assert r["compare_executor"] == "in_process" and r["compare_exit"] == 0 and r["compare_identical"] is True

@@ -244,15 +244,17 @@ class _Memo:
             self.used -= held[1]
 
 
-MEMO_BUDGET = 256 * 2**20   # bytes of files a run keeps in memory: all of 1,000 documents' (about 200 MB)
+MEMO_BUDGET = 256 * 2**20   # bytes of files a run keeps in memory: all of 1,000 documents' (about 200 MB); runs
+# at once share it (``pipeline.assets.shards``)
 _memo: _Memo | None = None
 
 
 @contextlib.contextmanager
-def remembering(budget: int = MEMO_BUDGET):
-    """Keep the values of a local store's files in memory while the block runs (``_Memo``)."""
+def remembering(budget: int | None = None):
+    """Keep the values of a local store's files in memory while the block runs (``_Memo``; ``budget``: bytes of
+    files, MEMO_BUDGET by default)."""
     global _memo
-    outer, _memo = _memo, _Memo(budget)
+    outer, _memo = _memo, _Memo(MEMO_BUDGET if budget is None else budget)
     try:
         yield _memo
     finally:
