@@ -10,6 +10,7 @@ from upath import UPath
 
 from conftest import SEEDS, run_release
 from pipeline import batches
+from pipeline.assets import plan as plan_module
 from pipeline.assets import records, store
 from pipeline.assets.plan import Plan
 from pipeline.instance import open_instance
@@ -22,6 +23,11 @@ def plan(process: str, documents: dict[str, int]) -> Plan:
     return Plan({}, where, (), (), tuple(process), tuple(where), ())
 
 
+@pytest.fixture(autouse=True)
+def any_number_of_documents(monkeypatch):
+    monkeypatch.setattr(plan_module, "MIN_PER_RUN", 1)   # a run at once per range, however few documents
+
+
 def test_shards_are_consecutive_ranges_whose_largest_is_as_small_as_can_be():
     assert plan("abcd", dict(a=1, b=1, c=1, d=1)).shards(2) == [("a", "b"), ("c", "d")]
     assert plan("abc", dict(a=72, b=73, c=55)).shards(2) == [("a", "a"), ("b", "c")]   # 73+55, not 72+73
@@ -31,6 +37,12 @@ def test_shards_are_consecutive_ranges_whose_largest_is_as_small_as_can_be():
     assert plan("a", dict(a=9)).shards(2) == [("a", "a")] and plan("", {}).shards(2) == []
     # a batch to run with no document to process (one was deleted) still gets a range
     assert plan("ab", dict(a=5)).shards(2) == [("a", "a"), ("b", "b")]
+
+
+def test_no_more_runs_than_there_are_documents_for(monkeypatch):
+    monkeypatch.setattr(plan_module, "MIN_PER_RUN", 100)
+    assert plan("abcd", dict(a=60, b=60, c=60, d=60)).shards(8) == [("a", "b"), ("c", "d")]
+    assert plan("ab", dict(a=60, b=39)).shards(2) == [("a", "b")]   # 99 documents: one run
 
 
 def test_stamps_written_meanwhile_by_a_run_over_other_batches_are_kept(tmp_path, monkeypatch):
