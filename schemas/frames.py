@@ -37,7 +37,9 @@ def _fits(kind: str, v) -> bool:
     column and make None False in a bool one, changing a value without a word. (None in an int64 column, or text in
     a number column, fails in astype itself.)"""
     if kind in ("int64", "Int64"):
-        return not isinstance(v, float) or v != v and kind == "Int64" or v.is_integer()
+        if not isinstance(v, float):
+            return True
+        return v.is_integer() or (kind == "Int64" and v != v)   # NaN: a null, where the column may have one
     if kind == "bool":
         return isinstance(v, (bool, np.bool_))
     return True

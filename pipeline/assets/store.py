@@ -143,15 +143,17 @@ def _stamps_lock(folder: UPath):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _edit_stamps(folder: UPath, edit: Callable[[dict[str, list]], None]) -> None:
+def _edit_stamps(folder: UPath, edit: Callable[[dict[str, list]], None]) -> dict[str, list]:
     """Apply ``edit`` (which changes the dict it is given) to an asset's stamps as they are now, and write them if
-    it changed anything; under the folder's stamps lock, so that another run's changes are kept."""
+    it changed anything; under the folder's stamps lock, so that another run's changes are kept. The stamps as
+    edited."""
     with _stamps_lock(folder):
         recorded = _recorded(folder)
         before = dict(recorded)
         edit(recorded)
         if recorded != before:
             _write_stamps(folder, recorded)
+    return recorded
 
 
 PARTS = ("found", "rows")   # a batch's two files: what its documents' step found, and their rows
@@ -327,8 +329,7 @@ def prune(folder: UPath, live: Mapping[str, str]) -> None:
     def drop(recorded: dict) -> None:
         for d in [d for d in recorded if d not in live]:
             del recorded[d]
-    _edit_stamps(folder, drop)
-    used = {v[1] for v in _recorded(folder).values()} | set(live.values())
+    used = {v[1] for v in _edit_stamps(folder, drop).values()} | set(live.values())
     for path in folder.glob(f"*{EXTENSION}"):
         if _batch_name(path) not in used:
             path.unlink(missing_ok=True)
