@@ -56,11 +56,20 @@ def configurable_executor(init_context: dg.InitExecutorContext) -> dg.Executor:
     return chosen.executor_creation_fn(init_context._replace(executor_def=chosen, executor_config=config))
 
 
+# The multiprocess executor's step processes fork from a server that has imported the pipeline once (Dagster's
+# ``forkserver`` start method), rather than each being a new interpreter importing Dagster and the pipeline again
+# (``spawn``, Dagster's default).
+MULTIPROCESS_PRELOAD = ["pipeline.definitions"]
+
+
 def run_config_for(name: str, workers: int = 2) -> dict:
-    """The ``execution`` run config selecting an executor by name (Dask: a local cluster of ``workers``)."""
+    """The ``execution`` run config selecting an executor by name (Dask: a local cluster of ``workers``;
+    multiprocess: step processes forked from a server with the pipeline loaded)."""
     if name == "dask":
         config: dict = {"cluster": {"local": {"n_workers": workers, "threads_per_worker": 1,
                                               "dashboard_address": None}}}
+    elif name == "multiprocess":
+        config = {"start_method": {"forkserver": {"preload_modules": MULTIPROCESS_PRELOAD}}}
     else:
         config = {}
     return {"execution": {"config": {name: config}}}
