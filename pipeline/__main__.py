@@ -131,12 +131,12 @@ def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: d
                 job = defs.resolve_job_def("release_job")
                 ranges = plan.shards(jobs) if jobs > 1 else []
                 if len(ranges) > 1:   # runs over disjoint ranges of batches at once, then the release's
-                    failed = _run_shards(job, work, graph, ranges, instance, handler, started)
+                    before, over, target = shard_targets(graph)
+                    failed = _run_shards(job, work, before, over, ranges, instance, handler, started)
                     if failed is not None and attempt == 1 and failed.damaged(started):
                         continue
                     if failed is not None:
                         return failed.report(started)
-                    target = shard_targets(graph)[2]
                 result = job.execute_in_process(
                     instance=instance, raise_on_error=False, run_config={"loggers": {"progress": {}}}, **target)
                 if attempt == 1 and _damaged_store(result, started):
@@ -183,16 +183,14 @@ class _ShardsFailed:
         return 1
 
 
-def _run_shards(job, work: Path, graph, ranges, instance, handler, started: float):
-    """The per-document tables in one run per range of batches, at once (``pipeline.assets.shards``), after the
-    release-level tables they read. None when every run succeeded (the caller then runs the release), else what
-    failed (``_ShardsFailed``)."""
+def _run_shards(job, work: Path, before: dict, over, ranges, instance, handler, started: float):
+    """The per-document tables in one run per range of batches, at once (``pipeline.assets.shards``; ``over(first,
+    last)``: a range's run target), after the release-level tables they read (``before``). None when every run
+    succeeded (the caller then runs the release), else what failed (``_ShardsFailed``)."""
     from pipeline.assets import store
-    from pipeline.assets.automation import shard_targets
     from pipeline.assets.shards import ShardResult, run_at_once
     from pipeline.instance import open_instance
 
-    before, over, _ = shard_targets(graph)
     config = {"loggers": {"progress": {}}}
     first = job.execute_in_process(instance=instance, raise_on_error=False, run_config=config, **before)
     if not first.success:

@@ -47,7 +47,7 @@ def shard_targets(asset_graph) -> tuple[dict, Callable[[str, str], dict], dict]:
     per-document ones read, e.g. the indicator codebook, made first; the per-document assets over one range; the
     other release-level assets, made last from every batch)."""
     per_document, whole = split_assets(asset_graph)
-    read = {p for k in per_document for p in asset_graph.get(k).parent_keys if p in set(whole)}
+    read = {p for k in per_document for p in asset_graph.get(k).parent_keys} & set(whole)
     first = [k for k in whole if k in read]
     return ({"asset_selection": first, "tags": {}},
             lambda start, end: {"asset_selection": per_document, "tags": {ASSET_PARTITION_RANGE_START_TAG: start,
