@@ -75,7 +75,7 @@ def _build(seeds: Path, dist: Path, work: Path, executor: str, jobs: int = 1) ->
     started = time.monotonic()
     print(f"building a release from {seeds} into {dist} (work folder {work}, {executor} executor, Dagster instance "
           f"{instance_home(work)})")
-    settings = PipelineSettings(seeds_dir=str(seeds), dist_dir=str(dist), work_dir=str(work))
+    settings = PipelineSettings(seeds_dir=str(seeds), dist_dir=str(dist), work_dir=str(work), processes=jobs)
     try:
         stamps = current_stamps(seeds)
     except FileNotFoundError as err:
@@ -154,7 +154,8 @@ def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: d
 
 def default_jobs() -> int:
     """Runs at once by default: one per CPU this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    from pipeline.assets.settings import cpus
+    return cpus()
 
 
 class _ShardsFailed:
@@ -255,7 +256,7 @@ def _say_damaged(messages: list[str], started: float) -> bool:
 def settings_config(settings) -> dict:
     """Run config giving a reconstructed job (another process, a Dask worker) the same folders."""
     return {"settings": {"config": {"seeds_dir": settings.seeds_dir, "dist_dir": settings.dist_dir,
-                                    "work_dir": settings.work_dir}},
+                                    "work_dir": settings.work_dir, "processes": settings.processes}},
             "io_manager": {"config": {"base_dir": str(settings.store)}}}
 
 

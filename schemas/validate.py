@@ -63,6 +63,41 @@ def table_failures(name: str, df: pd.DataFrame, frames: Mapping[str, pd.DataFram
             + quote_failures(tb, df, frames.get("texts")) + count_failures(tb, df, frames))
 
 
+def checked_columns(tb: Table, published: Table, frame: pd.DataFrame,
+                    aliases: Mapping[str, str] | None) -> tuple[pd.DataFrame, list[Failure]]:
+    """Rows of table ``tb`` as its model checks them (deprecated alias columns, checked against their columns and
+    dropped; only the columns of ``published``, the table as its release declares it, when it declares fewer), and
+    the failures of the aliases."""
+    out = []
+    if aliases:
+        out += alias_failures(tb, frame, dict(aliases))
+        frame = frame.drop(columns=[c for c in aliases if c in frame.columns])
+    if published.published_columns:   # columns today's model does not have are not checked by it
+        frame = frame[[c for c in frame.columns if c in published.columns]]
+    return frame, out
+
+
+def row_failures(tb: Table, published: Table, frame: pd.DataFrame, texts: pd.DataFrame | None,
+                 rules: tuple["TableRule", ...] = ()) -> list[Failure]:
+    """What is wrong with some rows of a table that no other row of it bears on: the model's rules (``published``: the
+    table as its release declares it; a unique column is unique among these rows only), every quote against the
+    clean text of ``texts`` and the caller's ``rules``. A table's parts can be checked this way in any grouping, in
+    several processes at once; what needs every row (keys, references) is ``whole_table_failures``."""
+    out = schema_failures(published, frame) + quote_failures(published, frame, texts)
+    for rule in rules:   # rules that need the pipeline (pipeline.release.quotes): the caller's
+        out += rule(tb, frame)
+    return out
+
+
+def whole_table_failures(tb: Table, df: pd.DataFrame, frames: Mapping[str, pd.DataFrame],
+                         keys: pd.DataFrame | None = None) -> list[Failure]:
+    """What is wrong with a table across its rows: primary keys unique, references found, counts agreeing.
+    ``keys``: when ``df`` holds only some of the table's rows, the key and reference columns of all of them."""
+    if keys is None:
+        return key_failures(tb, df) + foreign_key_failures(tb, df, frames) + count_failures(tb, df, frames)
+    return duplicate_key_failures(tb, keys) + foreign_key_failures(tb, keys, frames) + count_failures(tb, df, frames)
+
+
 def key_columns(tb: Table) -> list[str]:
     """The columns of ``tb`` its primary key and its references are made of."""
     return sorted(set(tb.primary_key) | {c for fk in tb.foreign_keys for c in fk.columns})
@@ -567,12 +602,9 @@ def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[T
         out += failures
         if parquet is None:
             continue
-        if tb.name in aliases:
-            out += alias_failures(tb, parquet, aliases[tb.name])
-            parquet = parquet.drop(columns=[c for c in aliases[tb.name] if c in parquet.columns])
         published = as_published(tb, resources.get(tb.name), schema_version)
-        if published.published_columns:   # columns today's model does not have are not checked by it
-            parquet = parquet[[c for c in parquet.columns if c in published.columns]]
+        parquet, failures = checked_columns(tb, published, parquet, aliases.get(tb.name))
+        out += failures
         keys = None
         if partial:
             try:
@@ -583,9 +615,8 @@ def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[T
         frames = references
         if partial and published.has_span:   # the texts of the rows checked, not every document's
             frames = ChainMap({"texts": _texts_of(folder, set(parquet["doc_id"]), trusted)}, references)
-        out += table_failures(tb.name, parquet, frames, published, keys)
-        for rule in rules:   # rules that need the pipeline (pipeline.release.quotes): the caller's
-            out += rule(tb, parquet)
+        out += row_failures(tb, published, parquet, frames.get("texts"), rules)
+        out += whole_table_failures(published, parquet, frames, keys)
         if tb.name == "panel" and "metric_id" in parquet.columns:
             try:
                 wanted = set(panel_pairs(parquet.columns).values())

@@ -14,6 +14,7 @@ from pipeline.assets import plan as plan_module
 from pipeline.assets import records, store
 from pipeline.assets.plan import Plan
 from pipeline.instance import open_instance
+from pipeline.release import write_parts
 
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 
@@ -26,6 +27,7 @@ def plan(process: str, documents: dict[str, int]) -> Plan:
 @pytest.fixture(autouse=True)
 def any_number_of_documents(monkeypatch):
     monkeypatch.setattr(plan_module, "MIN_PER_RUN", 1)   # a run at once per range, however few documents
+    monkeypatch.setattr(write_parts, "MIN_PARTS_PER_PROCESS", 1)   # and the release's parts in a process each
 
 
 def test_shards_are_consecutive_ranges_whose_largest_is_as_small_as_can_be():

@@ -34,7 +34,7 @@ def release(context: dg.AssetExecutionContext, settings: PipelineSettings, **ass
     try:
         quality = tuple(evaluate(PublishedTables(values, keep & annotated(every_document, gold)), gold))
         with hold(settings.dist, wait=LOCK_WAIT):   # the command line already holds it: re-entrant
-            result = publish(PublishedTables(values, keep), settings.dist, quality)
+            result = publish(PublishedTables(values, keep), settings.dist, quality, settings.release_processes)
     except PublishError as err:
         raise dg.Failure(description=str(err), metadata={"failures": len(err.failures)}) from err
     for warning in result.warnings:   # what else is in dist/ (left alone) or was repaired there

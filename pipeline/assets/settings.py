@@ -1,6 +1,7 @@
 """Where the pipeline reads documents, keeps its per-document tables and publishes releases (a Dagster resource,
 editable in the UI)."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -18,6 +19,9 @@ class PipelineSettings(dg.ConfigurableResource):
     work_dir: str = Field(default="build/dist", description="Folder of the per-document tables between runs "
                           "(store/; a cache, safe to delete: everything is then processed again). On a cluster, "
                           "a folder every worker sees.")
+    processes: int = Field(default=0, ge=0, description="Processes the release writes and checks the parts of "
+                           "its tables in, at once (0: one per CPU this process may use; 1: in the run's own). "
+                           "The command line's --jobs.")
 
     @property
     def seeds(self) -> Path:
@@ -26,6 +30,10 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def dist(self) -> Path:
         return Path(self.dist_dir)
+
+    @property
+    def release_processes(self) -> int:
+        return self.processes or cpus()
 
     @property
     def store(self) -> UPath:
@@ -37,3 +45,8 @@ def work_dir_for(dist: Path) -> Path:
     """The default work folder of a dist folder: ``build/<dist name>`` beside it (``dist`` → ``build/dist``), so
     two dist folders never share per-document tables."""
     return dist.parent / "build" / dist.name
+
+
+def cpus() -> int:
+    """The CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -15,11 +15,11 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.release.aliases import with_aliases
 from pipeline.release.archive import archive_name, write_archive
 from pipeline.release.card import FACT_TABLES, render_card, table_facts
 from pipeline.release.changelog import render_changelog
@@ -28,20 +28,21 @@ from pipeline.release.croissant import write_croissant
 from pipeline.release.datapackage import write_datapackage
 from pipeline.release.dates import publication_date, recorded_date
 from pipeline.release.diff import TableDiff, change_rows, diff_table, previous_table
-from pipeline.release.files import write_checksums, write_csv, write_parquet, write_text
+from pipeline.release.files import write_checksums, write_csv, write_text
 from pipeline.release.page import write_index
 from pipeline.release.parts import (RECORD as PARTS_RECORD, Part, PartsRecord, batches_of, part_key, publishing_version, share,
                                     split_frame, still_the_same)
 from pipeline.release.quality import Score
 from pipeline.release.sqlite import write_database
 from pipeline.release.verify import verify_release
+from pipeline.release.write_parts import file_names, write_all, write_part
 from pipeline.release.versioning import (FIRST_VERSION, LINK, PAGE, SchemaChanges, Shape, compare, next_version,
                                          pending, releases, scan, shape_of_release)
 from schemas import frames as frames_mod
 from schemas import registry
 from schemas.crosscheck import Failure
 from schemas.dictionary import dictionary
-from schemas.layout import parquet_rows, part_name, relative, release_files, table_files, table_path
+from schemas.layout import parquet_rows, relative, release_files, table_files
 from schemas.registry import CHANGES, TABLES
 from schemas.validate import read_checksums, trim_heap
 
@@ -119,21 +120,25 @@ def _renamed(changes: SchemaChanges | None) -> tuple:
 class Written:
     """What a release's other files need from its tables, gathered while each table was written: rows per table,
     the card's facts and the row-level differences from the previous release; the key of each part file written
-    or shared (``pipeline.release.parts``) and the SHA-256 of each part shared with the previous release."""
+    or shared (``pipeline.release.parts``) and the SHA-256 of each part shared with the previous release; the SHA-256
+    of each part written and checked as written (``pipeline.release.write_parts``), and the failures found."""
     rows: dict[str, int] = field(default_factory=dict)
     facts: dict = field(default_factory=dict)
     diffs: list[TableDiff] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
     shared: dict[str, str] = field(default_factory=dict)
+    checked: dict[str, str] = field(default_factory=dict)   # parts written and checked as written: their SHA-256
+    failures: list[Failure] = field(default_factory=list)   # what checking them found
 
 
 @dataclass(frozen=True)
 class Sharing:
     """What a build may share with the previous release: the parts recorded when it was published
-    (``PartsRecord.load``) and the version of the publishing code."""
+    (``PartsRecord.load``) and the version of the publishing code; and how the parts not shared are written."""
     previous: Path | None = None
     recorded: Mapping = field(default_factory=dict)
     version: str = ""
+    processes: int = 1   # how many processes write and check the parts not shared
 
 
 def parts_of(tables: Mapping[str, pd.DataFrame], name: str) -> list[Part] | None:
@@ -153,25 +158,6 @@ def parts_of(tables: Mapping[str, pd.DataFrame], name: str) -> list[Part] | None
                                     "(they would be in no part)", str(err))]) from None
 
 
-def _write_table(folder: Path, name: str, frame: pd.DataFrame, renamed: tuple, batch: str | None = None) -> pd.DataFrame:
-    """Write ``frame`` as table ``name``'s files (``batch``: as that batch's part); the frame as published (the
-    deprecated aliases of ``renamed`` added)."""
-    published = with_aliases({name: frame}, tuple(r for r in renamed if r.table == name))[name]
-    for fmt, write in (("parquet", write_parquet), ("csv", write_csv)):
-        path = table_path(folder, name, fmt)
-        if batch is not None:
-            path.mkdir(exist_ok=True)
-            path = path / part_name(batch, fmt)
-        # never written through: the file there may be a previous release's, shared by a hard link
-        path.unlink(missing_ok=True)
-        write(published, path)
-    return published
-
-
-def _part_names(name: str, batch: str) -> tuple[str, str]:
-    return tuple(f"{name}.{fmt}/{part_name(batch, fmt)}" for fmt in ("parquet", "csv"))
-
-
 def _shareable(names: tuple[str, ...], key: str | None, sharing: Sharing) -> bool:
     """May the previous release's files ``names`` be shared as they are (the same key, the same files as
     recorded)?"""
@@ -182,28 +168,36 @@ def _shareable(names: tuple[str, ...], key: str | None, sharing: Sharing) -> boo
 
 
 def _write_parts(folder: Path, name: str, parts: list[Part], renamed: tuple, written: Written,
-                 sharing: Sharing) -> tuple[list[pd.DataFrame | str], list[pd.DataFrame]]:
-    """Write (or share) every part of table ``name``: ([each part's published rows, or the file name of a part
-    shared], [the rows written])."""
+                 sharing: Sharing) -> tuple[list[str], set[str]]:
+    """Write (or share) every part of table ``name``, the parts written checked as written (``write_parts``, in
+    ``sharing.processes`` processes at once), and count its rows: ([the Parquet file name of each part, in order],
+    {those shared})."""
     aliases = tuple(r for r in renamed if r.table == name)
-    pieces, fresh = [], []
+    order, shared, to_write = [], set(), []
     for part in parts:
         key = part_key(name, part, aliases, sharing.version)
-        names = _part_names(name, part.batch)
+        names = file_names(name, part.batch)
+        order.append(names[0])
         if _shareable(names, key, sharing):
             for n in names:
                 share(sharing.previous / n, folder / n)
                 written.shared[n] = sharing.recorded[n].sha256
-            pieces.append(names[0])
+            shared.add(names[0])
         else:
-            published = _write_table(folder, name, part.load(), renamed, part.batch)
             for n in names:
                 written.shared.pop(n, None)
-            pieces.append(published)
-            fresh.append(published)
+            to_write.append(part)
         if key is not None:
             written.keys |= dict.fromkeys(names, key)
-    return pieces, fresh
+    rows = {n: parquet_rows([folder / n]) for n in shared}
+    if to_write:
+        checked = write_all(folder, name, to_write, renamed, sharing.processes)
+        written.checked |= checked.digests
+        rows |= {file_names(name, p.batch)[0]: checked.rows.get(p.batch, 0) for p in to_write}
+        offsets = dict(zip(order, accumulate((rows[n] for n in order), initial=0)))
+        written.failures += checked.in_table(offsets)
+    written.rows[name] = sum(rows.values())
+    return order, shared
 
 
 def _write_tables(folder: Path, tables: Mapping[str, pd.DataFrame], names: list[str], renamed: tuple,
@@ -218,23 +212,22 @@ def _write_tables(folder: Path, tables: Mapping[str, pd.DataFrame], names: list[
         parts = parts_of(tables, name)
         if parts is None:
             frame = tables[name]
-            new = _write_table(folder, name, frame, renamed)
+            new = write_part(folder, name, frame, renamed)
             written.rows[name] = len(new)
             written.facts |= table_facts(name, frame)
             old = previous_table(previous, name) if previous is not None else None
             before = None
         else:
-            pieces, fresh = _write_parts(folder, name, parts, renamed, written, sharing)
-            shared = [p for p in pieces if isinstance(p, str)]
-            written.rows[name] = sum(len(p) for p in fresh) + parquet_rows(folder / n for n in shared)
+            order, shared = _write_parts(folder, name, parts, renamed, written, sharing)
             if name in FACT_TABLES:
-                whole = [pd.read_parquet(folder / p) if isinstance(p, str) else p for p in pieces]
+                whole = [pd.read_parquet(folder / n) for n in order]
                 written.facts |= table_facts(name, pd.concat(whole, ignore_index=True) if whole else tables[name])
                 del whole
-            del pieces
+            # the rows written, as written (read back only to be compared with the previous release's)
+            fresh = [pd.read_parquet(folder / n) for n in order if n not in shared] if previous is not None else []
             new = pd.concat(fresh, ignore_index=True) if fresh else None
             del fresh
-            old, before = (None, None) if previous is None else _unshared(previous, name, set(shared))
+            old, before = (None, None) if previous is None else _unshared(previous, name, shared)
         if previous is not None:
             if new is None and old is None:
                 diff = TableDiff(name, 0, 0)
@@ -293,7 +286,7 @@ def _write_metadata(folder: Path, written: Written, version: str, previous: Path
                                 previous / "CHANGELOG.md" if previous is not None else None),
                folder / "CHANGELOG.md")
     write_archive(folder, version, date, shared_from, written.shared)
-    write_checksums(folder, written.shared)
+    write_checksums(folder, written.shared | written.checked)
 
 
 def _differs(changes: SchemaChanges, diffs: list[TableDiff]) -> bool:
@@ -398,11 +391,13 @@ def _complete_the_dist(status: str, dist: Path, folder: Path, warnings: tuple[st
         raise PartlyPublished(status, dist, folder, err, warnings) from None  # the message carries the cause
 
 
-def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score, ...] = ()) -> PublishResult:
+def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score, ...] = (),
+            processes: int = 1) -> PublishResult:
     """Publish the tables as the next release in ``dist`` (or report that nothing changed); ``tables`` may load
     each table when asked for it (each is asked for once, documents twice); ``quality``: the scores against hand
     annotations that the dataset card prints. The keys of the parts published are kept in the dist folder, so that
-    the next build shares the parts that cannot have changed (``pipeline.release.parts``)."""
+    the next build shares the parts that cannot have changed (``pipeline.release.parts``); the others are written
+    and checked in ``processes`` processes at once (``pipeline.release.write_parts``)."""
     missing = [tb.name for tb in TABLES if tb.name not in tables]
     if missing:
         raise PublishError([Failure(name, "", None, "table missing from the build", "") for name in missing])
@@ -418,7 +413,7 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
     # what the dist folder's record says of the previous release's files (it names the release it describes, and each
     # file's identity: a failed or killed build leaves it true of that release)
     record = PartsRecord(dist / PARTS_RECORD)
-    sharing = Sharing(previous, record.load(previous), publishing_version())
+    sharing = Sharing(previous, record.load(previous), publishing_version(), processes)
     tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=dist))
     try:
         written = Written()
@@ -457,7 +452,7 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
                          f"it from a complete copy",)
             final = dist / f"v{version}"
         _write_metadata(tmp, written, version, previous, changes, quality, publication_date(), previous)
-        failures = verify_release(tmp, previous, trusted=written.shared)
+        failures = written.failures + verify_release(tmp, previous, trusted=written.shared, checked=written.checked)
         if failures:
             raise PublishError(failures, warnings)
         os.chmod(tmp, 0o755)  # mkdtemp makes it 0700

@@ -345,17 +345,18 @@ def _link_failures(folder: Path, entry, previous: Path) -> list[Failure]:
 
 
 def verify_release(folder: Path, previous=_UNSET, chain: bool = True,
-                   trusted: Mapping[str, str] | None = None) -> list[Failure]:
+                   trusted: Mapping[str, str] | None = None, checked: Mapping[str, str] | None = None) -> list[Failure]:
     """Everything wrong with a release folder: its tables (``validate_release``), its files, its metadata and (unless
     not ``chain``) its link in the hash chain (see ``chain_failures`` for ``previous``). Each file is hashed once.
     ``trusted``: {file name: SHA-256} of parts shared with the previous release, which was validated with them
     (publishing: ``pipeline.release.parts``); they are not read again, but the keys and references of their rows
-    are checked with every other row."""
+    are checked with every other row. ``checked``: {file name: SHA-256} of parts this build wrote and checked as
+    written (``pipeline.release.write_parts``): their rows are not read again either, only their keys and references."""
     folder = Path(folder)
     if not folder.is_dir():
         return [Failure(str(folder), "", None, "not a folder", str(folder))]
-    trusted = trusted or {}
-    digests = {name: trusted.get(name) or sha256_file(folder / name) for name in release_files(folder)}
+    trusted, known = trusted or {}, {**(trusted or {}), **(checked or {})}
+    digests = {name: known.get(name) or sha256_file(folder / name) for name in release_files(folder)}
 
     def digest(path: Path) -> str:
         try:
@@ -365,7 +366,7 @@ def verify_release(folder: Path, previous=_UNSET, chain: bool = True,
         return digests[name] if name in digests else sha256_file(path)
 
     pkg = read_json(folder / "datapackage.json")
-    return (validate_release(folder, digest, (value_failures,), set(trusted)) + layout_failures(folder, pkg)
+    return (validate_release(folder, digest, (value_failures,), set(known)) + layout_failures(folder, pkg)
             + metadata_failures(folder, digest) + download_failures(folder, pkg, digest, trusted) + (chain_failures(folder, previous) if chain else []))
 
 
