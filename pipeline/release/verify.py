@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -366,8 +367,14 @@ def verify_release(folder: Path, previous=_UNSET, chain: bool = True,
         return digests[name] if name in digests else sha256_file(path)
 
     pkg = read_json(folder / "datapackage.json")
-    return (validate_release(folder, digest, (value_failures,), set(known)) + layout_failures(folder, pkg)
-            + metadata_failures(folder, digest) + download_failures(folder, pkg, digest, trusted) + (chain_failures(folder, previous) if chain else []))
+    # The database's and the zip's checks are SQLite's and zlib's work, which let go of the GIL: they run in a thread
+    # meanwhile (10,000 documents: integrity_check 9.7 s, the zip's members 3.7 s, beside 17.6 s of table checks).
+    with ThreadPoolExecutor(1) as background:
+        downloads = background.submit(download_failures, folder, pkg, digest, trusted)
+        out = validate_release(folder, digest, (value_failures,), set(known)) + layout_failures(folder, pkg)
+        out += metadata_failures(folder, digest)
+        out += downloads.result()
+    return out + (chain_failures(folder, previous) if chain else [])
 
 
 @dataclass
