@@ -152,6 +152,17 @@ def _run(seeds: Path, dist: Path, work: Path, executor: str, settings, stamps: d
     return 1
 
 
+def _count(text: str) -> int:
+    """A command-line count of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return n
+
+
 def default_jobs() -> int:
     """Runs at once by default: one per CPU this process may use."""
     from pipeline.assets.settings import cpus
@@ -419,10 +430,11 @@ def main(argv: list[str] | None = None) -> int:
                           "build/<dist name> beside dist)")
     rel.add_argument("--executor", choices=EXECUTORS, default=DEFAULT_EXECUTOR,
                      help="run the steps in this process (default), a process per step, or on a local Dask cluster")
-    rel.add_argument("--jobs", type=int, default=None, metavar="N",
+    rel.add_argument("--jobs", type=_count, default=None, metavar="N",
                      help="with the in-process executor, build the per-document tables in N runs over disjoint "
-                          "batches at once, one process each (default: the number of CPUs this process may use; 1: "
-                          "one run)")
+                          "batches at once, one process each; with any executor, write and check the release's table "
+                          "parts in N processes (default: the number of CPUs this process may use; 1: one run, one "
+                          "process)")
     rel.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="when another build holds the work or dist folder, wait this long for it (default: exit "
                           "at once with code 3)")

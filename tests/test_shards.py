@@ -102,3 +102,11 @@ def test_a_failed_run_among_several_publishes_nothing(one_document_a_batch, tmp_
     out = capsys.readouterr().out
     assert "in the run over batches" in out and "laws broke on purpose" in out and "NOT published" in out
     assert (dist / "latest" / "SHA256SUMS").read_text() == before
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2", "two"])
+def test_jobs_is_a_count_of_at_least_one(jobs, tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        run_release(SEEDS, tmp_path / "dist", "--jobs", jobs)
+    assert stopped.value.code == 2 and "at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "dist").exists()

@@ -35,7 +35,7 @@ from pipeline.release.parts import (RECORD as PARTS_RECORD, Part, PartsRecord, b
 from pipeline.release.quality import Score
 from pipeline.release.sqlite import write_database
 from pipeline.release.verify import verify_release
-from pipeline.release.write_parts import file_names, write_all, write_part
+from pipeline.release.write_parts import COMPRESSED, file_names, write_all, write_part
 from pipeline.release.versioning import (FIRST_VERSION, LINK, PAGE, SchemaChanges, Shape, compare, next_version,
                                          pending, releases, scan, shape_of_release)
 from schemas import frames as frames_mod
@@ -129,6 +129,7 @@ class Written:
     shared: dict[str, str] = field(default_factory=dict)
     checked: dict[str, str] = field(default_factory=dict)   # parts written and checked as written: their SHA-256
     failures: list[Failure] = field(default_factory=list)   # what checking them found
+    compressed: list[Path] = field(default_factory=list)    # their files compressed for the zip
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ def _write_parts(folder: Path, name: str, parts: list[Part], renamed: tuple, wri
     if to_write:
         checked = write_all(folder, name, to_write, renamed, sharing.processes)
         written.checked |= checked.digests
+        written.compressed += checked.compressed
         rows |= {file_names(name, p.batch)[0]: checked.rows.get(p.batch, 0) for p in to_write}
         offsets = dict(zip(order, accumulate((rows[n] for n in order), initial=0)))
         written.failures += checked.in_table(offsets)
@@ -285,7 +287,7 @@ def _write_metadata(folder: Path, written: Written, version: str, previous: Path
     write_text(render_changelog(version, rows, previous_version, changes, diffs,
                                 previous / "CHANGELOG.md" if previous is not None else None),
                folder / "CHANGELOG.md")
-    write_archive(folder, version, date, shared_from, written.shared)
+    write_archive(folder, version, date, shared_from, written.shared, written.compressed)
     write_checksums(folder, written.shared | written.checked)
 
 
@@ -428,8 +430,7 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
             as_before = _changes(predecessor, documents)
             _rewrite_aliased(tmp, tables, _renamed(changes), _renamed(as_before), written)
             # the build's tables are the previous release's: its differences from the predecessor are theirs
-            rebuilt = Written(written.rows, written.facts, _diffs_between(predecessor, previous), written.keys,
-                              written.shared)
+            rebuilt = replace(written, diffs=_diffs_between(predecessor, previous))
             _write_metadata(tmp, rebuilt, previous_version, predecessor, as_before, quality,
                             recorded_date(previous), previous)
             if _same_content(tmp, previous):
@@ -452,6 +453,7 @@ def publish(tables: Mapping[str, pd.DataFrame], dist: Path, quality: tuple[Score
                          f"it from a complete copy",)
             final = dist / f"v{version}"
         _write_metadata(tmp, written, version, previous, changes, quality, publication_date(), previous)
+        shutil.rmtree(tmp / COMPRESSED, ignore_errors=True)   # what the zip was made from, not a file of the release
         failures = written.failures + verify_release(tmp, previous, trusted=written.shared, checked=written.checked)
         if failures:
             raise PublishError(failures, warnings)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.release.aliases import with_aliases
+from pipeline.release.archive import compress
 from pipeline.release.files import write_csv, write_parquet
 from pipeline.release.parts import Part
 from pipeline.release.quotes import value_failures
@@ -29,6 +30,7 @@ from schemas.layout import part_name, relative, table_path
 from schemas.registry import table
 from schemas.validate import checked_columns, csv_failures, damaged, row_failures, sha256_file
 
+COMPRESSED = ".compressed"   # in the release folder while it is written (hidden: not a file of the release)
 # A process more costs its start and a second copy of the checks' state; below this many parts to write for each
 # process, a table's parts are written in this one (1,000 documents: 16 parts a table).
 MIN_PARTS_PER_PROCESS = 4
@@ -38,10 +40,11 @@ MIN_PARTS_PER_PROCESS = 4
 class Checked:
     """What writing some parts of a table found: rows per part (by batch), the SHA-256 of each file written (by
     its name in the release) and the failures, each with the Parquet file of the part whose row it names (the row
-    counted in that file; None: a failure of no row)."""
+    counted in that file; None: a failure of no row); and the files compressed for the release's zip."""
     rows: dict[str, int] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
     failures: list[tuple[str | None, Failure]] = field(default_factory=list)
+    compressed: list[Path] = field(default_factory=list)   # zips of the files written, for the release's zip
 
     def in_table(self, offsets: dict[str, int]) -> list[Failure]:
         """The failures, a row counted in the whole table (``offsets``: {part's Parquet file: its first row's
@@ -91,7 +94,8 @@ def _texts(folder: Path, batches: list[str], docs: set[str]) -> pd.DataFrame:
 
 def write_checked(folder: Path, name: str, parts: list[Part], renamed: tuple) -> Checked:
     """Write ``parts`` of table ``name`` (with the deprecated aliases of ``renamed``) into the release ``folder``, then
-    check each as written, as the release's validation would (``pipeline.release.verify``)."""
+    check each as written, as the release's validation would (``pipeline.release.verify``), and compress them for the
+    release's zip (``pipeline.release.archive.compress``)."""
     tb = table(name)
     out = Checked()
     for part in parts:
@@ -121,6 +125,10 @@ def write_checked(folder: Path, name: str, parts: list[Part], renamed: tuple) ->
     for f in failures:   # a row's part file and its position there
         start, pq_name = next((s, n) for s, n in reversed(starts) if f.row is None or s <= f.row)
         out.failures.append(_in_part(f, name, pq_name, start))
+    (folder / COMPRESSED).mkdir(exist_ok=True)
+    into = folder / COMPRESSED / f"{name}-{parts[0].batch}.zip"
+    compress(folder, sorted(out.digests), into)
+    out.compressed.append(into)
     return out
 
 
@@ -153,9 +161,11 @@ def _picklable(parts: list[Part]) -> bool:
 
 def write_all(folder: Path, name: str, parts: list[Part], renamed: tuple, processes: int = 1) -> Checked:
     """Write and check every one of ``parts`` of table ``name``: in ``processes`` processes at once (forked from
-    this one) when there are at least ``MIN_PARTS_PER_PROCESS`` parts for each, else here."""
+    this one) when there are at least ``MIN_PARTS_PER_PROCESS`` parts for each and this process may start
+    processes, else here."""
     n = min(processes, len(parts) // MIN_PARTS_PER_PROCESS)
-    if n <= 1 or not _picklable(parts):
+    # a daemonic process (a Dask worker's) may not start processes of its own
+    if n <= 1 or multiprocessing.current_process().daemon or not _picklable(parts):
         return write_checked(folder, name, parts, renamed)
     groups = _groups(parts, n)
     sys.stdout.flush()   # a forked process would print again what is still buffered
@@ -167,4 +177,5 @@ def write_all(folder: Path, name: str, parts: list[Part], renamed: tuple, proces
         out.rows |= checked.rows
         out.digests |= checked.digests
         out.failures += checked.failures
+        out.compressed += checked.compressed
     return out
