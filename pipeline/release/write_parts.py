@@ -26,7 +26,7 @@ from pipeline.release.files import write_csv, write_parquet
 from pipeline.release.parts import Part
 from pipeline.release.quotes import value_failures
 from schemas.crosscheck import Failure
-from schemas.layout import part_name, relative, table_path
+from schemas.layout import part_name, table_path
 from schemas.registry import table
 from schemas.validate import checked_columns, csv_failures, damaged, row_failures, sha256_file
 
