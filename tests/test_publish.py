@@ -53,6 +53,20 @@ def test_a_run_killed_after_the_rename_is_completed_by_the_next(dist):
     assert not (dist / ".building-leftover").exists()
 
 
+def test_a_process_writing_parts_that_dies_publishes_nothing_and_says_what_to_do(dist, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+    from pipeline.release import publish as publish_module
+    before = snapshot(dist)
+    frames = release_frames(dist / "latest")
+    frames["laws"].loc[0, "quote"] = frames["laws"].loc[0, "quote"] + "。"   # a change: the laws parts are written
+    def killed(*args, **kwargs):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+    monkeypatch.setattr(publish_module, "write_all", killed)
+    with pytest.raises(PublishError, match=r"(?s)ended without a result.*--jobs 1.*untouched|untouched.*--jobs 1"):
+        publish(frames, dist)
+    assert snapshot(dist) == before
+
+
 def test_invalid_table_is_not_published(dist):
     before = snapshot(dist)
     frames = release_frames(dist / "latest")

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
@@ -192,7 +193,12 @@ def _write_parts(folder: Path, name: str, parts: list[Part], renamed: tuple, wri
             written.keys |= dict.fromkeys(names, key)
     rows = {n: parquet_rows([folder / n]) for n in shared}
     if to_write:
-        checked = write_all(folder, name, to_write, renamed, sharing.processes)
+        try:
+            checked = write_all(folder, name, to_write, renamed, sharing.processes)
+        except BrokenProcessPool as err:   # a process killed (out of memory?) before it said what it wrote
+            raise PublishError([Failure(name, "", None, "a process writing the parts of this table ended without a "
+                                        "result (killed, or out of memory?): publish again, with --jobs 1 (one "
+                                        "process) or more memory", f"{type(err).__name__}: {err}")]) from None
         written.checked |= checked.digests
         written.compressed += checked.compressed
         rows |= {file_names(name, p.batch)[0]: checked.rows.get(p.batch, 0) for p in to_write}
