@@ -564,10 +564,10 @@ def _read_table_files(folder: Path, tb: Table, digest: Digests,
     return (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)), out, skipped > 0
 
 
-def _texts_of(folder: Path, docs: set[str], trusted: set[str]) -> pd.DataFrame:
-    """doc_id and clean_text of the documents ``docs`` from the texts table's files, those not trusted read first
-    (a changed document's text is in a part that changed too), the others only if a document is still missing."""
-    files = sorted(table_files(folder, "texts", "parquet"), key=lambda f: relative(folder, f) in trusted)
+def texts_of(folder: Path, docs: set[str], read_first: Callable[[str], bool]) -> pd.DataFrame:
+    """doc_id and clean_text of the documents ``docs`` from the texts table's files, those ``read_first`` says (by
+    file name) first, the others only if a document is still missing."""
+    files = sorted(table_files(folder, "texts", "parquet"), key=lambda f: not read_first(relative(folder, f)))
     found, left = [], set(docs)
     for f in files:
         if not left:
@@ -614,7 +614,9 @@ def validate_release(folder: Path, digest: Digests = sha256_file, rules: tuple[T
                 continue
         frames = references
         if partial and published.has_span:   # the texts of the rows checked, not every document's
-            frames = ChainMap({"texts": _texts_of(folder, set(parquet["doc_id"]), trusted)}, references)
+            frames = ChainMap({"texts": texts_of(folder, set(parquet["doc_id"]),
+                                                     # a changed document's text is in a part that changed too
+                                                     lambda name: name not in trusted)}, references)
         out += row_failures(tb, published, parquet, frames.get("texts"), rules)
         out += whole_table_failures(published, parquet, frames, keys)
         if tb.name == "panel" and "metric_id" in parquet.columns:

@@ -28,7 +28,7 @@ from pipeline.release.quotes import value_failures
 from schemas.crosscheck import Failure
 from schemas.layout import part_name, table_path
 from schemas.registry import table
-from schemas.validate import checked_columns, csv_failures, damaged, row_failures, sha256_file
+from schemas.validate import checked_columns, csv_failures, damaged, row_failures, sha256_file, texts_of
 
 COMPRESSED = ".compressed"   # in the release folder while it is written (hidden: not a file of the release)
 # A process more costs its start and a second copy of the checks' state; below this many parts to write for each
@@ -72,26 +72,6 @@ def write_part(folder: Path, name: str, frame: pd.DataFrame, renamed: tuple, bat
     return published
 
 
-def _texts(folder: Path, batches: list[str], docs: set[str]) -> pd.DataFrame:
-    """doc_id and clean_text of ``docs`` from the texts table's parts of the same batches (written before, or shared),
-    then from its other files for any document still missing."""
-    found, left = [], set(docs)
-    paths = [table_path(folder, "texts", "parquet") / part_name(b, "parquet") for b in batches]
-    whole = table_path(folder, "texts", "parquet")
-    others = sorted(p for p in whole.iterdir() if p not in paths) if whole.is_dir() else [whole]
-    for path in [*paths, *others]:
-        if not left:
-            break
-        try:
-            frame = pd.read_parquet(path, columns=["doc_id", "clean_text"])
-        except Exception:  # missing or damaged: named when the texts table is checked
-            continue
-        frame = frame[frame["doc_id"].isin(left)]
-        left -= set(frame["doc_id"])
-        found.append(frame)
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["doc_id", "clean_text"])
-
-
 def write_checked(folder: Path, name: str, parts: list[Part], renamed: tuple) -> Checked:
     """Write ``parts`` of table ``name`` (with the deprecated aliases of ``renamed``) into the release ``folder``, then
     check each as written, as the release's validation would (``pipeline.release.verify``), and compress them for the
@@ -120,7 +100,9 @@ def write_checked(folder: Path, name: str, parts: list[Part], renamed: tuple) ->
     del frames
     aliases = {r.old: r.new for r in renamed if r.table == name}
     rows, failures = checked_columns(tb, tb, rows, aliases)
-    texts = _texts(folder, [p.batch for p in parts], set(rows["doc_id"])) if tb.has_span else None
+    # the texts parts of the same batches first (written before, or shared)
+    same_batches = {file_names("texts", p.batch)[0] for p in parts}
+    texts = texts_of(folder, set(rows["doc_id"]), same_batches.__contains__) if tb.has_span else None
     failures += row_failures(tb, tb, rows, texts, (value_failures,))
     for f in failures:   # a row's part file and its position there
         start, pq_name = next((s, n) for s, n in reversed(starts) if f.row is None or s <= f.row)
