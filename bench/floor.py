@@ -11,7 +11,6 @@ Prints ``key: value`` lines (seconds, characters per second, ratio to the bare s
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import re
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from run import CODECS, NOT_DOCUMENTS, baseline  # noqa: E402
+from run import NOT_DOCUMENTS, baseline, manifest_codecs  # noqa: E402
 
 NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千万亿两]+")
 
@@ -76,11 +75,7 @@ def main() -> None:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--limit", type=int, default=200, help="documents to time (default 200)")
     a = ap.parse_args()
-    manifest = a.corpus / "manifest.csv"
-    codecs = {}
-    if manifest.exists():
-        with manifest.open(encoding="utf-8") as f:
-            codecs = {r["file"]: CODECS[r["encoding"]] for r in csv.DictReader(f) if r.get("encoding") in CODECS}
+    codecs = manifest_codecs(a.corpus)
     files = sorted(p for p in a.corpus.iterdir()
                    if p.is_file() and not p.name.startswith(".") and p.name not in NOT_DOCUMENTS)[:a.limit]
     base = baseline(files, codecs)

@@ -86,6 +86,14 @@ def stage(corpus: Path, to: Path) -> list[Path]:
     return [to / p.name for p in files]
 
 
+def manifest_codecs(corpus: Path) -> dict[str, str]:
+    """{file name: Python codec} from the corpus's manifest.csv (make_corpus.py), {} without one."""
+    if not (corpus / "manifest.csv").is_file():
+        return {}
+    with open(corpus / "manifest.csv", encoding="utf-8", newline="") as f:
+        return {r["file"]: CODECS[r["encoding"]] for r in csv.DictReader(f) if r.get("encoding") in CODECS}
+
+
 def baseline(files: list[Path], codecs: dict[str, str]) -> dict:
     """Read, decode and scan every file with one number regex; wall time and counts."""
     t0 = time.perf_counter()
@@ -96,8 +104,11 @@ def baseline(files: list[Path], codecs: dict[str, str]) -> dict:
         if codec:
             text = data.decode(codec)
         else:
-            from pipeline.text.decode import decode_bytes
-            text = decode_bytes(data, p.name)[0]
+            from pipeline.text.decode import DecodeError, decode_bytes
+            try:
+                text = decode_bytes(data, p.name)[0]
+            except DecodeError:
+                continue    # refused by the build too (empty, binary): nothing to scan
         chars += len(text)
         matches += sum(1 for _ in NUMBER.finditer(text))
     return {"s": time.perf_counter() - t0, "chars": chars, "matches": matches}
@@ -255,10 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", type=Path, help="run the full build under pyinstrument; its report goes here")
     a = ap.parse_args(argv)
 
-    codecs: dict[str, str] = {}
-    if (a.corpus / "manifest.csv").is_file():
-        with open(a.corpus / "manifest.csv", encoding="utf-8", newline="") as f:
-            codecs = {r["file"]: CODECS[r["encoding"]] for r in csv.DictReader(f) if r["encoding"] in CODECS}
+    codecs = manifest_codecs(a.corpus)
     with tempfile.TemporaryDirectory(prefix="bench_") as tmp:
         seeds, dist = Path(tmp) / "seeds", a.dist or Path(tmp) / "dist"
         files = stage(a.corpus, seeds)

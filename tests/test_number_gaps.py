@@ -68,6 +68,18 @@ def test_digits_of_another_script_keep_their_value(digits):
     assert 10.0 in [n.value for n in numbers]
 
 
+def test_every_other_script_digit_is_found_by_the_one_scan():
+    """other_script_digits looks for the decimal digits (Nd) of planes 0-1 only: none lies beyond, and every one
+    there that is not ASCII or full-width becomes its ASCII digit (a digit of every script, in one text)."""
+    assert not [c for c in range(0x20000, 0x110000) if unicodedata.category(chr(c)) == "Nd"]
+    digits = [chr(c) for c in range(0x20000) if unicodedata.category(chr(c)) == "Nd"
+              and not chr(c).isascii() and not "\uff10" <= chr(c) <= "\uff19"]
+    text = "，".join(digits)
+    found = clean_digits.other_script_digits(text)
+    assert [(p.start, p.end, p.after) for p in found] == \
+        [(2 * k, 2 * k + 1, str(unicodedata.decimal(d))) for k, d in enumerate(digits)]
+
+
 def test_superscript_digits_are_flagged_but_a_units_exponent_is_not():
     raw = "召开常委会会议¹⁰次，新建绿地5000m²。\n"
     _, edits, _, _ = run(raw)

@@ -22,17 +22,35 @@ SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 IN_PARTS = [tb.name for tb in TABLES if not tb.whole]
 
 
-@pytest.fixture
-def two_releases(tmp_path, monkeypatch):
-    """The seeds (one document per batch) built, then one of them changed and built again."""
-    monkeypatch.setattr(batches, "BATCH_SIZE", 1)
-    seeds, dist = tmp_path / "seeds", tmp_path / "dist"
+def _two_releases(folder):
+    """The seeds (one document per batch) built into ``folder``, then one of them changed and built again."""
+    seeds, dist = folder / "seeds", folder / "dist"
     shutil.copytree(SEEDS, seeds)
-    assert run_release(seeds, dist) == 0
-    changed = seeds / f"{SEED_IDS[0]}.txt"
-    changed.write_text(changed.read_text("utf-8") + "\n全年共审议法规案3件。\n", encoding="utf-8")
-    assert run_release(seeds, dist) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(batches, "BATCH_SIZE", 1)
+        assert run_release(seeds, dist) == 0
+        changed = seeds / f"{SEED_IDS[0]}.txt"
+        changed.write_text(changed.read_text("utf-8") + "\n全年共审议法规案3件。\n", encoding="utf-8")
+        assert run_release(seeds, dist) == 0
     return seeds, dist
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory):
+    """Built once for the tests that only read it (two builds of ≈ 6 s each)."""
+    return _two_releases(tmp_path_factory.mktemp("two_releases"))
+
+
+@pytest.fixture(autouse=True)
+def one_document_per_batch(monkeypatch):
+    """Every test of the module sees the batches its releases were built with (and builds so)."""
+    monkeypatch.setattr(batches, "BATCH_SIZE", 1)
+
+
+@pytest.fixture
+def two_releases_to_change(tmp_path):
+    """Built for a test that builds again on it."""
+    return _two_releases(tmp_path)
 
 
 def _part(release, table, doc, fmt):
@@ -70,8 +88,8 @@ def test_a_release_made_of_shared_parts_is_the_one_a_fresh_build_makes(two_relea
     assert filecmp.cmp(again / archive_name("0.1.1"), second / archive_name("0.1.1"), shallow=False)
 
 
-def test_a_part_touched_since_it_was_published_is_written_again(two_releases):
-    seeds, dist = two_releases
+def test_a_part_touched_since_it_was_published_is_written_again(two_releases_to_change):
+    seeds, dist = two_releases_to_change
     kept = _part(dist / "v0.1.1", "sentences", SEED_IDS[1], "parquet")
     os.utime(kept, ns=(1_000_000_000, 1_000_000_000))   # not the file recorded any more: not trusted
     changed = seeds / f"{SEED_IDS[0]}.txt"

@@ -41,24 +41,24 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉"
 _SUPER_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
 
 
-def _is_other_digit(ch: str) -> bool:
-    return ch not in _ASCII and not "\uff10" <= ch <= "\uff19" and unicodedata.category(ch) == "Nd"
+# decimal digits of other scripts (Unicode category Nd, not ASCII, not full-width): planes 0-1 hold all of them in
+# Python 3.11's Unicode database (the last is U+1FBF9; tests/test_number_gaps.py checks planes 2-16 hold none).
+# One regex scan instead of a Python test per character (other_script_digits on 300 documents of c1000: 0.55 s with
+# a per-character loop, 0.55 s with one class holding plane-1 digits too, which ``re`` tests range by range, and
+# 0.01 s with a class of plane-0 digits only, which it tests in one table lookup: that one runs unless the text
+# holds a character beyond plane 0).
+_OTHER_DIGITS = "".join(chr(c) for c in range(0x20000) if unicodedata.category(chr(c)) == "Nd"
+                        and not "0" <= chr(c) <= "9" and not "\uff10" <= chr(c) <= "\uff19")
+_OTHER_DIGIT_RUN = re.compile(f"[{re.escape(_OTHER_DIGITS)}]+")
+_OTHER_DIGIT_RUN_BMP = re.compile(f"[{re.escape(''.join(c for c in _OTHER_DIGITS if c <= chr(0xFFFF)))}]+")
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 def other_script_digits(text: str) -> list[Proposal]:
     """Runs of decimal digits of other scripts, each turned into ASCII digits of the same value."""
-    out, i, n = [], 0, len(text)
-    while i < n:
-        if text[i] > "\x7f" and _is_other_digit(text[i]):
-            j = i
-            while j < n and _is_other_digit(text[j]):
-                j += 1
-            ascii_ = "".join(str(unicodedata.decimal(c)) for c in text[i:j])
-            out.append(Proposal(i, j, ascii_, KIND, "digits.other_script"))
-            i = j
-        else:
-            i += 1
-    return out
+    runs = _OTHER_DIGIT_RUN if _BEYOND_BMP.search(text) else _OTHER_DIGIT_RUN_BMP
+    return [Proposal(m.start(), m.end(), "".join(str(unicodedata.decimal(c)) for c in m.group()), KIND,
+                     "digits.other_script") for m in runs.finditer(text)]
 
 
 def _foreign(ch: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.text.clean_lex import CJK, is_cjk, pos_tags, segment, word_freq
 from pipeline.text.enumerations import counted_lists
@@ -53,8 +53,9 @@ def _phrase_cover(text: str) -> list[bool]:
     """For each character: whether it lies inside a correctly written fixed phrase of the text."""
     cover = [False] * len(text)
     for p in _phrases():
-        for m in re.finditer(re.escape(p), text):
-            cover[m.start():m.end()] = [True] * len(p)
+        if p in text:   # most phrases are not there: one substring test before the regex scan
+            for m in re.finditer(re.escape(p), text):
+                cover[m.start():m.end()] = [True] * len(p)
     return cover
 
 
@@ -70,22 +71,16 @@ def _homophones(a: str, b: str) -> bool:
     return a != b and is_cjk(a) and is_cjk(b) and bool(_readings(a) & _readings(b))
 
 
-_NOT_CJK = re.compile(f"[^{CJK}]")
-
-
 @cache
-def _anchor_chars() -> str:
-    """First and last characters of the fixed phrases of four or more characters (phrase_near_miss's anchors)."""
-    return "".join(sorted({c for p in _phrases() if len(p) >= 4 for c in (p[0], p[-1])}))
-
-
-def _positions(text: str, chars: str) -> dict[str, list[int]]:
-    """{character: its positions in ``text``, ascending} for the characters of ``chars``, in one scan."""
-    out: dict[str, list[int]] = {c: [] for c in chars}
-    if chars:
-        for m in re.finditer(f"[{re.escape(chars)}]", text):
-            out[m.group()].append(m.start())
-    return out
+def _anchors() -> tuple[re.Pattern, dict[str, tuple[tuple[str, int], ...]]]:
+    """phrase_near_miss's anchors: the first and last characters of the fixed phrases of four or more characters,
+    as one character class, and {character: (phrase, offset of the character in a window of that phrase), ...}."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for p in _phrases():
+        if len(p) >= 4:
+            for anchor, shift in ((p[0], 0), (p[-1], len(p) - 1)):
+                index.setdefault(anchor, []).append((p, shift))
+    return re.compile(f"[{re.escape(''.join(sorted(index)))}]"), {c: tuple(v) for c, v in index.items()}
 
 
 @cache
@@ -98,91 +93,80 @@ def _may_miss(p: str) -> re.Pattern:
     return re.compile("(?s:" + "|".join(one_off) + f"|[{re.escape(p)}]{{{len(p)}}})")
 
 
-def phrase_near_miss(text: str, cover: list[bool] | None = None) -> list[Flag]:
-    """A window that permutes the characters of a fixed phrase (南北水调), or differs from it in one character
-    that sounds the same (与时具进, 有错必究: the usual input-method slip) or, in phrases of five or more,
-    in one non-initial character (人民当家作新). Not a near-miss: a window that is itself a dictionary word, or that is wholly made
-    of correctly written fixed phrases standing side by side (民主立法|依法立法 holds 立法依法)."""
+def phrase_near_miss(run: str, cover: list[bool]) -> list[Flag]:
+    """In one run of CJK characters (a near-miss is made of them: it lies in one run), a window that permutes the
+    characters of a fixed phrase (南北水调), or differs from it in one character that sounds the same (与时具进,
+    有错必究: the usual input-method slip) or, in phrases of five or more, in one non-initial character
+    (人民当家作新). A window is looked at when it starts with the phrase's first character or ends with its last.
+    Not a near-miss: a window that is itself a dictionary word, or that is wholly made of correctly written fixed
+    phrases standing side by side (民主立法|依法立法 holds 立法依法); ``cover``: ``_phrase_cover(run)``."""
+    anchor_re, anchors = _anchors()
+    windows = set()
+    for m in anchor_re.finditer(run):
+        pos = m.start()
+        for p, shift in anchors[m.group()]:
+            s = pos - shift
+            if 0 <= s <= len(run) - len(p):
+                windows.add((p, s))
     out = []
-    cover = _phrase_cover(text) if cover is None else cover
-    at = _positions(text, _anchor_chars())
-    for p in _phrases():
+    for p, s in windows:
         n = len(p)
-        if n < 4:
+        if not _may_miss(p).match(run, s):
             continue
-        starts = set()
-        for anchor, shift in ((p[0], 0), (p[-1], n - 1)):
-            for pos in at[anchor]:
-                s = pos - shift
-                if 0 <= s <= len(text) - n:
-                    starts.add(s)
-        may_miss = _may_miss(p).match
-        for s in starts:
-            if not may_miss(text, s):
-                continue
-            w = text[s:s + n]
-            if w == p or _NOT_CJK.search(w) or all(cover[s:s + n]) or word_freq(w):
-                continue
-            diff = [k for k in range(n) if w[k] != p[k]]
-            if sorted(w) == sorted(p) and len(diff) <= 3:
-                out.append((s, s + n, p, "typo.phrase_transposed", 0.7))
-            elif len(diff) == 1 and _homophones(w[diff[0]], p[diff[0]]):
-                out.append((s, s + n, p, "typo.phrase_homophone", 0.6))   # 与时具进: an input-method slip
-            elif len(diff) == 1 and n >= 5 and 0 < diff[0] and word_freq(w) < 1:
-                out.append((s, s + n, p, "typo.phrase_one_char", 0.5))
+        w = run[s:s + n]
+        if w == p or all(cover[s:s + n]) or word_freq(w):
+            continue
+        diff = [k for k in range(n) if w[k] != p[k]]
+        if sorted(w) == sorted(p) and len(diff) <= 3:
+            out.append((s, s + n, p, "typo.phrase_transposed", 0.7))
+        elif len(diff) == 1 and _homophones(w[diff[0]], p[diff[0]]):
+            out.append((s, s + n, p, "typo.phrase_homophone", 0.6))   # 与时具进: an input-method slip
+        elif len(diff) == 1 and n >= 5 and 0 < diff[0] and word_freq(w) < 1:
+            out.append((s, s + n, p, "typo.phrase_one_char", 0.5))
     return out
 
 
-def transposed_pairs(text: str) -> list[Flag]:
-    """Two adjacent one-character tokens (jieba segmentation) that form no word, whose swap is a common word
-    (重点|题|议|进站 → 议题). Common function characters (上, 在, 走 …) and the fixed phrases are skipped."""
+def transposed_pairs(run: str, toks: tuple[str, ...]) -> list[tuple[int, str, str]]:
+    """In one run of CJK characters segmented as ``toks`` (jieba), two adjacent one-character tokens that form no
+    word, whose swap is a common word (重点|题|议|进站 → 议题); common function characters (上, 在, 走 …) are
+    skipped. Candidates (start in the run, a, b): ``typo_flags`` spares those a fixed phrase holding both
+    characters stands around, in the whole text."""
     out = []
-    known = _phrases()
-    for m in re.finditer(f"[{CJK}]{{2,}}", text):
-        run, base = m.group(), m.start()
-        toks = segment(run)
-        pos = 0
-        starts = []
-        for t in toks:
-            starts.append(pos)
-            pos += len(t)
-        for k in range(len(toks) - 1):
-            a, b = toks[k], toks[k + 1]
-            if len(a) != 1 or len(b) != 1 or a == b:
-                continue
-            if word_freq(a + b) or word_freq(b + a) < SWAP_MIN_FREQ:
-                continue
-            if max(word_freq(a), word_freq(b)) >= FUNCTION_CHAR_FREQ:
-                continue
-            s = base + starts[k]
-            if any(p in text[max(0, s - len(p)):s + len(p) + 2] for p in known if a in p and b in p):
-                continue
-            out.append((s, s + 2, b + a, "typo.transposed_pair", 0.5))
+    pos = 0
+    for k in range(len(toks) - 1):
+        a, b = toks[k], toks[k + 1]
+        if len(a) == 1 and len(b) == 1 and a != b and not word_freq(a + b) \
+                and word_freq(b + a) >= SWAP_MIN_FREQ and max(word_freq(a), word_freq(b)) < FUNCTION_CHAR_FREQ:
+            out.append((pos, a, b))
+        pos += len(a)
     return out
 
 
-def transposed_in_word(text: str) -> list[Flag]:
-    """Three characters that are no word, two of them adjacent one-character tokens (jieba), whose swap makes a
-    word of at least TRIPLE_MIN_FREQ (规性范文件 → 规范性). Measured on the seeds, the fixtures and the audit
-    documents: one hit, a real typo."""
+def _near_phrase(text: str, s: int, a: str, b: str) -> bool:
+    """Does a fixed phrase holding both ``a`` and ``b`` stand around text[s:s + 2]?"""
+    return any(p in text[max(0, s - len(p)):s + len(p) + 2] for p in _phrases() if a in p and b in p)
+
+
+def transposed_in_word(run: str, toks: tuple[str, ...]) -> list[Flag]:
+    """In one run of CJK characters segmented as ``toks``: three characters that are no word, two of them
+    adjacent one-character tokens (jieba), whose swap makes a word of at least TRIPLE_MIN_FREQ (规性范文件 →
+    规范性). Measured on the seeds, the fixtures and the audit documents: one hit, a real typo."""
     out = []
-    for m in re.finditer(f"[{CJK}]{{3,}}", text):
-        run, base = m.group(), m.start()
-        singles, pos = set(), 0
-        for t in segment(run):
-            if len(t) == 1:
-                singles.add(pos)
-            pos += len(t)
-        pairs = {a for a in singles if a + 1 in singles}   # a, a + 1: two adjacent one-character tokens
-        # only windows holding such a pair can be hit: the others are not looked up (c200: ≈2.4 s → 0.6 s)
-        for i in sorted({i for a in pairs for i in (a - 1, a) if 0 <= i < len(run) - 2}):
-            w = run[i:i + 3]
-            if word_freq(w) or any(c in NUMERAL_CHARS for c in w):
-                continue
-            for a, swapped in ((i + 1, w[0] + w[2] + w[1]), (i, w[1] + w[0] + w[2])):
-                if a in pairs and word_freq(swapped) >= TRIPLE_MIN_FREQ:
-                    out.append((base + i, base + i + 3, swapped, "typo.transposed_in_word", 0.5))
-                    break
+    singles, pos = set(), 0
+    for t in toks:
+        if len(t) == 1:
+            singles.add(pos)
+        pos += len(t)
+    pairs = {a for a in singles if a + 1 in singles}   # a, a + 1: two adjacent one-character tokens
+    # only windows holding such a pair can be hit: the others are not looked up (c200: ≈2.4 s → 0.6 s)
+    for i in sorted({i for a in pairs for i in (a - 1, a) if 0 <= i < len(run) - 2}):
+        w = run[i:i + 3]
+        if word_freq(w) or any(c in NUMERAL_CHARS for c in w):
+            continue
+        for a, swapped in ((i + 1, w[0] + w[2] + w[1]), (i, w[1] + w[0] + w[2])):
+            if a in pairs and word_freq(swapped) >= TRIPLE_MIN_FREQ:
+                out.append((i, i + 3, swapped, "typo.transposed_in_word", 0.5))
+                break
     return out
 
 
@@ -279,30 +263,27 @@ def dangling_conjunction(text: str) -> list[Flag]:
     return out
 
 
-def overlapping_words(text: str, cover: list[bool] | None = None) -> list[Flag]:
-    """A stray character where two nouns overlap: AB + C segmented, C a one-character noun, BC a noun of
-    the dictionary (frequency >= OVERLAP_MIN_FREQ) and ABC no word (统一调度量 → 调度|量, but 度量 is the
-    word: one of 调/量 is stray; the suggestion drops the first). Numerals are never involved (二十届).
-    Measured on the seeds, the audit documents and tests/fixtures (≈60k characters): one hit, the gold typo
-    调度量; with C any part of speech, 人民选我 (a verb) was hit too."""
+def overlapping_words(run: str, toks: tuple[str, ...], cover: list[bool]) -> list[Flag]:
+    """In one run of CJK characters segmented as ``toks``: a stray character where two nouns overlap: AB + C
+    segmented, C a one-character noun, BC a noun of the dictionary (frequency >= OVERLAP_MIN_FREQ) and ABC no word
+    (统一调度量 → 调度|量, but 度量 is the word: one of 调/量 is stray; the suggestion drops the first). Numerals are
+    never involved (二十届). Measured on the seeds, the audit documents and tests/fixtures (≈60k characters): one
+    hit, the gold typo 调度量; with C any part of speech, 人民选我 (a verb) was hit too."""
     out = []
     pos = pos_tags()
-    cover = _phrase_cover(text) if cover is None else cover
-    for m in re.finditer(f"[{CJK}]{{3,}}", text):
-        run, base, k0 = m.group(), m.start(), 0
-        toks = segment(run)
-        for k in range(1, len(toks)):
-            ab, c = toks[k - 1], toks[k]
-            k0 += len(ab)
-            if len(ab) != 2 or len(c) != 1 or any(ch in NUMERAL_CHARS for ch in ab + c):
-                continue
-            bc = ab[1] + c
-            if pos.get(c) != "n" or pos.get(bc) != "n" or word_freq(bc) < OVERLAP_MIN_FREQ \
-                    or word_freq(c) >= FUNCTION_CHAR_FREQ or word_freq(ab + c):
-                continue
-            s = base + k0 - 2
-            if not any(cover[s:s + 3]):   # 选举工作风清气正: the 风 belongs to a fixed phrase
-                out.append((s, s + 3, bc, "typo.overlapping_words", 0.3))
+    k0 = 0
+    for k in range(1, len(toks)):
+        ab, c = toks[k - 1], toks[k]
+        k0 += len(ab)
+        if len(ab) != 2 or len(c) != 1 or any(ch in NUMERAL_CHARS for ch in ab + c):
+            continue
+        bc = ab[1] + c
+        if pos.get(c) != "n" or pos.get(bc) != "n" or word_freq(bc) < OVERLAP_MIN_FREQ \
+                or word_freq(c) >= FUNCTION_CHAR_FREQ or word_freq(ab + c):
+            continue
+        s = k0 - 2
+        if not any(cover[s:s + 3]):   # 选举工作风清气正: the 风 belongs to a fixed phrase
+            out.append((s, s + 3, bc, "typo.overlapping_words", 0.3))
     return out
 
 
@@ -356,11 +337,35 @@ def count_mismatch(text: str) -> list[Flag]:
     return out
 
 
+_RUN = re.compile(f"[{CJK}]{{2,}}")
+RUN_CACHE = 1 << 16   # runs whose flags are kept: a run of CJK characters recurs within and across reports
+
+
+@lru_cache(maxsize=RUN_CACHE)
+def _run_flags(run: str) -> tuple[tuple[Flag, ...], tuple[tuple[int, str, str], ...]]:
+    """The flags of the rules that look inside one run of CJK characters only, at offsets in the run, and the
+    transposed-pair candidates (their last test looks around the run): a function of the run alone, so computed
+    once per distinct run. (The fixed phrases and dictionary words these rules test are all CJK, so the same run
+    gives the same flags wherever it stands; typo_flags on 1,000 documents of make_corpus.py: see bench/pure.py.)"""
+    toks = segment(run)
+    flags: list[Flag] = []
+    if len(run) >= 3:
+        cover = _phrase_cover(run)
+        flags = phrase_near_miss(run, cover) + transposed_in_word(run, toks) + overlapping_words(run, toks, cover)
+    return tuple(flags), tuple(transposed_pairs(run, toks))
+
+
 def typo_flags(text: str) -> list[Flag]:
-    cover = _phrase_cover(text)   # shared by the two rules that spare correctly written fixed phrases
-    flags = (phrase_near_miss(text, cover) + transposed_pairs(text) + transposed_in_word(text) + two_spellings(text)
-             + numeral_as_dash(text) + count_mismatch(text) + comma_in_shared_list(text)
-             + dangling_conjunction(text) + stray_particle(text) + overlapping_words(text, cover))
+    """Every rule's flags, sorted; of flags that overlap, the first."""
+    flags: list[Flag] = []
+    for m in _RUN.finditer(text):
+        base = m.start()
+        in_run, pairs = _run_flags(m.group())
+        flags += [(base + s, base + e, suggestion, rule, conf) for s, e, suggestion, rule, conf in in_run]
+        flags += [(base + s, base + s + 2, b + a, "typo.transposed_pair", 0.5) for s, a, b in pairs
+                  if not _near_phrase(text, base + s, a, b)]
+    flags += (two_spellings(text) + numeral_as_dash(text) + count_mismatch(text) + comma_in_shared_list(text)
+              + dangling_conjunction(text) + stray_particle(text))
     flags.sort()
     out, end = [], -1
     for f in flags:
