@@ -40,6 +40,7 @@ class _Vocab:
     follow_bad: tuple[str, ...]
     verbs: dict[str, str]
     verb_list: tuple[str, ...]
+    action_verbs: tuple[str, ...]    # the verbs with an action, in the vocabulary's order
     verb_exceptions: frozenset[str]
     weak_verbs: frozenset[str]
     strong_verbs: tuple[str, ...]    # verb_list without the weak verbs
@@ -101,6 +102,7 @@ def vocab() -> _Vocab:
         follow_bad=longest_first(v["follow"]["bad"]),
         verbs=dict(v["verbs"]),
         verb_list=longest_first(v["verbs"]),
+        action_verbs=tuple(w for w, act in v["verbs"].items() if act),
         verb_exceptions=frozenset(v["verb_exceptions"]["words"]),
         weak_verbs=frozenset(v["weak_verbs"]["words"]),
         strong_verbs=tuple(w for w in longest_first(v["verbs"]) if w not in v["weak_verbs"]["words"]),
@@ -513,12 +515,11 @@ def _actions(text: str, group: list[_Cand], next_start: int, v: _Vocab) -> list[
         return posts
     lo = _clause_start(text, group[0].start)
     best, best_end = "other", -1
-    for verb, act in v.verbs.items():
-        if not act:
-            continue
-        k = _index(text)[2].last(verb, lo, group[0].start)
+    found = _index(text)[2]
+    for verb in found.present(v.action_verbs):
+        k = found.last(verb, lo, group[0].start)
         if k >= 0 and k + len(verb) > best_end:
-            best, best_end = act, k + len(verb)
+            best, best_end = v.verbs[verb], k + len(verb)
     if best == "other":
         # "对X条例等法规中…的条款打包修改": the verb closing the name's clause
         post = _closing_verb(text, group[-1].end, tail_end, v) \

@@ -552,7 +552,7 @@ class _SentenceCues:
         p = pos - self.start
         best_pos, best = -1, ""
         for words, label in ((self.v.term, "term"), (self.v.past_year, "past_year")):
-            for w in words:
+            for w in self.found.present(words):
                 k = self.found.last(w, 0, p)
                 if k > best_pos:
                     best_pos, best = k, label

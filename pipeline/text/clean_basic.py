@@ -51,6 +51,9 @@ def _disjoint(props: list[Proposal]) -> list[Proposal]:
     return out
 
 
+_CJK_RUN = re.compile(f"[{CJK}]+")
+
+
 @cache
 def _t2s():
     import opencc
@@ -62,9 +65,19 @@ def traditional(text: str) -> list[Proposal]:
     """One edit per run of traditional characters (OpenCC t2s), on CJK text only."""
     out = []
     cc = _t2s()
-    for m in re.finditer(f"[{CJK}]+", text):
+    runs = list(_CJK_RUN.finditer(text))
+    # the runs converted in one call, one per line: no dictionary entry holds a line break, so each line converts as
+    # the run alone would (one call per run: 0.83 s on the 1,000 documents of c1000; one per text: 0.38 s; the
+    # same edits). Should OpenCC ever return another number of lines, each run is converted alone.
+    joined = "\n".join(m.group() for m in runs)
+    converted = cc.convert(joined)
+    if converted == joined:
+        return out   # no run changes (most texts)
+    lines = converted.split("\n")
+    if len(lines) != len(runs):
+        lines = [cc.convert(m.group()) for m in runs]
+    for m, conv in zip(runs, lines):
         run = m.group()
-        conv = cc.convert(run)
         if conv == run:
             continue
         if len(conv) != len(run):

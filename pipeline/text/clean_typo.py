@@ -193,22 +193,31 @@ def two_spellings(text: str) -> list[Flag]:
     out = []
     n = 8
     suffixes = _instrument_suffixes()
-    index: dict[tuple[str, str], list[int]] = {}
+    windows: list[tuple[str, int]] = []
     for m in re.finditer(f"[{CJK}]{{{n},}}", text):
         run, base = m.group(), m.start()
         if not _instrument_suffix_re().search(run):
             continue   # no name ends in this run (one regex search instead of a test per suffix; with the
             # test of len(starts) below, two_spellings on c200: 0.7 s → 0.3 s)
         last = max((run.rfind(x) + len(x) for x in suffixes if x in run), default=-1)
-        for k in range(last - n + 1):
-            w = run[k:k + n]
+        windows += [(run[k:k + n], base + k) for k in range(last - n + 1)]
+    # two windows that differ at one hole (2 .. n - 3) agree on their first two and last two characters: only
+    # windows that share those with another, different window are indexed by hole, in the same order; and a key
+    # is counted only when its windows differ (a name written several times the same way is the common case).
+    # two_spellings on the 1,000 documents of c1000: 1.09 s -> 0.55 s, the same flags.
+    ends = Counter(w[:2] + w[-2:] for w in {w for w, _ in windows})
+    index: dict[tuple[str, str], list[int]] = {}
+    for w, start in windows:
+        if ends[w[:2] + w[-2:]] > 1:
             for hole in range(2, n - 2):
-                index.setdefault((w[:hole], w[hole + 1:]), []).append(base + k)
+                index.setdefault((w[:hole], w[hole + 1:]), []).append(start)
     done = set()
     for (pre, _post), starts in index.items():
         if len(starts) < 2:   # tested before counting the variants: most names are written once
             continue
         hole = len(pre)
+        if len({text[s + hole] for s in starts}) != 2:
+            continue
         variants = Counter(text[s + hole] for s in starts)
         if len(variants) != 2 or any(c in NUMERAL_CHARS or c.isdigit() for c in variants):
             continue
