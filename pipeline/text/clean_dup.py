@@ -21,9 +21,10 @@ SENTENCE_END = "。！？"
 NUMERALS = "一二三四五六七八九十百千万亿零两"
 
 
-def _paragraphs(text: str):
-    pos = 0
-    for line in text.split("\n"):
+def _paragraphs(text: str, start: int = 0):
+    """(offset, line) of each line of ``text`` from offset ``start`` (a line start) on."""
+    pos = start
+    for line in text[start:].split("\n"):
         yield pos, line
         pos += len(line) + 1
 
@@ -41,12 +42,14 @@ def _extend(par: str, i: int, j: int, length: int) -> int:
     return length
 
 
-def duplicated_passage(text: str) -> Proposal | None:
-    """The first removable repeat in the text (call again after applying it).
+def duplicated_passage(text: str, start: int = 0) -> Proposal | None:
+    """The first removable repeat in the text, in the paragraphs from offset ``start`` (a line start) on. Call
+    again after applying it, from the start of the paragraph it was in: the paragraphs before hold none, and the
+    removal left them as they were.
 
     Linear in the paragraph's length on prose: a match is extended once per diagonal (j - i) and reused for the
     following positions of the same run, punctuation is looked up by bisection."""
-    for base, par in _paragraphs(text):
+    for base, par in _paragraphs(text, start):
         if len(par) < 2 * MIN_PASSAGE:
             continue
         seen: dict[str, int] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.text.clean_lex import is_cjk
 from pipeline.text.model import Section
@@ -47,7 +47,12 @@ def _numbering(text: str) -> str | None:
 
 def is_byline(line: str) -> bool:
     s = line.strip()
-    return len(s) <= 40 and any(s.startswith(p) for p in load("headings")["byline"]["prefixes"])
+    return len(s) <= 40 and s.startswith(_byline_prefixes())
+
+
+@cache
+def _byline_prefixes() -> tuple[str, ...]:
+    return tuple(load("headings")["byline"]["prefixes"])
 
 
 _MD = re.compile(r"^(#{1,6})[ \t]*(.*?)[ \t#]*$")
@@ -55,8 +60,10 @@ _BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*[ \t]*$")
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(?=\S)")
 
 
+@lru_cache(maxsize=4096)
 def heading_in_line(line: str, offset: int = 0) -> HeadingLine | None:
-    """The heading a line holds (None for a body line). ``offset`` is the line's start in the text."""
+    """The heading a line holds (None for a body line). ``offset`` is the line's start in the text. Cached: the
+    cleaning rules and the sections ask about the same lines of a document (a HeadingLine is immutable)."""
     cfg = load("headings")["numbering"]
     s = line.rstrip()
     if not s.strip() or is_byline(s):
