@@ -129,10 +129,10 @@ class EditLog:
             done += 1
         if not done:
             return 0
-        kept = [e for k, e in enumerate(self.edits) if k not in absorbed]
-        merged = sorted(kept + new, key=lambda e: (e.raw_start, e.raw_end))
-        # drop pure no-ops (replacement equal to the raw span)
-        self.edits = [e for e in merged if self.raw[e.raw_start:e.raw_end] != e.after]
+        kept = [e for k, e in enumerate(self.edits) if k not in absorbed] if absorbed else self.edits
+        # drop pure no-ops (replacement equal to the raw span): only a new edit can be one, the log holds none
+        new = [e for e in new if self.raw[e.raw_start:e.raw_end] != e.after]
+        self.edits = sorted(kept + new, key=lambda e: (e.raw_start, e.raw_end))
         self._rebuild()
         return done
 
