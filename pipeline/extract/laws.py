@@ -198,9 +198,9 @@ def _verb_ending_at(text: str, i: int, lo: int, v: _Vocab) -> str | None:
     if not ends_in_verb:
         return None
     for verb in v.verb_list:
-        j = i - len(verb)
-        if j < lo or text[j:i] != verb:
+        if not text.endswith(verb, lo, i):
             continue
+        j = i - len(verb)
         if len(verb) == 1 and (text[j:i + 1] in v.verb_exceptions or text[j - 1:i] in v.verb_exceptions):
             continue
         if verb in v.weak_verbs:

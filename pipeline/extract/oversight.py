@@ -43,6 +43,13 @@ class _Vocab:
     enumerator: re.Pattern
     trim_words: tuple[str, ...]      # manner words, then cue words: trimmed off the end of a subject
     lead_preps: tuple[str, ...]      # prepositions that open a lead-in clause (围绕X, 聚焦X)
+    # whether a sentence in which none of the three patterns matches can be skipped: true when no pattern looks at
+    # its context (anchors, lookarounds), for then a match in a clause is a match in the sentence
+    whole_sentence_test: bool
+
+
+# what makes a pattern's matches depend on where the searched text starts or ends (a ^ not opening a class)
+_CONTEXT_DEPENDENT = re.compile(r"(?<!\[)\^|\$|\\[bBAZ]|\(\?<?[=!]")
 
 
 @cache
@@ -72,6 +79,7 @@ def vocab() -> _Vocab:
         enumerator=re.compile(s["enumerator"]),
         trim_words=longest_first(s["manner"]) + tuple(v["cues"]),
         lead_preps=longest_first(s["prepositions"]) + ("聚焦",),
+        whole_sentence_test=not _CONTEXT_DEPENDENT.search(v["inspection"]["pattern"]),
     )
 
 
@@ -205,6 +213,9 @@ def extract_oversight(clean: str, sentences: list[Sentence]) -> list[Oversight]:
     out: list[Oversight] = []
     for sent in sentences:
         text = sent.text
+        if v.whole_sentence_test and not (v.cue_re.search(text) or v.report_re.search(text)
+                                          or v.inspection_re.search(text)):
+            continue    # no activity in any of its clauses (most sentences: c1000 oversight 1.5 s -> 0.5 s)
         # the status is computed for the sentences that hold an activity only (with the tuple tests of
         # _raw_subject, oversight on c200: 0.78 s → 0.49 s)
         status = None

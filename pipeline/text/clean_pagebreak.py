@@ -173,14 +173,14 @@ def lead_ins(text: str) -> list[Proposal]:
             groups[-1].append(ln)
     for pars in groups:
         leads = []
-        for p in pars:
-            sents = _sentences(p.text)
+        sentences = [_sentences(p.text) for p in pars]
+        for p, sents in zip(pars, sentences):
             if sents and sents[0][0] == 0 and sents[0][1] - sents[0][0] <= LEAD_MAX_CHARS and len(sents) > 1:
                 leads.append(p.text[sents[0][0]:sents[0][1]])
         if len(leads) < 2:
             continue
-        for p in pars:
-            for s, e in _sentences(p.text)[1:]:
+        for p, sents in zip(pars, sentences):
+            for s, e in sents[1:]:
                 sent = p.text[s:e]
                 if e - s > LEAD_MAX_CHARS or e >= len(p.text.rstrip()):
                     continue
