@@ -393,9 +393,8 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
     A lead-in or heading that names two fields at once (推动立法普法走深走实) does not decide: the next
     level does, and only when none can is the first such level's best cue taken.
     """
-    for cue, cat in v.cat_cues:
-        if verb and cue in verb:
-            return cat
+    if verb and (cat := _verb_category(verb)) is not None:
+        return cat
     undecided = weak = ""
     for level, t in enumerate(texts):
         if level == 1 and code_cat:
@@ -410,6 +409,13 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
             return strong[0]
         weak = weak or any_cue
     return weak or undecided or code_cat or "other"
+
+
+@lru_cache(maxsize=1024)
+def _verb_category(verb: str) -> str | None:
+    """The category of the first cue the verb holds (None if none); cached: a handful of verbs govern the
+    clauses (metrics on c1000: 0.3 s less)."""
+    return next((cat for cue, cat in _vocab().cat_cues if cue in verb), None)
 
 
 @lru_cache(maxsize=1024)
