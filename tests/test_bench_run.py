@@ -60,3 +60,42 @@ def test_bench_floor_times_every_pass_against_the_same_scan(tmp_path: Path) -> N
     assert r["documents"] == 3 and r["baseline_s"] > 0
     for name in ("opencc_t2s", "jieba_cut", "nfkc", "python_loop_per_char", "cn2an_numerals"):
         assert r[f"{name}_s"] > 0 and r[f"{name}_ratio"] >= 0, name
+
+
+def test_bench_pure_prints_ratios_and_compares_outputs(tmp_path: Path) -> None:
+    """bench/pure.py: characters/s and the ratio to the bare scan for the pass and each function; --digests then
+    --against on the same code finds no difference, and a changed digest is named."""
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), "3", str(corpus), "--seed", "7"],
+                   check=True, capture_output=True, timeout=60)
+    digests = tmp_path / "digests.json"
+
+    def pure(*extra: str) -> tuple[int, str, dict]:
+        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "pure.py"), str(corpus), *extra],
+                              capture_output=True, text=True, timeout=120, cwd=ROOT)
+        return proc.returncode, proc.stdout, json.loads(proc.stdout.strip().splitlines()[-1])
+
+    rc, _, r = pure("--digests", str(digests))
+    assert rc == 0 and r["pure_documents"] == 3 and r["scan_s"] > 0 and r["ratio_to_scan"] > 0
+    with open(corpus / "manifest.csv", encoding="utf-8", newline="") as f:
+        assert r["characters"] == sum(int(row["n_chars"]) for row in csv.DictReader(f))
+    assert set(r["per_function"]) >= {"decode", "normalise", "metrics", "laws", "oversight", "proposals"}
+    assert r["per_function"]["normalise"]["ratio_to_scan"] > 0 and r["per_function"]["normalise"]["chars_per_s"] > 0
+    rc, _, r = pure("--against", str(digests))
+    assert rc == 0 and r["outputs_differ"] == {}
+    ref = json.loads(digests.read_text("utf-8"))
+    name = sorted(ref)[0]
+    ref[name]["metrics"] = "0" * 64
+    digests.write_text(json.dumps(ref), encoding="utf-8")
+    rc, out, r = pure("--against", str(digests))
+    assert rc == 1 and r["outputs_differ"] == {"metrics": 1} and f"differs: metrics: 1 document(s): {name}" in out
+
+
+def test_bench_hostile_times_both_shapes() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "hostile.py")], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert set(r) == {"one_line_1mb", "paragraph_30k"}
+    assert r["paragraph_30k"]["chars"] == 30_000 and r["one_line_1mb"]["chars"] > 300_000
+    assert all(x["s"] > 0 and x["tenth_s"] > 0 and "normalise" in x["functions_s"] for x in r.values())
