@@ -2,7 +2,8 @@
 without, each relative to the bare scan of ``run.py`` (read, decode, one number regex), on the same files in the
 same process. DESIGN.md's target puts the whole text and extraction work within 5x of the bare scan; this shows
 how much of that budget one pass of each library the brief prescribes (OpenCC, jieba's dictionary for the
-cleaning's word checks, cn2an) or one Python-level step per character already takes.
+cleaning's word checks, and rjieba, the compiled jieba the cleaning segments with; cn2an) or one Python-level step
+per character already takes.
 
     python bench/floor.py CORPUS [--limit N]
 
@@ -48,6 +49,7 @@ def passes() -> dict:
     import cn2an
     import jieba
     import opencc
+    import rjieba
 
     from pipeline.text.clean_lex import word_freq
     t2s = opencc.OpenCC("t2s")
@@ -65,7 +67,9 @@ def passes() -> dict:
             except ValueError:
                 pass
 
+    rjieba.cut("的", False)   # its dictionary, outside the timing
     return {"opencc_t2s": t2s.convert, "jieba_cut": lambda t: jieba.lcut(t, HMM=False),
+            "rjieba_cut": lambda t: rjieba.cut(t, False),
             "nfkc": lambda t: unicodedata.normalize("NFKC", t), "python_loop_per_char": python_per_char,
             "cn2an_numerals": numerals}
 
