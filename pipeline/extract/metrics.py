@@ -161,6 +161,8 @@ def _review_end_year(clean: str, sentences: list[Sentence], v: _Vocab) -> int | 
         if s.part not in ("review", "plan"):
             continue
         text = clean[s.char_start:s.char_end]
+        if "年" not in text:
+            continue   # _YEAR needs a 年 after the year
         ys = [y for y, a, b in _years(text, v) if not _is_goal_year(text, a, b, v)]
         (review if s.part == "review" else plan).extend(ys)
     if review:
@@ -499,7 +501,8 @@ def _plan_prefixes(text: str, words: tuple[tuple[str, str], ...], v: _Vocab) -> 
             i += len(w)
             continue
         if i == clause_start:
-            cue = min((len(c) for c in v.plan_times if text.startswith(c, i)), default=0)
+            cue = min((len(c) for c in v.plan_times if text.startswith(c, i)), default=0) \
+                if text.startswith(v.plan_times, i) else 0   # (one test in C for the usual no)
             j, end = k, i
             while cue and end < i + cue and j < len(words):   # the first prefix holding the whole time word
                 end, j = end + len(words[j][0]), j + 1

@@ -49,9 +49,16 @@ def _in_abbreviation(text: str, pos: int) -> bool:
     return False
 
 
+@cache
+def _any_phrase() -> re.Pattern:
+    return re.compile(alternation(_phrases()))
+
+
 def _phrase_cover(text: str) -> list[bool]:
     """For each character: whether it lies inside a correctly written fixed phrase of the text."""
     cover = [False] * len(text)
+    if not _any_phrase().search(text):
+        return cover   # no phrase there (most runs): one regex search, not a test per phrase
     for p in _phrases():
         if p in text:   # most phrases are not there: one substring test before the regex scan
             for m in re.finditer(re.escape(p), text):

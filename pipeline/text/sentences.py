@@ -20,12 +20,11 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out.append((pos, end))
     spans = []
     for a, b in out:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            spans.append((a, b))
+        piece = text[a:b]
+        core = piece.strip()   # str.strip drops what str.isspace calls space
+        if core:
+            a += len(piece) - len(piece.lstrip())
+            spans.append((a, a + len(core)))
     return spans
 
 
