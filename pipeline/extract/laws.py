@@ -579,7 +579,8 @@ def jurisdiction(name: str, instrument: str) -> str:
         return "national"
     if name.startswith(v.provincial):
         return "provincial"
-    short = next((p for p in v.province_short if name.startswith(p)), None)
+    short = next((p for p in v.province_short if name.startswith(p)), None) \
+        if name.startswith(v.province_short) else None   # (one test in C for the usual no)
     if short and not name.startswith(v.not_province_after, len(short)):
         return "provincial"
     if name.startswith(v.municipal) or re.match(r"^[\u4e00-\u9fff]{1,6}?[市州盟]", name) \
