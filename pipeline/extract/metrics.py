@@ -416,7 +416,7 @@ def _category(texts: list[str], code_cat: str, v: _Vocab, verb: str = "") -> str
 @lru_cache(maxsize=1024)
 def _verb_category(verb: str) -> str | None:
     """The category of the first cue the verb holds (None if none); cached: a handful of verbs govern the
-    clauses (metrics on c1000: 0.3 s less)."""
+    clauses (metrics on c1000: 0.1 s less)."""
     return next((cat for cue, cat in _vocab().cat_cues if cue in verb), None)
 
 

@@ -39,7 +39,7 @@ def _pair(text: str, i: int) -> int | None:
 
 def punctuation_width(text: str) -> list[Proposal]:
     convert: set[int] = set()
-    for m in _HALF_WIDTH.finditer(text):   # one regex scan, not a Python step per character (c1000: 0.5 -> 0.1 s)
+    for m in _HALF_WIDTH.finditer(text):   # one regex scan, not a Python step per character (c1000: 0.37 -> 0.08 s)
         i, ch = m.start(), m.group()
         left, right = _neighbour(text, i, -1), _neighbour(text, i, 1)
         if ch == "(":

@@ -55,7 +55,7 @@ class Occurrences:
     def present(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """The words of ``words`` that occur in the text, in their order: a rule asking where each word of a
         vocabulary last stands asks only about these (one substring test per word, once per text; the laws'
-        verbs before each name on c1000: 1.2 s -> 0.2 s)."""
+        verbs before each name: laws on c1000 2.9 s -> 2.3 s)."""
         out = self._present.get(words)
         if out is None:
             out = self._present[words] = tuple(w for w in words if w in self.text)

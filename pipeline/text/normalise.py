@@ -39,7 +39,7 @@ def normalise(raw: str) -> tuple[str, list[Edit]]:
     log.apply(clean_pagebreak.page_numbers(log.text))
     log.apply(clean_pagebreak.page_breaks(log.text))
     log.apply(clean_dup.repeated_text(log.text))
-    start = 0   # each round looks from the paragraph of the last removal on (c1000: 1.3 s -> see bench/pure.py)
+    start = 0   # each round looks from the paragraph of the last removal on (the paragraphs before hold none)
     for _ in range(MAX_PASSAGE_ROUNDS):
         text = log.text
         p = clean_dup.duplicated_passage(text, start)
