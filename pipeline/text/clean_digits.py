@@ -31,9 +31,12 @@ _ASCII = "0123456789"
 _NUMBER_PUNCTUATION = ",.，。、；;:：/\\+×·・%％()（）|!！?？“”‘’\"《》〈〉~～"
 # letters that show as nothing (Hangul fillers: Unicode Default_Ignorable_Code_Point) count as foreign
 _INVISIBLE_LETTERS = "\u115f\u1160\u3164\uffa0"
+# ``re`` has no \p{No} or \p{Nd}: the number characters of planes 0-1, with their category, read from the Unicode
+# database once at import (one scan for both classes below: 20 ms -> 14 ms)
+_NUMBER_CHARS = [(c, k) for c in map(chr, range(0x20000)) if (k := unicodedata.category(c)) in ("No", "Nd")]
 # numbers that are not digits (superscripts ¹, fractions ¼, circled ①: Unicode category No) count as foreign
-# between two digits; ``re`` has no \p{No}, so the class is made from the Unicode database at import (planes 0-1)
-_OTHER_NUMBERS = "".join(chr(c) for c in range(0x20000) if unicodedata.category(chr(c)) == "No")
+# between two digits
+_OTHER_NUMBERS = "".join(c for c, k in _NUMBER_CHARS if k == "No")
 _GAP_CHAR = (rf"(?:[^\w\n\-\u2010-\u2015\u2e3a\u2e3b\u301c\u3030\ufe58\ufe63\uff0d{re.escape(_NUMBER_PUNCTUATION)}]"
              rf"|[_{_INVISIBLE_LETTERS}{re.escape(_OTHER_NUMBERS)}])")
 _GAP = re.compile(_GAP_CHAR)
@@ -47,8 +50,8 @@ _SUPER_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
 # with a per-character loop; on 300 of them, 0.55 s with one class holding plane-1 digits too, which ``re`` tests
 # range by range, and 0.02 s with a class of plane-0 digits only, which it tests in one table lookup; on all 1,000
 # 0.07 s. The plane-0 class runs unless the text holds a character beyond plane 0).
-_OTHER_DIGITS = "".join(chr(c) for c in range(0x20000) if unicodedata.category(chr(c)) == "Nd"
-                        and not "0" <= chr(c) <= "9" and not "\uff10" <= chr(c) <= "\uff19")
+_OTHER_DIGITS = "".join(c for c, k in _NUMBER_CHARS
+                        if k == "Nd" and not "0" <= c <= "9" and not "\uff10" <= c <= "\uff19")
 _OTHER_DIGIT_RUN = re.compile(f"[{re.escape(_OTHER_DIGITS)}]+")
 _OTHER_DIGIT_RUN_BMP = re.compile(f"[{re.escape(''.join(c for c in _OTHER_DIGITS if c <= chr(0xFFFF)))}]+")
 _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
