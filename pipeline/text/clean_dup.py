@@ -10,8 +10,9 @@ import bisect
 import itertools
 import re
 
-from pipeline.text.clean_lex import CJK, word_freq
+from pipeline.text.clean_lex import CJK, word_freq, word_freqs
 from pipeline.text.clean_log import Proposal
+from pipeline.text.grams import repeated_starts
 from pipeline.text.marks import Marks
 
 MIN_PASSAGE = 20
@@ -48,8 +49,13 @@ def duplicated_passage(text: str, start: int = 0) -> Proposal | None:
     removal left them as they were.
 
     Linear in the paragraph's length on prose: a match is extended once per diagonal (j - i) and reused for the
-    following positions of the same run, punctuation is looked up by bisection."""
-    for base, par in _paragraphs(text, start):
+    following positions of the same run, punctuation is looked up by bisection; and only the paragraphs in which
+    a run of MIN_PASSAGE characters occurs twice (grams.repeated_starts) are looked at."""
+    paragraphs = list(_paragraphs(text, start))
+    firsts = [base - start for base, _ in paragraphs]
+    with_repeat = {bisect.bisect_right(firsts, p) - 1 for p in repeated_starts(text[start:], MIN_PASSAGE, firsts)}
+    for n in sorted(with_repeat):
+        base, par = paragraphs[n]
         if len(par) < 2 * MIN_PASSAGE:
             continue
         seen: dict[str, int] = {}
@@ -323,17 +329,18 @@ def _legit_double(text: str, i: int, n: int) -> bool:
     """Is text[i:i+2n] (a doubled unit) normal? A dictionary word, or (single characters) the end of one word
     followed by the start of another (常委会|会议)."""
     unit = text[i:i + n]
-    if word_freq(unit * 2) >= 1 or any(c in NUMERALS for c in unit):
+    freq = word_freqs().get     # the dictionary itself: up to 15 look-ups per doubled character
+    if freq(unit * 2, 0) >= 1 or any(c in NUMERALS for c in unit):
         return True
     if n == 1:
         if text[i - 1:i] == "一":  # 一张张 一个个: classifier reduplication
             return True
         for a in range(0, 3):
             for b in range(0, 3):
-                if i - a >= 0 and (a or b) and word_freq(text[i - a:i + 2 + b]) >= 1:
+                if i - a >= 0 and (a or b) and freq(text[i - a:i + 2 + b], 0) >= 1:
                     return True
-        left = any(word_freq(text[i - k:i + 1]) >= 1 for k in (1, 2, 3) if i - k >= 0)
-        right = any(word_freq(text[i + 1:i + 2 + k]) >= 1 for k in (1, 2, 3))
+        left = any(freq(text[i - k:i + 1], 0) >= 1 for k in (1, 2, 3) if i - k >= 0)
+        right = any(freq(text[i + 1:i + 2 + k], 0) >= 1 for k in (1, 2, 3))
         return left and right
     return False
 
@@ -366,24 +373,6 @@ SHARED_RUN = 6        # characters: the shortest common run counted when compari
 SCAN_LIMIT = 2000     # below this length of ``earlier``, substring tests (`in`) beat building a set of its runs
 
 
-def _runs_in(s: str, earlier: str, n: int) -> list[bool]:
-    """For each start a of ``s``: does s[a:a+n] occur in ``earlier``? (empty when len(s) < n)"""
-    starts = range(len(s) - n + 1)
-    if len(earlier) <= SCAN_LIMIT:
-        return [s[a:a + n] in earlier for a in starts]
-    grams = {earlier[b:b + n] for b in range(len(earlier) - n + 1)}
-    return [s[a:a + n] in grams for a in starts]
-
-
-def _covered(s: str, earlier: str) -> list[bool]:
-    """Which characters of ``s`` lie in a run of SHARED_RUN+ characters that also occurs in ``earlier``."""
-    cov = [False] * len(s)
-    for a, hit in enumerate(_runs_in(s, earlier, SHARED_RUN)):
-        if hit:
-            cov[a:a + SHARED_RUN] = [True] * SHARED_RUN
-    return cov
-
-
 def _shares_run(s: str, earlier: str, n: int) -> bool:
     """Do ``s`` and ``earlier`` have a common run of ``n``+ characters? (linear: a set of n-grams when long)"""
     if len(s) < n or len(earlier) < n:
@@ -402,46 +391,70 @@ def is_repeat(s: str, earlier: str) -> bool:
         return False
     if s == earlier:
         return True
-    if not _shares_run(s, earlier, MIN_PASSAGE):
-        return False
-    loose = [c for c, ok in zip(s, _covered(s, earlier)) if not ok]
-    return len(loose) <= max(2, len(s) // 10) and not any(c.isdigit() or c in NUMERALS for c in loose)
+    return _shares_run(s, earlier, MIN_PASSAGE) and _differs_little(s, earlier)
 
 
-# Candidates for is_repeat: an earlier sentence is indexed by its KGRAM-grams at every KGRAM-th position. A common
-# run of MIN_PASSAGE = 2 * KGRAM characters holds one of them (its first MIN_PASSAGE - KGRAM + 1 = KGRAM + 1 starts
-# hold a multiple of KGRAM), so a sentence can repeat only the earlier sentences one of whose indexed grams it
-# contains (is_repeat needs equality or such a run), and is_repeat checks each. (Replaces minimizers of 10-grams
-# over windows of 11, which gave the same result; repeated_sentences on c200: 30 % faster.)
-KGRAM = MIN_PASSAGE // 2
+def _differs_little(s: str, earlier: str) -> bool:
+    """The second half of is_repeat: the characters of ``s`` outside the runs of SHARED_RUN+ characters it
+    shares with ``earlier`` ("loose") are few, at most max(2, len(s) // 10), and none is a digit or a numeral.
+
+    Left to right, stopping at the first loose character too many: character a is covered when a run of
+    SHARED_RUN characters starting at one of the SHARED_RUN positions up to a occurs in ``earlier``. A common run
+    found is first extended as far as it goes (the runs starting inside it occur too), so a near-copy costs a few
+    substring tests, not one per character (repeated_sentences on 400 documents of c1000: this function 0.45 s
+    -> see bench/pure.py)."""
+    n, limit, loose = SHARED_RUN, max(2, len(s) // 10), 0
+    grams = {earlier[b:b + n] for b in range(len(earlier) - n + 1)} if len(earlier) > SCAN_LIMIT else None
+    covered_to, a = 0, 0       # s[:covered_to] is covered as far as known; a: the next run to look up
+    while a < len(s):
+        if a + n <= len(s) and (s[a:a + n] in earlier if grams is None else s[a:a + n] in grams):
+            length = n
+            if grams is None:
+                step = EXTEND_STEP
+                while step:
+                    while a + length + step <= len(s) and s[a:a + length + step] in earlier:
+                        length += step
+                    step //= 4
+            covered_to = max(covered_to, a + length)
+            a += length - n + 1     # the runs starting before that are inside s[a:a + length]
+            continue
+        if a >= covered_to:
+            c = s[a]
+            loose += 1
+            if loose > limit or c.isdigit() or c in NUMERALS:
+                return False
+        a += 1
+    return True
 
 
 class _Earlier:
     """The earlier sentences of a section that a sentence of MIN_PASSAGE+ characters can repeat (the shorter
-    ones never can), indexed by sampled grams."""
+    ones never can), indexed by their runs of MIN_PASSAGE characters that occur again in the section
+    (grams.repeated_starts). is_repeat needs equality or a common run of MIN_PASSAGE characters, which starts at
+    such a run in both sentences: the sentences sharing one of those runs with ``s`` are exactly the ones
+    is_repeat can accept. (Replaces an index of every tenth 10-gram, whose candidates had to be checked for a
+    common run first; repeated_sentences on 400 documents of c1000: 0.74 s -> see bench/pure.py.)"""
 
     def __init__(self) -> None:
         self.sentences: list[str] = []
         self.exact: set[str] = set()
-        self.by_gram: dict[str, list[int]] = {}
+        self.by_run: dict[str, list[int]] = {}
 
-    def add(self, s: str) -> None:
-        if len(s) < MIN_PASSAGE or s in self.exact:
+    def add(self, s: str, starts: list[int]) -> None:
+        """Index ``s`` by its runs starting at ``starts`` (offsets in ``s``)."""
+        if s in self.exact:
             return          # a second copy of an indexed sentence adds no candidate
         self.exact.add(s)
         self.sentences.append(s)
-        for a in range(0, len(s) - KGRAM + 1, KGRAM):
-            self.by_gram.setdefault(s[a:a + KGRAM], []).append(len(self.sentences) - 1)
+        for a in starts:
+            self.by_run.setdefault(s[a:a + MIN_PASSAGE], []).append(len(self.sentences) - 1)
 
-    def repeats(self, s: str) -> bool:
-        """Does ``s`` repeat an earlier sentence?"""
+    def repeats(self, s: str, starts: list[int]) -> bool:
+        """Does ``s`` (its repeated runs starting at ``starts``) repeat an earlier sentence?"""
         if s in self.exact:
             return True
-        if not self.by_gram:
-            return False
-        grams = {s[a:a + KGRAM] for a in range(len(s) - KGRAM + 1)}
-        cands = sorted({n for g in grams & self.by_gram.keys() for n in self.by_gram[g]})
-        return any(is_repeat(s, self.sentences[n]) for n in cands)
+        cands = sorted({n for a in starts for n in self.by_run.get(s[a:a + MIN_PASSAGE], ())})
+        return any(_differs_little(s, self.sentences[n]) for n in cands)
 
 
 def repeated_sentences(text: str) -> list[Proposal]:
@@ -449,14 +462,19 @@ def repeated_sentences(text: str) -> list[Proposal]:
     heading lines) on another line: the later copy is removed, a whole-paragraph copy with its line break."""
     from pipeline.text.sections import heading_in_line
 
+    lines, pos = [], 0      # (offset, line, is a heading) of the lines that are not blank
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, line, heading_in_line(line) is not None or line.lstrip().startswith(("#", "**"))))
+        pos += len(line) + 1
+    # A sentence none of whose runs of MIN_PASSAGE characters occurs again in its section neither repeats an
+    # earlier sentence nor is repeated by a later one (both need such a run): it is skipped.
+    hot = repeated_starts(text, MIN_PASSAGE, [0] + [base for base, _, heading in lines if heading])
     out: list[Proposal] = []
     earlier = _Earlier()
-    pos, prev_end = 0, 0
-    for line in text.split("\n"):
-        base, pos = pos, pos + len(line) + 1
-        if not line.strip():
-            continue
-        if heading_in_line(line) is not None or line.lstrip().startswith(("#", "**")):
+    prev_end = 0
+    for base, line, heading in lines:
+        if heading:
             earlier, prev_end = _Earlier(), base + len(line)
             continue
         found: list[tuple[int, int]] = []
@@ -464,10 +482,14 @@ def repeated_sentences(text: str) -> list[Proposal]:
             s = m.group().strip()
             if len(s) < MIN_PASSAGE:
                 continue    # never a repeat, and never repeated by a sentence of MIN_PASSAGE+ characters
-            if earlier.repeats(s):
+            a = base + m.start() + len(m.group()) - len(m.group().lstrip())
+            starts = [p - a for p in hot[bisect.bisect_left(hot, a):bisect.bisect_right(hot, a + len(s) - MIN_PASSAGE)]]
+            if not starts:
+                continue
+            if earlier.repeats(s, starts):
                 found.append((base + m.start(), base + m.end()))
             else:
-                earlier.add(s)
+                earlier.add(s, starts)
         if found and found[0][0] == base + len(line) - len(line.lstrip()) and found[-1][1] >= base + len(line.rstrip()):
             if len(found) == sum(1 for _ in re.finditer(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*", line.strip())):
                 found = [(prev_end, base + len(line))]       # the whole paragraph is a copy

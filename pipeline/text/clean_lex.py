@@ -34,7 +34,8 @@ def cjk_count(text: str) -> int:
 
 
 @cache
-def _freq() -> dict[str, int]:
+def word_freqs() -> dict[str, int]:
+    """jieba's dictionary: word -> frequency (0 for the prefixes of words it also holds)."""
     import logging
 
     import jieba
@@ -46,7 +47,7 @@ def _freq() -> dict[str, int]:
 
 def word_freq(word: str) -> int:
     """jieba dictionary frequency of ``word`` (0 when it is not a word)."""
-    return _freq().get(word) or 0
+    return word_freqs().get(word) or 0
 
 
 def is_word(word: str, min_freq: int = 1) -> bool:
@@ -71,7 +72,7 @@ def segment(run: str) -> tuple[str, ...]:
         return tuple(rjieba.cut(run, False))
     import jieba
 
-    _freq()
+    word_freqs()
     return tuple(jieba.lcut(run, HMM=False))
 
 
@@ -80,5 +81,5 @@ def pos_tags() -> dict[str, str]:
     """jieba's part-of-speech tag of each dictionary word (n, v, ...)."""
     import jieba.posseg
 
-    _freq()
+    word_freqs()
     return jieba.posseg.dt.word_tag_tab
