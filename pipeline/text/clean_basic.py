@@ -8,7 +8,7 @@ import re
 import unicodedata
 from functools import cache
 
-from pipeline.text.clean_lex import CJK, is_chinese_context, is_cjk, segment, word_freq
+from pipeline.text.clean_lex import CJK, CJK_RANGES, is_chinese_context, is_cjk, segment, word_freq
 from pipeline.text.clean_log import Proposal
 from pipeline.vocab import load
 
@@ -65,14 +65,17 @@ def traditional(text: str) -> list[Proposal]:
     """One edit per run of traditional characters (OpenCC t2s), on CJK text only."""
     out = []
     cc = _t2s()
-    runs = list(_CJK_RUN.finditer(text))
     # the runs converted in one call, one per line: no dictionary entry holds a line break, so each line converts as
     # the run alone would (one call per run: 0.83 s on the 1,000 documents of c1000; one per text: 0.38 s; the
     # same edits). Should OpenCC ever return another number of lines, each run is converted alone.
-    joined = "\n".join(m.group() for m in runs)
+    joined = "\n".join(_CJK_RUN.findall(text))
     converted = cc.convert(joined)
     if converted == joined:
         return out   # no run changes (most texts)
+    spans = _same_length_changes(text, joined, converted)
+    if spans is not None:
+        return [Proposal(s, e, after, "traditional_char", "t2s.opencc") for s, e, after in spans]
+    runs = list(_CJK_RUN.finditer(text))
     lines = converted.split("\n")
     if len(lines) != len(runs):
         lines = [cc.convert(m.group()) for m in runs]
@@ -94,6 +97,37 @@ def traditional(text: str) -> list[Proposal]:
             out.append(Proposal(m.start() + i, m.start() + j, conv[i:j], "traditional_char", "t2s.opencc"))
             i = j
     return out
+
+
+def _codes(s: str):
+    import numpy as np
+
+    return np.frombuffer(s.encode("utf-32-le"), dtype="<u4")
+
+
+def _same_length_changes(text: str, joined: str, converted: str) -> list[tuple[int, int, str]] | None:
+    """(start, end, simplified) in ``text`` of each maximal stretch of changed characters, when OpenCC changed
+    characters one for one (``converted`` as long as ``joined``, its line breaks where they were: the usual
+    t2s); None otherwise. Found at once with numpy: ``joined`` holds the text's CJK characters in order, a line
+    break after each run, so the k-th of them that is not a line break is the k-th CJK character of the text
+    (traditional on c1000, where a third of the texts change, 6,000 characters a text compared one by one in
+    Python before: 0.48 s -> 0.2 s)."""
+    import numpy as np
+
+    x, y = _codes(joined), _codes(converted)
+    if len(x) != len(y):
+        return None
+    diff = np.flatnonzero(x != y)
+    if not diff.size or (x[diff] == 10).any() or (y[diff] == 10).any():
+        return None if diff.size else []
+    cut = np.flatnonzero(np.diff(diff) != 1) + 1
+    firsts = np.concatenate(([diff[0]], diff[cut]))
+    lasts = np.concatenate((diff[cut - 1], [diff[-1]])) + 1
+    t = _codes(text)
+    cjk = np.flatnonzero(np.logical_or.reduce([(t >= a) & (t <= b) for a, b in CJK_RANGES]))
+    breaks_before = np.cumsum(x == 10)
+    at = cjk[firsts - breaks_before[firsts]]
+    return [(a, a + q - p, converted[p:q]) for a, p, q in zip(at.tolist(), firsts.tolist(), lasts.tolist())]
 
 
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0e\uff0b]+")

@@ -9,7 +9,8 @@ from functools import cache, lru_cache
 
 # CJK ideographs: Extension A, the basic block, compatibility ideographs, and planes 2-3 (Extensions B-I and the
 # compatibility supplement: rare characters of place and personal names, 𠮷 𡌶).
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF))
+CJK = "".join(f"{chr(a)}-{chr(b)}" for a, b in CJK_RANGES)
 CJK_RE = re.compile(f"[{CJK}]")
 # Chinese (full-width) punctuation and quotes that mark a neighbour as Chinese text.
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～"

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=256)
+def _char_class(chars: str) -> re.Pattern:
+    """The compiled class of ``chars`` (100,000 Marks on c1000, most of them of a short sentence: escaping and
+    the re module's cache look-up were half their cost)."""
+    return re.compile(f"[{re.escape(chars)}]")
 
 
 class Marks:
     """Positions of the characters of ``chars`` in ``text``."""
 
     def __init__(self, text: str, chars: str) -> None:
-        self.pos = [m.start() for m in re.finditer(f"[{re.escape(chars)}]", text)] if chars else []
+        self.pos = [m.start() for m in _char_class(chars).finditer(text)] if chars else []
 
     def first_in(self, lo: int, hi: int) -> int | None:
         """The first position in [lo, hi), if any."""
