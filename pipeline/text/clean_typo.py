@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
+import numpy as np
 from functools import cache, lru_cache
 
-from pipeline.text.clean_lex import CJK, is_cjk, pos_tags, segment, word_freq
+from pipeline.text.clean_lex import CJK, CJK_RANGES, is_cjk, pos_tags, segment, word_freq
 from pipeline.text.enumerations import counted_lists
 from pipeline.vocab import alternation, load
 
@@ -183,8 +185,73 @@ def _instrument_suffixes() -> tuple[str, ...]:
 
 
 @cache
-def _instrument_suffix_re() -> re.Pattern:
-    return re.compile(alternation(_instrument_suffixes()))
+def _instrument_suffix_cjk() -> re.Pattern:
+    """The instrument suffixes made of CJK characters (the only ones a run can hold), longest first."""
+    suffixes = [x for x in _instrument_suffixes() if re.fullmatch(f"[{CJK}]+", x)]
+    return re.compile(alternation(suffixes) if suffixes else "(?!)")
+
+
+def _suffix_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the longest suffix at every start where one begins: the matches of one scan, and the
+    starts inside each match looked at again (宪法典: 宪法, then 法典 from inside it; a lookahead at every
+    character instead: 3.5x slower on c1000)."""
+    pattern, out = _instrument_suffix_cjk(), []
+    for m in pattern.finditer(text):
+        a, b = m.span()
+        out.append((a, b))
+        for p in range(a + 1, b):
+            if inner := pattern.match(text, p):
+                out.append((p, inner.end()))
+    return out
+
+
+def _name_runs(text: str, n: int) -> list[tuple[int, int]]:
+    """(start, k) for each run of n+ CJK characters in which an instrument suffix ends at offset last >= n: the
+    k = last - n + 1 windows of n characters starting before that (the last suffix of the run) may hold a name.
+
+    The suffixes are found in the whole text, each run's last one by numpy (a run is found from the CJK
+    characters around a suffix), not run by run in Python: c1000 has 311,000 runs of 8+ characters, about
+    100,000 with a suffix (two_spellings on c1000: 0.50 s -> see bench/pure.py)."""
+    found = _suffix_spans(text)
+    if not found:
+        return []
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    other = ~np.logical_or.reduce([(codes >= a) & (codes <= b) for a, b in CJK_RANGES])
+    at = np.arange(len(codes))
+    run_start = np.maximum.accumulate(np.where(other, at + 1, 0))              # after the last non-CJK one
+    run_end = np.minimum.accumulate(np.where(other, at, len(codes))[::-1])[::-1]  # the next non-CJK one
+    starts, ends = np.array(found).T
+    first = run_start[starts]
+    last = ends - first
+    keep = (run_end[starts] - first >= n) & (last - n + 1 > 0)
+    if not keep.any():
+        return []
+    first, last = first[keep], last[keep]
+    by_run: dict[int, int] = {}
+    for a, b in zip(first.tolist(), last.tolist()):
+        by_run[a] = max(b, by_run.get(a, 0))
+    return [(a, b - n + 1) for a, b in by_run.items()]
+
+
+def shared_end_windows(text: str, spans: list[tuple[int, int]], n: int) -> list[int]:
+    """The starts p (ascending) of the windows text[p:p+n], p in the ranges ``spans`` ((first, how many),
+    disjoint), whose first two and last two characters are those of another window that differs from it.
+
+    Exact and at once (numpy): the windows' characters are the sort keys (ends first, then the middle), so a
+    group of equal ends holds two different windows exactly when two neighbours in it differ in the middle."""
+    if not spans:
+        return []
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    firsts, counts = np.array(spans, dtype=np.int64).T
+    starts = np.repeat(firsts - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+    ends = [codes[starts + i] for i in (0, 1, n - 2, n - 1)]
+    middle = [codes[starts + i] for i in range(2, n - 2)]
+    order = np.lexsort(middle[::-1] + ends[::-1])   # the last key sorts first: ends, then the middle
+    same_ends = np.logical_and.reduce([c[order][1:] == c[order][:-1] for c in ends])
+    differ = np.logical_or.reduce([c[order][1:] != c[order][:-1] for c in middle])
+    group = np.concatenate(([0], np.cumsum(~same_ends)))
+    shared = np.isin(group, group[1:][same_ends & differ])
+    return np.sort(starts[order][shared]).tolist()
 
 
 def two_spellings(text: str) -> list[Flag]:
@@ -199,25 +266,17 @@ def two_spellings(text: str) -> list[Flag]:
     measured those two false hits."""
     out = []
     n = 8
-    suffixes = _instrument_suffixes()
-    windows: list[tuple[str, int]] = []
-    for m in re.finditer(f"[{CJK}]{{{n},}}", text):
-        run, base = m.group(), m.start()
-        if not _instrument_suffix_re().search(run):
-            continue   # no name ends in this run (one regex search instead of a test per suffix; with the
-            # test of len(starts) below, two_spellings on c200: 0.7 s → 0.3 s)
-        last = max((run.rfind(x) + len(x) for x in suffixes if x in run), default=-1)
-        windows += [(run[k:k + n], base + k) for k in range(last - n + 1)]
+    spans = _name_runs(text, n)
     # two windows that differ at one hole (2 .. n - 3) agree on their first two and last two characters: only
-    # windows that share those with another, different window are indexed by hole, in the same order; and a key
-    # is counted only when its windows differ (a name written several times the same way is the common case).
-    # two_spellings on the 1,000 documents of c1000: 1.09 s -> 0.55 s, the same flags.
-    ends = Counter(w[:2] + w[-2:] for w in {w for w, _ in windows})
+    # windows that share those with another, different window are indexed by hole, in the same order
+    # (shared_end_windows); and a key is counted only when its windows differ (a name written several times
+    # the same way is the common case). two_spellings on the 1,000 documents of c1000: 1.09 s -> 0.55 s with
+    # the windows compared as Python strings, -> see bench/pure.py with numpy.
     index: dict[tuple[str, str], list[int]] = {}
-    for w, start in windows:
-        if ends[w[:2] + w[-2:]] > 1:
-            for hole in range(2, n - 2):
-                index.setdefault((w[:hole], w[hole + 1:]), []).append(start)
+    for start in shared_end_windows(text, spans, n):
+        w = text[start:start + n]
+        for hole in range(2, n - 2):
+            index.setdefault((w[:hole], w[hole + 1:]), []).append(start)
     done = set()
     for (pre, _post), starts in index.items():
         if len(starts) < 2:   # tested before counting the variants: most names are written once
