@@ -236,3 +236,15 @@ def test_punctuation_free_runs_are_fast(text):
     assert duplicated_passage(text) is None
     assert repeated_sentences(text) == []
     assert time.perf_counter() - t0 < 5
+
+
+def test_repeats_at_distance_is_the_back_reference():
+    import numpy as np
+
+    rng = random.Random(9)
+    for _ in range(2000):
+        text = "".join(rng.choice("工作工作监督，督𠮷") for _ in range(rng.randint(0, 16)))
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+        for n in (1, 2, 3, 4):
+            expected = any(text[i:i + n] == text[i + n:i + 2 * n] for i in range(len(text) - 2 * n + 1))
+            assert clean_dup._repeats_at_distance(codes, n) == expected, (text, n)
