@@ -45,20 +45,31 @@ def _extend(par: str, i: int, j: int, length: int) -> int:
     return length
 
 
-def duplicated_passage(text: str, start: int = 0) -> Proposal | None:
+SCREEN_MIN = 2000   # characters: below this, the paragraphs left to screen go straight to the exact scan (numpy's
+                    # fixed cost of a call is that of scanning about 2,000 characters in Python)
+
+
+def duplicated_passage(text: str, start: int = 0, screened: dict[str, bool] | None = None) -> Proposal | None:
     """The first removable repeat in the text, in the paragraphs from offset ``start`` (a line start) on. Call
     again after applying it, from the start of the paragraph it was in: the paragraphs before hold none, and the
     removal left them as they were.
 
     Linear in the paragraph's length on prose: a match is extended once per diagonal (j - i) and reused for the
     following positions of the same run, punctuation is looked up by bisection; and only the paragraphs in which
-    a run of MIN_PASSAGE characters occurs twice (grams.repeated_starts) are looked at."""
+    a run of MIN_PASSAGE characters occurs twice (grams.repeated_starts) are looked at. ``screened`` (paragraph
+    -> may hold a repeat) keeps that screening between the calls of one text: a removal changes one paragraph,
+    the others are not screened again (c1000: 2.3 calls a text)."""
     paragraphs = list(_paragraphs(text, start))
-    firsts = [base - start for base, _ in paragraphs]
-    with_repeat = {bisect.bisect_right(firsts, p) - 1 for p in repeated_starts(text[start:], MIN_PASSAGE, firsts)}
-    for n in sorted(with_repeat):
-        base, par = paragraphs[n]
-        if len(par) < 2 * MIN_PASSAGE:
+    screened = {} if screened is None else screened
+    todo = list(dict.fromkeys(par for _, par in paragraphs if len(par) >= 2 * MIN_PASSAGE and par not in screened))
+    if sum(map(len, todo)) < SCREEN_MIN:
+        screened.update(dict.fromkeys(todo, True))
+    elif todo:
+        firsts = list(itertools.accumulate((len(par) + 1 for par in todo[:-1]), initial=0))
+        hot = {bisect.bisect_right(firsts, p) - 1 for p in repeated_starts("\n".join(todo), MIN_PASSAGE, firsts)}
+        screened.update((par, k in hot) for k, par in enumerate(todo))
+    for base, par in paragraphs:
+        if len(par) < 2 * MIN_PASSAGE or not screened[par]:
             continue
         seen: dict[str, int] = {}
         sentence_ends: Marks | None = None
@@ -472,6 +483,9 @@ class _Earlier:
         return any(_differs_little(s, self.sentences[n]) for n in cands)
 
 
+_SENTENCE = re.compile(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*")
+
+
 def repeated_sentences(text: str) -> list[Proposal]:
     """Sentences of MIN_PASSAGE+ characters repeating an earlier sentence of the same section (between two
     heading lines) on another line: the later copy is removed, a whole-paragraph copy with its line break."""
@@ -492,8 +506,12 @@ def repeated_sentences(text: str) -> list[Proposal]:
         if heading:
             earlier, prev_end = _Earlier(), base + len(line)
             continue
+        k = bisect.bisect_left(hot, base)
+        if k == len(hot) or hot[k] >= base + len(line):
+            prev_end = base + len(line)
+            continue    # no repeated run starts in the line: none of its sentences is looked at
         found: list[tuple[int, int]] = []
-        for m in re.finditer(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*", line):
+        for m in _SENTENCE.finditer(line):
             s = m.group().strip()
             if len(s) < MIN_PASSAGE:
                 continue    # never a repeat, and never repeated by a sentence of MIN_PASSAGE+ characters
@@ -506,7 +524,7 @@ def repeated_sentences(text: str) -> list[Proposal]:
             else:
                 earlier.add(s, starts)
         if found and found[0][0] == base + len(line) - len(line.lstrip()) and found[-1][1] >= base + len(line.rstrip()):
-            if len(found) == sum(1 for _ in re.finditer(f"[^{SENTENCE_END}]+[{SENTENCE_END}]*", line.strip())):
+            if len(found) == sum(1 for _ in _SENTENCE.finditer(line.strip())):
                 found = [(prev_end, base + len(line))]       # the whole paragraph is a copy
         out += [Proposal(a, b, "", "duplicated_sentence", "dup.sentence_repeated") for a, b in found]
         prev_end = base + len(line)

@@ -40,9 +40,10 @@ def normalise(raw: str) -> tuple[str, list[Edit]]:
     log.apply(clean_pagebreak.page_breaks(log.text))
     log.apply(clean_dup.repeated_text(log.text))
     start = 0   # each round looks from the paragraph of the last removal on (the paragraphs before hold none)
+    screened: dict[str, bool] = {}   # and screens only the paragraphs the removals changed
     for _ in range(MAX_PASSAGE_ROUNDS):
         text = log.text
-        p = clean_dup.duplicated_passage(text, start)
+        p = clean_dup.duplicated_passage(text, start, screened)
         if p is None or not log.apply([p]):
             break
         start = text.rfind("\n", 0, p.start) + 1
