@@ -4,6 +4,7 @@ report in traditional script, on mixed texts with astral characters, digits and 
 changes length (the fallback)."""
 from __future__ import annotations
 
+import itertools
 import random
 from pathlib import Path
 
@@ -15,22 +16,20 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _reference(text: str) -> list[Proposal]:
+    """Run by run: a run that changes length is one edit, otherwise one edit per stretch of changed characters."""
     out = []
     for m in _CJK_RUN.finditer(text):
         run, conv = m.group(), _t2s().convert(m.group())
-        if conv == run:
-            continue
         if len(conv) != len(run):
             out.append(Proposal(m.start(), m.end(), conv, "traditional_char", "t2s.opencc"))
             continue
-        i = 0
-        while i < len(run):
-            j = i
-            while j < len(run) and run[j] != conv[j]:
-                j += 1
-            if j > i:
-                out.append(Proposal(m.start() + i, m.start() + j, conv[i:j], "traditional_char", "t2s.opencc"))
-            i = max(j, i + 1)
+        at = m.start()
+        for changed, group in itertools.groupby(zip(run, conv), key=lambda pair: pair[0] != pair[1]):
+            pairs = list(group)
+            if changed:
+                out.append(Proposal(at, at + len(pairs), "".join(b for _, b in pairs), "traditional_char",
+                                    "t2s.opencc"))
+            at += len(pairs)
     return out
 
 
