@@ -111,7 +111,7 @@ def _same_length_changes(text: str, joined: str, converted: str) -> list[tuple[i
     t2s); None otherwise. Found at once with numpy: ``joined`` holds the text's CJK characters in order, a line
     break after each run, so the k-th of them that is not a line break is the k-th CJK character of the text
     (traditional on c1000, where a third of the texts change, 6,000 characters a text compared one by one in
-    Python before: 0.48 s -> 0.2 s)."""
+    Python before: traditional 0.36 s -> 0.28 s, the rest being OpenCC and the edits' records)."""
     import numpy as np
 
     x, y = _codes(joined), _codes(converted)

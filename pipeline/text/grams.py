@@ -5,7 +5,8 @@ a repeat, so the rules' exact, per-character Python work runs only where this fi
 Vectorised with numpy: every run is hashed at once (a polynomial hash of its code points, modulo 2**64, mixed
 with its block), and (hash, position) pairs are sorted once. Equal runs have equal hashes, so a repeated run is
 never missed; two different runs may (rarely) share a hash, which only sends them to the exact check. About
-25 ns a character (c1000, one core), against 70-100 ns for the Python scans it spares.
+35 ns a character (240 µs for a 7,149-character report of c1000, one core), against 70-100 ns for the Python
+scans it spares.
 """
 from __future__ import annotations
 
