@@ -100,8 +100,9 @@ def vocab() -> _Vocab:
 def _startswith_any(s: str, words: tuple[str, ...]) -> str:
     """The first of ``words`` that ``s`` starts with, '' if none (most calls: none, answered by one
     ``str.startswith`` with the tuple, in C; find_numbers on c200: 0.77 s → 0.65 s). Which one: the alternation
-    of the words, in their order, matched in C (the units after a number: a loop over 200 words, longest first,
-    before the one-character 个 次 件 was reached; find_numbers on c1000: 1.86 s -> 1.80 s)."""
+    of the words, in their order, matched in C (the units after a number: a loop over the 73 count units, longest
+    first, before the one-character 个 次 件 was reached: 2.0-3.6 µs a call -> 0.6-0.8 µs; find_numbers on
+    c1000: 1.86 s -> 1.80 s)."""
     if not s.startswith(words):
         return ""
     return _alternation(words).match(s).group()
