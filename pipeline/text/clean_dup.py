@@ -401,30 +401,11 @@ SHARED_RUN = 6        # characters: the shortest common run counted when compari
 SCAN_LIMIT = 2000     # below this length of ``earlier``, substring tests (`in`) beat building a set of its runs
 
 
-def _shares_run(s: str, earlier: str, n: int) -> bool:
-    """Do ``s`` and ``earlier`` have a common run of ``n``+ characters? (linear: a set of n-grams when long)"""
-    if len(s) < n or len(earlier) < n:
-        return False
-    if len(earlier) <= SCAN_LIMIT:
-        return any(s[a:a + n] in earlier for a in range(len(s) - n + 1))
-    grams = {earlier[b:b + n] for b in range(len(earlier) - n + 1)}
-    return any(s[a:a + n] in grams for a in range(len(s) - n + 1))
-
-
-def is_repeat(s: str, earlier: str) -> bool:
-    """Is sentence ``s`` (MIN_PASSAGE+ characters) a copy of ``earlier``: the same sentence, or one that shares a
-    run of MIN_PASSAGE+ characters with it and differs only in a word or two outside it (组织/开展), never in a
-    number (召开会议8次 / 召开会议9次 are two facts)."""
-    if len(s) < MIN_PASSAGE:
-        return False
-    if s == earlier:
-        return True
-    return _shares_run(s, earlier, MIN_PASSAGE) and _differs_little(s, earlier)
-
-
 def _differs_little(s: str, earlier: str) -> bool:
-    """The second half of is_repeat: the characters of ``s`` outside the runs of SHARED_RUN+ characters it
-    shares with ``earlier`` ("loose") are few, at most max(2, len(s) // 10), and none is a digit or a numeral.
+    """Is sentence ``s`` (MIN_PASSAGE+ characters), which shares a run of MIN_PASSAGE+ characters with ``earlier``,
+    a copy of it that differs only in a word or two outside that run (组织/开展), never in a number (召开会议8次 /
+    召开会议9次 are two facts)? The characters of ``s`` outside the runs of SHARED_RUN+ characters it shares with
+    ``earlier`` ("loose") are at most max(2, len(s) // 10), and none is a digit or a numeral.
 
     Left to right, stopping at the first loose character too many: character a is covered when a run of
     SHARED_RUN characters starting at one of the SHARED_RUN positions up to a occurs in ``earlier``. A common run
@@ -458,9 +439,9 @@ def _differs_little(s: str, earlier: str) -> bool:
 class _Earlier:
     """The earlier sentences of a section that a sentence of MIN_PASSAGE+ characters can repeat (the shorter
     ones never can), indexed by their runs of MIN_PASSAGE characters that occur again in the section
-    (grams.repeated_starts). is_repeat needs equality or a common run of MIN_PASSAGE characters, which starts at
-    such a run in both sentences: the sentences sharing one of those runs with ``s`` are exactly the ones
-    is_repeat can accept. (Replaces an index of every tenth 10-gram, whose candidates had to be checked for a
+    (grams.repeated_starts). A repeat is an equal sentence or one sharing a run of MIN_PASSAGE characters, which
+    starts at such a run in both sentences: the sentences sharing one of those runs with ``s`` are exactly the
+    ones _differs_little is asked about. (Replaces an index of every tenth 10-gram, whose candidates had to be checked for a
     common run first; repeated_sentences on the 1,000 documents of c1000: 1.70 s -> 0.73 s, with _differs_little.)"""
 
     def __init__(self) -> None:
