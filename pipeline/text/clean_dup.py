@@ -14,6 +14,7 @@ import numpy as np
 
 from pipeline.text.clean_lex import CJK, word_freq, word_freqs
 from pipeline.text.clean_log import Proposal
+from pipeline.text.codepoints import code_points
 from pipeline.text.grams import repeated_starts
 from pipeline.text.marks import Marks
 
@@ -376,7 +377,7 @@ def doubled_chars(text: str) -> list[Proposal]:
     out = []
     newlines, prose = Marks(text, "\n"), {}
     removed: set[int] = set()   # characters of the units found (each match is checked against them)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    codes = code_points(text)
     for n in (4, 3, 2, 1):
         if n > 1 and not _repeats_at_distance(codes, n):
             continue    # no unit of n characters is doubled: its regex pass is skipped

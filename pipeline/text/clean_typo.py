@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-
-import numpy as np
 from functools import cache, lru_cache
 
-from pipeline.text.clean_lex import CJK, CJK_RANGES, is_cjk, pos_tags, segment, word_freq
+import numpy as np
+
+from pipeline.text.clean_lex import CJK, is_cjk, pos_tags, segment, word_freq
+from pipeline.text.codepoints import cjk_mask, code_points
 from pipeline.text.enumerations import counted_lists
 from pipeline.vocab import alternation, load
 
@@ -215,8 +216,8 @@ def _name_runs(text: str, n: int) -> list[tuple[int, int]]:
     found = _suffix_spans(text)
     if not found:
         return []
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    other = ~np.logical_or.reduce([(codes >= a) & (codes <= b) for a, b in CJK_RANGES])
+    codes = code_points(text)
+    other = ~cjk_mask(codes)
     at = np.arange(len(codes))
     run_start = np.maximum.accumulate(np.where(other, at + 1, 0))              # after the last non-CJK one
     run_end = np.minimum.accumulate(np.where(other, at, len(codes))[::-1])[::-1]  # the next non-CJK one
@@ -241,7 +242,7 @@ def shared_end_windows(text: str, spans: list[tuple[int, int]], n: int) -> list[
     group of equal ends holds two different windows exactly when two neighbours in it differ in the middle."""
     if not spans:
         return []
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    codes = code_points(text)
     firsts, counts = np.array(spans, dtype=np.int64).T
     starts = np.repeat(firsts - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
     ends = [codes[starts + i] for i in (0, 1, n - 2, n - 1)]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.text.codepoints import code_points
+
 _BASE = 0x100000001B3                     # FNV-1a 64-bit prime (any odd multiplier above the code points works)
 _BLOCK = np.uint64(0x9E3779B97F4A7C15)    # spreads block numbers over the hash space
 _LOW = np.uint64(0xFFFFFFFF)
@@ -47,7 +49,7 @@ def repeated_starts(text: str, k: int, block_starts: list[int]) -> list[int]:
     m = len(text) - k + 1
     if m <= 1:
         return []
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    codes = code_points(text).astype(np.uint64)
     h = run_hashes(codes, k)
     cuts = np.zeros(m, dtype=np.uint64)
     inner = np.asarray(block_starts[1:], dtype=np.int64)
