@@ -72,7 +72,7 @@ def clear_text_caches() -> None:
     """Empty the pipeline's bounded caches (jieba's segmentation of a run, a line's heading, a run's typo flags...),
     not its loaded vocabularies: each size is timed as a first reading. (The tenth of a shape is the start of the
     whole; read after a warm-up on the same text, it was served from them: the 30,000-character paragraph
-    took 12 times its tenth, 10 when both are read cold.)"""
+    took 12 times its tenth, 7.5 times when both are read cold.)"""
     for module in list(sys.modules.values()):
         if getattr(module, "__name__", "").startswith("pipeline"):
             for obj in list(vars(module).values()):
