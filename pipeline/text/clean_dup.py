@@ -46,8 +46,8 @@ def _extend(par: str, i: int, j: int, length: int) -> int:
     return length
 
 
-SCREEN_MIN = 2000   # characters: below this, the paragraphs left to screen go straight to the exact scan (numpy's
-                    # fixed cost of a call is that of scanning about 2,000 characters in Python)
+SCREEN_MIN = 500   # characters: below this, the paragraphs left to screen go straight to the exact scan (measured:
+                    # screening 500 characters 35 µs, scanning them 61 µs; 2,000: 75 / 266 µs)
 
 
 def duplicated_passage(text: str, start: int = 0, screened: dict[str, bool] | None = None) -> Proposal | None:

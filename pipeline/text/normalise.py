@@ -40,7 +40,7 @@ def normalise(raw: str) -> tuple[str, list[Edit]]:
     log.apply(clean_pagebreak.page_breaks(log.text))
     log.apply(clean_dup.repeated_text(log.text))
     start = 0   # each round looks from the paragraph of the last removal on (the paragraphs before hold none)
-    screened: dict[str, bool] = {}   # and screens only the paragraphs the removals changed
+    screened: dict[str, bool] = {}   # the first round screens the paragraphs; later ones scan what a removal changed
     for _ in range(MAX_PASSAGE_ROUNDS):
         text = log.text
         p = clean_dup.duplicated_passage(text, start, screened)
